@@ -1,0 +1,2 @@
+/** @kubeforge/generator: TypeScript API types to CRDs, RBAC, typed clients and scaffolding. */
+export {};

@@ -1,0 +1,2 @@
+/** @kubeforge/cli: the `kubeforge` command line. */
+export { createCli } from './cli.ts';
