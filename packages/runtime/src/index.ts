@@ -2,4 +2,11 @@
  * @kubeforge/runtime: the generic machinery generated code binds to — API client,
  * watcher, store and informers, workqueues, controllers and the manager.
  */
-export {};
+export * from './api/index.ts';
+export * from './client/index.ts';
+export * from './watch/index.ts';
+export * from './cache/index.ts';
+export * from './workqueue/index.ts';
+export * from './controller/index.ts';
+export * from './manager/index.ts';
+export * from './leader-election/index.ts';

@@ -1,0 +1,2 @@
+/** cache: see docs/architecture.md. */
+export {};

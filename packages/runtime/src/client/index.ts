@@ -1,0 +1,2 @@
+/** client: see docs/architecture.md. */
+export {};

@@ -1,0 +1,2 @@
+/** controller: see docs/architecture.md. */
+export {};

@@ -1,0 +1,2 @@
+/** leader-election: see docs/architecture.md. */
+export {};

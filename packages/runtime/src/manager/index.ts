@@ -1,0 +1,2 @@
+/** manager: see docs/architecture.md. */
+export {};

@@ -1,0 +1,2 @@
+/** watch: see docs/architecture.md. */
+export {};

@@ -1,0 +1,2 @@
+/** workqueue: see docs/architecture.md. */
+export {};
