@@ -96,11 +96,12 @@ step "replacing vendored modern-go/reflect2 with Debian's 1.0.2 (1.0.1 crashes u
 rsync -a --delete --exclude '*_test.go' /usr/share/gocode/src/github.com/modern-go/reflect2/ vendor/github.com/modern-go/reflect2/
 
 OPENAPI_FILE=pkg/generated/openapi/zz_generated.openapi.go
+# vendor/k8s.io/<staging repo> are symlinks into staging/: grep -R follows them.
 if [[ ! -f "$OPENAPI_FILE" ]]; then
   step "building openapi-gen"
   go build -o "$BUILD_ROOT/openapi-gen" ./vendor/k8s.io/kube-openapi/cmd/openapi-gen
   step "collecting packages tagged +k8s:openapi-gen"
-  inputs="$(grep -rl --include='*.go' '+k8s:openapi-gen=' pkg cmd plugin vendor/k8s.io \
+  inputs="$(grep -Rl --include='*.go' '+k8s:openapi-gen=' pkg cmd plugin vendor/k8s.io \
       | grep -v -e '^vendor/k8s.io/code-generator/' -e '^vendor/k8s.io/sample-apiserver/' \
       | xargs -n1 dirname | sort -u | sed 's#^#k8s.io/kubernetes/#' | paste -sd, -)"
   step "generating $OPENAPI_FILE"

@@ -1,2 +1,21 @@
-/** @kubeforge/testing: a real local control plane (etcd + kube-apiserver) for tests. */
-export {};
+/**
+ * @kubeforge/testing: a real local control plane (etcd + kube-apiserver) for operator tests,
+ * benchmarks and demos, or an existing cluster via KUBEFORGE_USE_EXISTING_CLUSTER=1.
+ */
+export {
+  startControlPlane,
+  type ControlPlane,
+  type ControlPlaneUser,
+  type LocalControlPlane,
+  type StartControlPlaneOptions,
+} from './control-plane.ts';
+export { installCRDs, uninstallCRDs, type CrdSource, type InstallCrdsOptions } from './crds.ts';
+export { createNamespace } from './namespaces.ts';
+export { ControlPlaneError } from './errors.ts';
+export {
+  CONTROL_PLANE_VERSION,
+  controlPlaneDir,
+  defaultControlPlaneDir,
+  resolveBinaries,
+  type ControlPlaneBinaries,
+} from './binaries.ts';
