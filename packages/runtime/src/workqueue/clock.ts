@@ -1,0 +1,124 @@
+/**
+ * Time as a dependency. Queues, rate limiters and leader election read time and schedule
+ * callbacks only through a {@link Clock}, so tests drive them with a {@link FakeClock}
+ * instead of sleeping.
+ */
+
+/** A scheduled callback; cancelling one that already fired is a no-op. */
+export interface TimerHandle {
+  cancel(): void;
+}
+
+export interface TimerOptions {
+  /**
+   * When `true`, a pending timer does not keep the Node.js process alive (for housekeeping
+   * such as metric sampling). Ignored by fake clocks.
+   */
+  readonly unref?: boolean;
+}
+
+export interface Clock {
+  /**
+   * Milliseconds since the Unix epoch, never going backwards. Use differences for durations;
+   * the absolute value may drift slightly from the wall clock.
+   */
+  now(): number;
+  /** Calls `callback` once, after at least `delayMs` milliseconds. */
+  setTimer(callback: () => void, delayMs: number, options?: TimerOptions): TimerHandle;
+}
+
+/**
+ * The process clock: monotonic (`performance.now()`) anchored at the process's start time,
+ * so durations are immune to wall-clock steps.
+ */
+export const realClock: Clock = {
+  now: () => performance.timeOrigin + performance.now(),
+  setTimer(callback, delayMs, options) {
+    const timer = setTimeout(callback, Math.max(0, delayMs));
+    if (options?.unref === true) timer.unref();
+    return { cancel: () => clearTimeout(timer) };
+  },
+};
+
+interface FakeTimer {
+  readonly at: number;
+  readonly seq: number;
+  readonly callback: () => void;
+  cancelled: boolean;
+}
+
+/**
+ * A manually advanced clock for tests. Time stands still until {@link FakeClock.advance}
+ * (or {@link FakeClock.setTime}) moves it; due timers then fire synchronously, in order of
+ * their due time (ties in scheduling order), each seeing `now()` equal to its due time.
+ * Timers scheduled by those callbacks fire in the same call if they fall due within it.
+ */
+export class FakeClock implements Clock {
+  #now: number;
+  #seq = 0;
+  #timers: FakeTimer[] = [];
+
+  constructor(start = Date.UTC(2024, 0, 1)) {
+    this.#now = start;
+  }
+
+  now(): number {
+    return this.#now;
+  }
+
+  setTimer(callback: () => void, delayMs: number): TimerHandle {
+    const timer: FakeTimer = {
+      at: this.#now + Math.max(0, delayMs),
+      seq: this.#seq++,
+      callback,
+      cancelled: false,
+    };
+    this.#timers.push(timer);
+    return {
+      cancel: () => {
+        timer.cancelled = true;
+      },
+    };
+  }
+
+  /** Moves time forward by `ms`, firing every timer that falls due. */
+  advance(ms: number): void {
+    if (ms < 0) throw new RangeError(`FakeClock.advance: cannot move time backwards (${ms} ms)`);
+    this.setTime(this.#now + ms);
+  }
+
+  /** Moves time to `time` (not backwards), firing every timer that falls due. */
+  setTime(time: number): void {
+    if (time < this.#now) {
+      throw new RangeError(`FakeClock.setTime: ${time} is before the current time ${this.#now}`);
+    }
+    for (;;) {
+      const next = this.#nextDue(time);
+      if (next === undefined) break;
+      this.#now = Math.max(this.#now, next.at);
+      next.cancelled = true;
+      next.callback();
+    }
+    this.#now = time;
+    this.#timers = this.#timers.filter((t) => !t.cancelled);
+  }
+
+  /** Number of timers scheduled and not yet fired or cancelled. */
+  pendingTimers(): number {
+    return this.#timers.filter((t) => !t.cancelled).length;
+  }
+
+  /** Due time of the earliest pending timer, or `undefined` when none is pending. */
+  nextTimerAt(): number | undefined {
+    return this.#nextDue(Infinity)?.at;
+  }
+
+  #nextDue(limit: number): FakeTimer | undefined {
+    let best: FakeTimer | undefined;
+    for (const t of this.#timers) {
+      if (t.cancelled || t.at > limit) continue;
+      if (best === undefined || t.at < best.at || (t.at === best.at && t.seq < best.seq)) best = t;
+    }
+    return best;
+  }
+}
