@@ -1,0 +1,519 @@
+/**
+ * The implementation of {@link ResourceClient}: validates namespaces and names up front, builds
+ * the REST call and decodes the answer. Per-call work is string building, one JSON.stringify of
+ * the body and one JSON.parse of the response.
+ */
+import type { KubeConfig } from '@kubernetes/client-node';
+import {
+  apiVersionOf,
+  type KubeObject,
+  type ObjectList,
+  type ResourceDescriptor,
+  type Status,
+  type WatchEvent,
+} from '../api/index.ts';
+import { ApiError, ClientUsageError, NetworkError } from './errors.ts';
+import { patchContentTypes, type DeepPartial, type Patch } from './patch.ts';
+import { createResourcePaths, withParam, type ResourcePaths } from './request-path.ts';
+import type {
+  ApplyOptions,
+  ClientListOptions,
+  ClientWatchOptions,
+  DeleteCollectionOptions,
+  DeleteOptions,
+  DeleteResult,
+  GetOptions,
+  ListAllOptions,
+  ModifyOptions,
+  Mutation,
+  PatchOptions,
+  ResourceClient,
+  WriteOptions,
+} from './resource-client.ts';
+import { DEFAULT_RETRY, retryOnConflict } from './retry.ts';
+import { sharedTransport, type BufferedResponse, type HttpRequest, type Transport } from './transport.ts';
+import { decodeWatchEvent, LineSplitter, withTypeMeta } from './watch-decoder.ts';
+
+export interface ResourceClientOptions {
+  /** The connection to use; by default one transport is shared per KubeConfig (and context). */
+  readonly transport?: Transport;
+  /** Default timeout of non-watch calls; defaults to the transport's (30 s). */
+  readonly timeoutMs?: number;
+  /** Default field manager for writes; server-side apply requires one. */
+  readonly fieldManager?: string;
+}
+
+const DEFAULT_PAGE_SIZE = 500;
+const JSON_TYPE = 'application/json';
+
+/**
+ * Creates a typed client for one resource. The type parameter is trusted: the client does not
+ * validate response bodies against `T`.
+ *
+ * ```ts
+ * const schedules = createResourceClient<BackupSchedule>(kubeConfig, backupScheduleResource);
+ * const nightly = await schedules.get('nightly', { namespace: 'prod' });
+ * ```
+ */
+export function createResourceClient<T extends KubeObject>(
+  kubeConfig: KubeConfig,
+  resource: ResourceDescriptor,
+  options: ResourceClientOptions = {},
+): ResourceClient<T> {
+  const transport = options.transport ?? sharedTransport(kubeConfig);
+  return new HttpResourceClient<T>(transport, resource, createResourcePaths(resource), undefined, options);
+}
+
+class HttpResourceClient<T extends KubeObject> implements ResourceClient<T> {
+  readonly resource: ResourceDescriptor;
+  readonly namespace: string | undefined;
+  readonly #transport: Transport;
+  readonly #paths: ResourcePaths;
+  readonly #typeMeta: { readonly apiVersion: string; readonly kind: string };
+  readonly #options: ResourceClientOptions;
+  readonly #timeoutMs: number;
+
+  constructor(
+    transport: Transport,
+    resource: ResourceDescriptor,
+    paths: ResourcePaths,
+    namespace: string | undefined,
+    options: ResourceClientOptions,
+  ) {
+    this.resource = resource;
+    this.namespace = namespace;
+    this.#transport = transport;
+    this.#paths = paths;
+    this.#typeMeta = { apiVersion: apiVersionOf(resource), kind: resource.kind };
+    this.#options = options;
+    this.#timeoutMs = options.timeoutMs ?? transport.timeoutMs;
+  }
+
+  inNamespace(namespace: string): ResourceClient<T> {
+    if (!this.resource.namespaced) {
+      throw new ClientUsageError(
+        'NamespaceNotAllowed',
+        `${this.#describe()} is cluster-scoped: inNamespace("${namespace}") makes no sense; use the client directly`,
+      );
+    }
+    if (namespace === '')
+      throw new ClientUsageError(
+        'NamespaceRequired',
+        `${this.#describe()}: inNamespace needs a non-empty namespace`,
+      );
+    if (this.namespace !== undefined && this.namespace !== namespace) {
+      throw new ClientUsageError(
+        'NamespaceMismatch',
+        `${this.#describe()}: this client is bound to namespace "${this.namespace}", not "${namespace}"`,
+      );
+    }
+    return new HttpResourceClient<T>(this.#transport, this.resource, this.#paths, namespace, this.#options);
+  }
+
+  async get(name: string, options: GetOptions = {}): Promise<T> {
+    const namespace = this.#objectNamespace(options.namespace, 'get');
+    let path = this.#paths.object(namespace, this.#name(name, 'get'));
+    path = withParam(path, 'resourceVersion', options.resourceVersion);
+    const response = await this.#send({
+      method: 'GET',
+      path,
+      signal: options.signal,
+      timeoutMs: options.timeoutMs,
+    });
+    return this.#object(response);
+  }
+
+  async list(options: ClientListOptions = {}): Promise<ObjectList<T>> {
+    const namespace = this.#scopeNamespace(options.namespace);
+    let path = this.#paths.collection(namespace);
+    path = withParam(path, 'labelSelector', options.labelSelector);
+    path = withParam(path, 'fieldSelector', options.fieldSelector);
+    path = withParam(path, 'limit', options.limit);
+    path = withParam(path, 'continue', options.continue);
+    path = withParam(path, 'resourceVersion', options.resourceVersion);
+    path = withParam(path, 'resourceVersionMatch', options.resourceVersionMatch);
+    const response = await this.#send({
+      method: 'GET',
+      path,
+      signal: options.signal,
+      timeoutMs: options.timeoutMs,
+    });
+    const list = this.#decode(response) as Omit<ObjectList<T>, 'items'> & { items: T[] | null };
+    // Go encodes an empty slice as null in some lists.
+    list.items ??= [];
+    for (const item of list.items) withTypeMeta(item, this.#typeMeta);
+    return list as ObjectList<T>;
+  }
+
+  async listAll(options: ListAllOptions = {}): Promise<ObjectList<T>> {
+    const { pageSize = DEFAULT_PAGE_SIZE, ...rest } = options;
+    if (!Number.isInteger(pageSize) || pageSize <= 0) {
+      throw new ClientUsageError(
+        'InvalidOption',
+        `listAll: pageSize must be a positive integer, got ${pageSize}`,
+      );
+    }
+    const first = await this.list({ ...rest, limit: pageSize });
+    const items = first.items;
+    let token = first.metadata.continue;
+    while (token) {
+      // Continue tokens carry the snapshot version; resourceVersion must not be sent with them.
+      const page = await this.list({
+        ...withoutVersion(rest),
+        limit: pageSize,
+        continue: token,
+      });
+      for (const item of page.items) items.push(item);
+      token = page.metadata.continue;
+    }
+    const metadata =
+      first.metadata.resourceVersion === undefined ? {} : { resourceVersion: first.metadata.resourceVersion };
+    return { apiVersion: this.#typeMeta.apiVersion, kind: `${this.resource.kind}List`, metadata, items };
+  }
+
+  async create(object: T, options: WriteOptions = {}): Promise<T> {
+    const namespace = this.#objectNamespace(object.metadata.namespace, 'create');
+    if (!object.metadata.name && !object.metadata.generateName) {
+      throw new ClientUsageError(
+        'NameRequired',
+        `${this.#describe()}: create needs metadata.name or metadata.generateName`,
+      );
+    }
+    const path = this.#writeParams(this.#paths.collection(namespace), options);
+    const response = await this.#send({
+      method: 'POST',
+      path,
+      body: JSON.stringify(this.#withTypeMeta(object, 'create')),
+      contentType: JSON_TYPE,
+      signal: options.signal,
+      timeoutMs: options.timeoutMs,
+    });
+    return this.#object(response);
+  }
+
+  update(object: T, options: WriteOptions = {}): Promise<T> {
+    return this.#replace(object, undefined, options);
+  }
+
+  updateStatus(object: T, options: WriteOptions = {}): Promise<T> {
+    return this.#replace(object, 'status', options);
+  }
+
+  async patch(name: string, patch: Patch<T>, options: PatchOptions = {}): Promise<T> {
+    const namespace = this.#objectNamespace(options.namespace, 'patch');
+    const checkedName = this.#name(name, 'patch');
+    let path = this.#writeParams(this.#paths.object(namespace, checkedName, options.subresource), options);
+    let body: string;
+    switch (patch.type) {
+      case 'merge':
+      case 'strategic':
+        body = JSON.stringify(patch.patch);
+        break;
+      case 'json':
+        body = JSON.stringify(patch.operations);
+        break;
+      case 'apply': {
+        if (options.fieldManager === undefined && this.#options.fieldManager === undefined) {
+          throw new ClientUsageError(
+            'FieldManagerRequired',
+            `${this.#describe()}: server-side apply needs a fieldManager: pass { fieldManager } to the call or to createResourceClient`,
+          );
+        }
+        path = withParam(path, 'force', patch.force);
+        const configuration = patch.configuration as DeepPartial<KubeObject>;
+        body = JSON.stringify({
+          ...configuration,
+          apiVersion: this.#typeMeta.apiVersion,
+          kind: this.#typeMeta.kind,
+          metadata: { ...configuration.metadata, name: checkedName },
+        });
+        break;
+      }
+    }
+    const response = await this.#send({
+      method: 'PATCH',
+      path,
+      body,
+      contentType: patchContentTypes[patch.type],
+      signal: options.signal,
+      timeoutMs: options.timeoutMs,
+    });
+    return this.#object(response);
+  }
+
+  apply(configuration: DeepPartial<T>, options: ApplyOptions = {}): Promise<T> {
+    const metadata = (configuration as DeepPartial<KubeObject>).metadata;
+    const name = metadata?.name;
+    if (typeof name !== 'string' || name === '') {
+      throw new ClientUsageError(
+        'NameRequired',
+        `${this.#describe()}: apply needs metadata.name in the configuration`,
+      );
+    }
+    const { force, ...patchOptions } = options;
+    const namespace = metadata?.namespace ?? undefined;
+    return this.patch(
+      name,
+      { type: 'apply', configuration, ...(force === undefined ? {} : { force }) },
+      { ...patchOptions, ...(namespace === undefined ? {} : { namespace }) },
+    );
+  }
+
+  async delete(name: string, options: DeleteOptions = {}): Promise<DeleteResult<T>> {
+    const namespace = this.#objectNamespace(options.namespace, 'delete');
+    const path = this.#paths.object(namespace, this.#name(name, 'delete'));
+    const response = await this.#send({
+      method: 'DELETE',
+      path,
+      ...deleteBody(options),
+      signal: options.signal,
+      timeoutMs: options.timeoutMs,
+    });
+    const body = this.#decode(response) as T | Status;
+    if (isStatus(body)) return { status: 'deleted' };
+    const object = withTypeMeta(body, this.#typeMeta);
+    return isPendingDeletion(object) ? { status: 'pending', object } : { status: 'deleted', object };
+  }
+
+  async deleteCollection(options: DeleteCollectionOptions = {}): Promise<void> {
+    const namespace = this.#scopeNamespace(options.namespace);
+    if (this.resource.namespaced && namespace === undefined) {
+      throw new ClientUsageError(
+        'NamespaceRequired',
+        `${this.#describe()}: deleteCollection needs a namespace (the API has no all-namespaces delete)`,
+      );
+    }
+    let path = this.#paths.collection(namespace);
+    path = withParam(path, 'labelSelector', options.labelSelector);
+    path = withParam(path, 'fieldSelector', options.fieldSelector);
+    const response = await this.#send({
+      method: 'DELETE',
+      path,
+      ...deleteBody(options),
+      signal: options.signal,
+      timeoutMs: options.timeoutMs,
+    });
+    this.#decode(response);
+  }
+
+  modify(name: string, mutate: Mutation<T>, options: ModifyOptions = {}): Promise<T> {
+    const { status, namespace, ...writeOptions } = options;
+    const getOptions: GetOptions = {
+      ...(namespace === undefined ? {} : { namespace }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    };
+    return retryOnConflict(
+      async () => {
+        const current = await this.get(name, getOptions);
+        const mutated = await mutate(current);
+        if (mutated === false) return current;
+        const next = mutated ?? current;
+        return status === true ? this.updateStatus(next, writeOptions) : this.update(next, writeOptions);
+      },
+      DEFAULT_RETRY,
+      options.signal === undefined ? {} : { signal: options.signal },
+    );
+  }
+
+  async *watch(options: ClientWatchOptions = {}): AsyncGenerator<WatchEvent<T>, void, undefined> {
+    const namespace = this.#scopeNamespace(options.namespace);
+    let path = withParam(this.#paths.collection(namespace), 'watch', true);
+    path = withParam(path, 'allowWatchBookmarks', options.allowWatchBookmarks);
+    path = withParam(path, 'resourceVersion', options.resourceVersion);
+    path = withParam(path, 'timeoutSeconds', options.timeoutSeconds);
+    path = withParam(path, 'labelSelector', options.labelSelector);
+    path = withParam(path, 'fieldSelector', options.fieldSelector);
+    const { signal, onActivity } = options;
+    if (signal?.aborted) return;
+    let response;
+    try {
+      response = await this.#transport.open({ method: 'GET', path, signal, timeoutMs: this.#timeoutMs });
+    } catch (error) {
+      if (signal?.aborted) return;
+      throw error;
+    }
+    const body = response.body;
+    body.setEncoding('utf8');
+    const splitter = new LineSplitter();
+    try {
+      for await (const chunk of body as AsyncIterable<string>) {
+        onActivity?.();
+        for (const line of splitter.push(chunk)) {
+          if (line.length > 0) yield decodeWatchEvent<T>(line, this.#typeMeta);
+        }
+      }
+    } catch (error) {
+      if (signal?.aborted) return;
+      if (error instanceof NetworkError) throw error;
+      throw NetworkError.from(error, `GET ${path.slice(0, path.indexOf('?'))}`);
+    } finally {
+      if (!body.destroyed) body.destroy();
+    }
+    if (signal?.aborted) return;
+    const rest = splitter.rest();
+    if (rest.trim().length > 0) {
+      throw new NetworkError(
+        'MalformedResponse',
+        `watch stream ended inside an event (GET ${path.slice(0, path.indexOf('?'))})`,
+        {},
+      );
+    }
+  }
+
+  async #replace(object: T, subresource: 'status' | undefined, options: WriteOptions): Promise<T> {
+    const verb = subresource === undefined ? 'update' : 'updateStatus';
+    const namespace = this.#objectNamespace(object.metadata.namespace, verb);
+    const name = this.#name(object.metadata.name, verb);
+    const path = this.#writeParams(this.#paths.object(namespace, name, subresource), options);
+    const response = await this.#send({
+      method: 'PUT',
+      path,
+      body: JSON.stringify(this.#withTypeMeta(object, verb)),
+      contentType: JSON_TYPE,
+      signal: options.signal,
+      timeoutMs: options.timeoutMs,
+    });
+    return this.#object(response);
+  }
+
+  #send(request: HttpRequest): Promise<BufferedResponse> {
+    return this.#transport.send(
+      request.timeoutMs === undefined ? { ...request, timeoutMs: this.#timeoutMs } : request,
+    );
+  }
+
+  #writeParams(path: string, options: WriteOptions): string {
+    let result = withParam(path, 'dryRun', options.dryRun === true ? 'All' : undefined);
+    result = withParam(result, 'fieldManager', options.fieldManager ?? this.#options.fieldManager);
+    return withParam(result, 'fieldValidation', options.fieldValidation);
+  }
+
+  /** Decodes a 2xx JSON body, or throws the ApiError for a failure. */
+  #decode(response: BufferedResponse): unknown {
+    if (response.statusCode < 200 || response.statusCode >= 300) {
+      throw ApiError.fromResponse(response.statusCode, response.body, response.request, response.retryAfter);
+    }
+    try {
+      return JSON.parse(response.body) as unknown;
+    } catch (error) {
+      throw new NetworkError(
+        'MalformedResponse',
+        `the server sent a body that is not JSON (${response.request})`,
+        {
+          request: response.request,
+          cause: error,
+        },
+      );
+    }
+  }
+
+  #object(response: BufferedResponse): T {
+    return withTypeMeta(this.#decode(response) as T, this.#typeMeta);
+  }
+
+  #withTypeMeta(object: T, verb: string): T {
+    const { apiVersion, kind } = this.#typeMeta;
+    if (object.apiVersion === apiVersion && object.kind === kind) return object;
+    if (
+      (object.apiVersion !== undefined && object.apiVersion !== apiVersion) ||
+      (object.kind !== undefined && object.kind !== kind)
+    ) {
+      throw new ClientUsageError(
+        'KindMismatch',
+        `${this.#describe()}: ${verb} got an object of ${object.apiVersion ?? '?'}/${object.kind ?? '?'}; expected ${apiVersion}/${kind}`,
+      );
+    }
+    return { ...object, apiVersion, kind };
+  }
+
+  /** The namespace for a call on one object: required for namespaced kinds, rejected for cluster-scoped ones. */
+  #objectNamespace(given: string | undefined, verb: string): string | undefined {
+    const namespace = this.#scopeNamespace(given === '' ? undefined : given);
+    if (this.resource.namespaced && namespace === undefined) {
+      throw new ClientUsageError(
+        'NamespaceRequired',
+        `${this.#describe()} is namespaced: ${verb} needs a namespace (metadata.namespace, the namespace option, or client.inNamespace(ns))`,
+      );
+    }
+    return namespace;
+  }
+
+  /** The namespace for a collection call; undefined means all namespaces (or cluster scope). */
+  #scopeNamespace(given: string | undefined): string | undefined {
+    if (!this.resource.namespaced) {
+      if (given !== undefined && given !== '') {
+        throw new ClientUsageError(
+          'NamespaceNotAllowed',
+          `${this.#describe()} is cluster-scoped: remove the namespace "${given}" from the call or the object`,
+        );
+      }
+      return undefined;
+    }
+    if (given === undefined || given === '') return this.namespace;
+    if (this.namespace !== undefined && given !== this.namespace) {
+      throw new ClientUsageError(
+        'NamespaceMismatch',
+        `${this.#describe()}: this client is bound to namespace "${this.namespace}" but the call names "${given}"`,
+      );
+    }
+    return given;
+  }
+
+  #name(name: string | undefined, verb: string): string {
+    if (name === undefined || name === '') {
+      throw new ClientUsageError('NameRequired', `${this.#describe()}: ${verb} needs an object name`);
+    }
+    return name;
+  }
+
+  #describe(): string {
+    const { plural, group } = this.resource;
+    return group === '' ? plural : `${plural}.${group}`;
+  }
+}
+
+function withoutVersion<O extends { resourceVersion?: string; resourceVersionMatch?: string }>(
+  options: O,
+): Omit<O, 'resourceVersion' | 'resourceVersionMatch'> {
+  const { resourceVersion: _rv, resourceVersionMatch: _match, ...rest } = options;
+  return rest;
+}
+
+/** DeleteOptions travel in the body (preconditions cannot be query parameters). */
+function deleteBody(options: DeleteOptions | DeleteCollectionOptions): {
+  body?: string;
+  contentType?: string;
+} {
+  const preconditions = 'preconditions' in options ? options.preconditions : undefined;
+  if (
+    options.propagationPolicy === undefined &&
+    options.gracePeriodSeconds === undefined &&
+    preconditions === undefined &&
+    options.dryRun !== true
+  ) {
+    return {};
+  }
+  const body: Record<string, unknown> = { apiVersion: 'v1', kind: 'DeleteOptions' };
+  if (options.propagationPolicy !== undefined) body.propagationPolicy = options.propagationPolicy;
+  if (options.gracePeriodSeconds !== undefined) body.gracePeriodSeconds = options.gracePeriodSeconds;
+  if (preconditions !== undefined) body.preconditions = preconditions;
+  if (options.dryRun === true) body.dryRun = ['All'];
+  return { body: JSON.stringify(body), contentType: JSON_TYPE };
+}
+
+function isStatus(body: KubeObject | Status): body is Status {
+  return body.kind === 'Status' && (body as Partial<KubeObject>).metadata?.name === undefined;
+}
+
+/**
+ * Whether a deleted object's returned state means it still exists: finalizers or a grace
+ * period hold it, marked with a deletionTimestamp.
+ */
+function isPendingDeletion(object: KubeObject): boolean {
+  const { deletionTimestamp, finalizers, deletionGracePeriodSeconds } = object.metadata;
+  return (
+    deletionTimestamp !== undefined &&
+    ((finalizers !== undefined && finalizers.length > 0) || (deletionGracePeriodSeconds ?? 0) > 0)
+  );
+}

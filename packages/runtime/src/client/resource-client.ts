@@ -1,0 +1,163 @@
+/**
+ * The typed client for one resource: every verb the API server offers on a collection and its
+ * objects, plus the {@link ListerWatcher} contract the cache builds on.
+ *
+ * Namespaces: name-based verbs (`get`, `patch`, `delete`) take `namespace` in their options;
+ * object-based verbs (`create`, `update`, `updateStatus`, `apply`) read `metadata.namespace`;
+ * `list`/`watch` span all namespaces unless one is given. `inNamespace(ns)` returns a view
+ * whose calls default to `ns` (what a namespace-scoped informer is given). Cluster-scoped
+ * resources reject any namespace with a {@link ClientUsageError}.
+ */
+import type {
+  KubeObject,
+  ListerWatcher,
+  ListOptions,
+  ObjectList,
+  ResourceDescriptor,
+  WatchEvent,
+  WatchOptions,
+} from '../api/index.ts';
+import type { DeepPartial, Patch } from './patch.ts';
+
+/** Options every request accepts. */
+export interface RequestOptions {
+  /** Aborting rejects the call with the signal's reason (an `AbortError` by default). */
+  readonly signal?: AbortSignal;
+  /**
+   * Fails the call with a `NetworkError` (reason `Timeout`) when the server sends no response
+   * headers, or no body bytes, for this long. Defaults to the client's `timeoutMs`.
+   */
+  readonly timeoutMs?: number;
+}
+
+export interface NamespaceOption {
+  /** Required for namespaced resources (unless the client is an `inNamespace` view); rejected for cluster-scoped ones. */
+  readonly namespace?: string;
+}
+
+export interface GetOptions extends RequestOptions, NamespaceOption {
+  /** `'0'` allows a possibly stale read served from the API server's watch cache. */
+  readonly resourceVersion?: string;
+}
+
+export interface ClientListOptions extends ListOptions, NamespaceOption {
+  readonly timeoutMs?: number;
+}
+
+export interface ListAllOptions extends Omit<ClientListOptions, 'limit' | 'continue'> {
+  /** Items per request; default 500. */
+  readonly pageSize?: number;
+}
+
+export interface ClientWatchOptions extends WatchOptions, NamespaceOption {}
+
+/** Server-side field validation for writes: reject, warn about, or ignore unknown and duplicate fields. */
+export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
+
+export interface WriteOptions extends RequestOptions {
+  /** Validate and run admission, but persist nothing; the response shows what would be stored. */
+  readonly dryRun?: boolean;
+  /** The field manager recorded in managedFields; defaults to the client's `fieldManager`. */
+  readonly fieldManager?: string;
+  readonly fieldValidation?: FieldValidation;
+}
+
+export interface PatchOptions extends WriteOptions, NamespaceOption {
+  /** Patch the status subresource instead of the main resource. */
+  readonly subresource?: 'status';
+}
+
+export interface ApplyOptions extends Omit<WriteOptions, 'fieldManager'> {
+  /** Required by server-side apply: who owns the applied fields. Defaults to the client's `fieldManager`. */
+  readonly fieldManager?: string;
+  /** Take ownership of fields owned by other managers instead of failing with a 409 Conflict. */
+  readonly force?: boolean;
+  readonly subresource?: 'status';
+}
+
+export type PropagationPolicy = 'Foreground' | 'Background' | 'Orphan';
+
+export interface DeleteOptions extends RequestOptions, NamespaceOption {
+  readonly dryRun?: boolean;
+  /** How dependents (objects whose ownerReferences point here) are deleted; the server default is Background. */
+  readonly propagationPolicy?: PropagationPolicy;
+  /** Seconds before the object is deleted; 0 deletes immediately; unset uses the kind's default. */
+  readonly gracePeriodSeconds?: number;
+  /** The delete fails with 409 Conflict unless the stored object still has this uid / resourceVersion. */
+  readonly preconditions?: { readonly uid?: string; readonly resourceVersion?: string };
+}
+
+export interface DeleteCollectionOptions extends Omit<DeleteOptions, 'preconditions'> {
+  readonly labelSelector?: string;
+  readonly fieldSelector?: string;
+}
+
+/**
+ * What a delete did. `deleted`: the object is gone (`object` is its last state when the server
+ * returned it). `pending`: the object still exists, marked with a deletionTimestamp, waiting for
+ * finalizers or its grace period.
+ */
+export type DeleteResult<T> =
+  { readonly status: 'deleted'; readonly object?: T } | { readonly status: 'pending'; readonly object: T };
+
+/**
+ * A mutation for {@link ResourceClient.modify}: change the freshly read object in place, or
+ * return a replacement. Return `false` to skip the update (nothing to change).
+ */
+// `void` lets a mutation change the object in place without a return statement.
+// eslint-disable-next-line @typescript-eslint/no-invalid-void-type
+export type Mutation<T> = (current: T) => T | false | void | Promise<T | false | void>;
+
+export interface ModifyOptions extends WriteOptions, NamespaceOption {
+  /** Update the status subresource (`updateStatus`) instead of the main resource. */
+  readonly status?: boolean;
+}
+
+export interface ResourceClient<T extends KubeObject> extends ListerWatcher<T> {
+  readonly resource: ResourceDescriptor;
+  /** The namespace this view is bound to (see {@link ResourceClient.inNamespace}); `undefined` for the root client. */
+  readonly namespace: string | undefined;
+
+  /** A view whose calls default to `namespace`; an explicit different namespace is rejected. */
+  inNamespace(namespace: string): ResourceClient<T>;
+
+  get(name: string, options?: GetOptions): Promise<T>;
+  /** One page (or, without `limit`, everything). Follow `metadata.continue` for more, or use {@link listAll}. */
+  list(options?: ClientListOptions): Promise<ObjectList<T>>;
+  /**
+   * Lists every page, following continue tokens. The result is a consistent snapshot at the
+   * first page's `metadata.resourceVersion`. Throws `ApiError` Gone/Expired if the continue
+   * token expires midway (lists slower than the server's compaction window).
+   */
+  listAll(options?: ListAllOptions): Promise<ObjectList<T>>;
+
+  /** Creates the object; apiVersion and kind are filled in. Returns the stored object. */
+  create(object: T, options?: WriteOptions): Promise<T>;
+  /**
+   * Replaces the object (not its status, for kinds with a status subresource). Fails with
+   * Conflict if `metadata.resourceVersion` is stale: read fresh and retry, e.g. with
+   * {@link ResourceClient.modify} or `retryOnConflict`.
+   */
+  update(object: T, options?: WriteOptions): Promise<T>;
+  /** Replaces the status subresource only; spec changes in `object` are ignored by the server. */
+  updateStatus(object: T, options?: WriteOptions): Promise<T>;
+  patch(name: string, patch: Patch<T>, options?: PatchOptions): Promise<T>;
+  /** Server-side apply of a partial object; name and namespace come from its metadata. */
+  apply(configuration: DeepPartial<T>, options?: ApplyOptions): Promise<T>;
+  delete(name: string, options?: DeleteOptions): Promise<DeleteResult<T>>;
+  deleteCollection(options?: DeleteCollectionOptions): Promise<void>;
+  /**
+   * Get-modify-update with optimistic concurrency: reads the object, applies `mutate` to the
+   * fresh copy and writes it back, re-reading and retrying on Conflict (client-go's
+   * DefaultRetry). Returns the stored object (or the unchanged one when `mutate` returns false).
+   */
+  modify(name: string, mutate: Mutation<T>, options?: ModifyOptions): Promise<T>;
+
+  /**
+   * Watches changes as typed events, ending when the server closes the stream (or without an
+   * error when `signal` aborts). Throws `ApiError` when the server refuses the watch (e.g. 410
+   * Gone as the HTTP status) and `NetworkError` when the connection fails; an in-stream ERROR
+   * event is yielded as `{ type: 'error', status }`.
+   */
+  watch(options?: ClientWatchOptions): AsyncIterable<WatchEvent<T>>;
+}

@@ -1,0 +1,439 @@
+/**
+ * HTTP transport to one API server: keep-alive connections through an undici `Pool`, TLS and
+ * credentials from `@kubernetes/client-node`'s `KubeConfig` (client certificates, tokens, exec
+ * plugins, in-cluster service account), request timeouts and error classification.
+ *
+ * Credentials are derived once and cached. For users whose credentials can change (exec
+ * plugins, token files, auth providers) they are re-derived at most every
+ * `authRefreshIntervalMs`, and once more when the server answers 401; the request is then
+ * retried once if the credentials changed. Static credentials cost nothing per request.
+ */
+import { readFileSync } from 'node:fs';
+import type { RequestOptions as HttpsRequestOptions } from 'node:https';
+import type { Readable } from 'node:stream';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { Pool, ProxyAgent, type Dispatcher } from 'undici';
+import { ApiError, ClientUsageError, NetworkError } from './errors.ts';
+
+export interface TransportOptions {
+  /** Default timeout for non-watch requests: no headers, or no body bytes, for this long. Default 30 s. */
+  readonly timeoutMs?: number;
+  /** Default `kubeforge/<version>`. */
+  readonly userAgent?: string;
+  /** How often changeable credentials (exec plugins, token files) are re-derived. Default 10 s. */
+  readonly authRefreshIntervalMs?: number;
+  /** Maximum concurrent connections; default unlimited (every open watch holds one). */
+  readonly maxConnections?: number;
+  /** Called with each `Warning` header the server sends (deprecations, unknown fields). */
+  readonly onWarning?: (warning: string, request: string) => void;
+}
+
+/** A response read to the end. */
+export interface BufferedResponse {
+  readonly statusCode: number;
+  readonly body: string;
+  /** The Retry-After header, if any (for 429 and 503). */
+  readonly retryAfter: string | undefined;
+  /** `METHOD path` (without the query), for error messages. */
+  readonly request: string;
+}
+
+/** A response whose body is still streaming (2xx only; failures throw). */
+export interface StreamingResponse {
+  readonly statusCode: number;
+  readonly body: Readable;
+}
+
+export interface HttpRequest {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Path and query, relative to the server URL (which may carry a path prefix). */
+  readonly path: string;
+  readonly body?: string;
+  readonly contentType?: string;
+  readonly signal?: AbortSignal | undefined;
+  readonly timeoutMs?: number | undefined;
+}
+
+/** The connection to one API server, shared by every resource client built from the same KubeConfig. */
+export interface Transport {
+  readonly timeoutMs: number;
+  /** Sends a request and reads the whole response; non-2xx statuses are returned, not thrown. */
+  send(request: HttpRequest): Promise<BufferedResponse>;
+  /** Sends a request and returns the streaming body; a non-2xx status throws `ApiError`. */
+  open(request: HttpRequest & { readonly method: 'GET' }): Promise<StreamingResponse>;
+  /** Closes idle connections and waits for in-flight requests. */
+  close(): Promise<void>;
+}
+
+const packageVersion = ((): string => {
+  try {
+    const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version?: string;
+    };
+    return manifest.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+})();
+
+export const DEFAULT_USER_AGENT = `kubeforge/${packageVersion} (node ${process.version})`;
+const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_AUTH_REFRESH_MS = 10_000;
+const JSON_TYPE = 'application/json';
+
+interface TlsMaterial {
+  readonly ca?: Buffer | string | undefined;
+  readonly cert?: Buffer | string | undefined;
+  readonly key?: Buffer | string | undefined;
+  readonly rejectUnauthorized?: boolean | undefined;
+  readonly servername?: string | undefined;
+}
+
+/** What the KubeConfig says about the current context, derived through client-node. */
+interface Credentials {
+  readonly tls: TlsMaterial;
+  /** Authorization and impersonation headers, lowercased. */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+interface ConnectionState {
+  readonly credentials: Credentials;
+  readonly dispatcher: Dispatcher;
+  /** Request headers by content type (`''` for requests without a body). */
+  readonly headers: Map<string, Record<string, string>>;
+  readonly derivedAt: number;
+}
+
+/** Credentials that can change over time need periodic re-derivation. */
+function hasChangeableCredentials(kubeConfig: KubeConfig): boolean {
+  const user = kubeConfig.getCurrentUser();
+  return user !== null && (user.exec !== undefined || user.authProvider !== undefined);
+}
+
+async function deriveCredentials(kubeConfig: KubeConfig): Promise<Credentials> {
+  const options: HttpsRequestOptions = {};
+  try {
+    await kubeConfig.applyToHTTPSOptions(options);
+  } catch (error) {
+    throw new ClientUsageError(
+      'KubeConfig',
+      `could not derive credentials for context "${kubeConfig.getCurrentContext()}": ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
+  }
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(options.headers ?? {})) {
+    if (value !== undefined)
+      headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+  }
+  if (options.auth) headers.authorization = `Basic ${Buffer.from(options.auth).toString('base64')}`;
+  return {
+    tls: {
+      ca: options.ca as Buffer | string | undefined,
+      cert: options.cert as Buffer | string | undefined,
+      key: options.key as Buffer | string | undefined,
+      rejectUnauthorized: options.rejectUnauthorized,
+      servername: options.servername,
+    },
+    headers,
+  };
+}
+
+function sameMaterial(a: Buffer | string | undefined, b: Buffer | string | undefined): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined) return false;
+  return Buffer.from(a).equals(Buffer.from(b));
+}
+
+function sameTls(a: TlsMaterial, b: TlsMaterial): boolean {
+  return (
+    sameMaterial(a.ca, b.ca) &&
+    sameMaterial(a.cert, b.cert) &&
+    sameMaterial(a.key, b.key) &&
+    a.rejectUnauthorized === b.rejectUnauthorized &&
+    a.servername === b.servername
+  );
+}
+
+function sameHeaders(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
+}
+
+/**
+ * Creates a transport for the current context of `kubeConfig`. Most code does not need this:
+ * resource clients share one transport per KubeConfig automatically.
+ */
+export function createTransport(kubeConfig: KubeConfig, options: TransportOptions = {}): Transport {
+  return new PoolTransport(kubeConfig, options);
+}
+
+const sharedTransports = new WeakMap<KubeConfig, Map<string, Transport>>();
+
+/** The transport shared by clients of `kubeConfig`'s current context. */
+export function sharedTransport(kubeConfig: KubeConfig): Transport {
+  let byContext = sharedTransports.get(kubeConfig);
+  if (byContext === undefined) {
+    byContext = new Map();
+    sharedTransports.set(kubeConfig, byContext);
+  }
+  const context = kubeConfig.getCurrentContext();
+  let transport = byContext.get(context);
+  if (transport === undefined) {
+    transport = createTransport(kubeConfig);
+    byContext.set(context, transport);
+  }
+  return transport;
+}
+
+class PoolTransport implements Transport {
+  readonly timeoutMs: number;
+  readonly #kubeConfig: KubeConfig;
+  readonly #origin: string;
+  readonly #basePath: string;
+  readonly #proxyUrl: string | undefined;
+  readonly #userAgent: string;
+  readonly #changeable: boolean;
+  readonly #refreshMs: number;
+  readonly #maxConnections: number | undefined;
+  readonly #onWarning: ((warning: string, request: string) => void) | undefined;
+  #state: ConnectionState | undefined;
+  #deriving: Promise<ConnectionState> | undefined;
+  #closed = false;
+
+  constructor(kubeConfig: KubeConfig, options: TransportOptions) {
+    const cluster = kubeConfig.getCurrentCluster();
+    if (cluster === null) {
+      throw new ClientUsageError(
+        'KubeConfig',
+        `the kubeconfig has no cluster for its current context "${kubeConfig.getCurrentContext()}"; set current-context or load a config`,
+      );
+    }
+    let url: URL;
+    try {
+      url = new URL(cluster.server);
+    } catch (error) {
+      throw new ClientUsageError(
+        'KubeConfig',
+        `cluster "${cluster.name}" has an invalid server URL "${cluster.server}"`,
+        {
+          cause: error,
+        },
+      );
+    }
+    if (cluster.proxyUrl?.startsWith('socks')) {
+      throw new ClientUsageError(
+        'KubeConfig',
+        `cluster "${cluster.name}": SOCKS proxies are not supported; use an HTTP(S) proxy`,
+      );
+    }
+    this.#kubeConfig = kubeConfig;
+    this.#origin = url.origin;
+    this.#basePath = url.pathname.replace(/\/+$/, '');
+    this.#proxyUrl = cluster.proxyUrl;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
+    this.#changeable = hasChangeableCredentials(kubeConfig);
+    this.#refreshMs = options.authRefreshIntervalMs ?? DEFAULT_AUTH_REFRESH_MS;
+    this.#maxConnections = options.maxConnections;
+    this.#onWarning = options.onWarning;
+  }
+
+  async send(request: HttpRequest): Promise<BufferedResponse> {
+    const description = `${request.method} ${pathOnly(request.path)}`;
+    let state = await this.#current();
+    for (let attempt = 0; ; attempt++) {
+      const response = await this.#dispatch(state, request, description);
+      let body: string;
+      try {
+        body = await response.body.text();
+      } catch (error) {
+        throw this.#failure(error, request.signal, description);
+      }
+      if (response.statusCode === 401 && attempt === 0 && this.#changeable) {
+        const renewed = await this.#renewAfterUnauthorized(state);
+        if (renewed !== undefined) {
+          state = renewed;
+          continue;
+        }
+      }
+      return {
+        statusCode: response.statusCode,
+        body,
+        retryAfter: header(response.headers['retry-after']),
+        request: description,
+      };
+    }
+  }
+
+  async open(request: HttpRequest & { readonly method: 'GET' }): Promise<StreamingResponse> {
+    const description = `${request.method} ${pathOnly(request.path)}`;
+    let state = await this.#current();
+    for (let attempt = 0; ; attempt++) {
+      const response = await this.#dispatch(state, request, description, 0);
+      if (response.statusCode >= 200 && response.statusCode < 300) {
+        return { statusCode: response.statusCode, body: response.body };
+      }
+      let body: string;
+      try {
+        body = await response.body.text();
+      } catch (error) {
+        throw this.#failure(error, request.signal, description);
+      }
+      if (response.statusCode === 401 && attempt === 0 && this.#changeable) {
+        const renewed = await this.#renewAfterUnauthorized(state);
+        if (renewed !== undefined) {
+          state = renewed;
+          continue;
+        }
+      }
+      throw ApiError.fromResponse(
+        response.statusCode,
+        body,
+        description,
+        header(response.headers['retry-after']),
+      );
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    const state = this.#state;
+    this.#state = undefined;
+    await state?.dispatcher.close();
+  }
+
+  async #dispatch(
+    state: ConnectionState,
+    request: HttpRequest,
+    description: string,
+    bodyTimeout: number = request.timeoutMs ?? this.timeoutMs,
+  ): Promise<Dispatcher.ResponseData> {
+    const timeout = request.timeoutMs ?? this.timeoutMs;
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await state.dispatcher.request({
+        origin: this.#origin,
+        path: this.#basePath + request.path,
+        method: request.method,
+        headers: this.#headersFor(state, request.contentType),
+        body: request.body ?? null,
+        signal: request.signal ?? null,
+        headersTimeout: timeout,
+        bodyTimeout,
+      });
+    } catch (error) {
+      throw this.#failure(error, request.signal, description);
+    }
+    if (this.#onWarning !== undefined) {
+      const warning = response.headers.warning;
+      if (warning !== undefined) {
+        for (const text of Array.isArray(warning) ? warning : [warning]) this.#onWarning(text, description);
+      }
+    }
+    return response;
+  }
+
+  #headersFor(state: ConnectionState, contentType: string | undefined): Record<string, string> {
+    const key = contentType ?? '';
+    let headers = state.headers.get(key);
+    if (headers === undefined) {
+      headers = { ...state.credentials.headers, 'user-agent': this.#userAgent, accept: JSON_TYPE };
+      if (contentType !== undefined) headers['content-type'] = contentType;
+      state.headers.set(key, headers);
+    }
+    return headers;
+  }
+
+  #failure(error: unknown, signal: AbortSignal | undefined, description: string): unknown {
+    if (signal?.aborted) return signal.reason;
+    if (error instanceof ApiError || error instanceof ClientUsageError) return error;
+    const code = (error as { code?: unknown } | null)?.code;
+    // undici's argument errors are programming errors: surface them unchanged.
+    if (code === 'UND_ERR_INVALID_ARG') return error;
+    return NetworkError.from(error, description);
+  }
+
+  /** The connection state, re-deriving changeable credentials when they are due. */
+  #current(): Promise<ConnectionState> | ConnectionState {
+    const state = this.#state;
+    if (state !== undefined && (!this.#changeable || performance.now() - state.derivedAt < this.#refreshMs)) {
+      return state;
+    }
+    return this.#derive();
+  }
+
+  #derive(): Promise<ConnectionState> {
+    if (this.#closed) return Promise.reject(new ClientUsageError('InvalidOption', 'the transport is closed'));
+    this.#deriving ??= deriveCredentials(this.#kubeConfig)
+      .then((credentials) => this.#install(credentials))
+      .finally(() => {
+        this.#deriving = undefined;
+      });
+    return this.#deriving;
+  }
+
+  /** Installs derived credentials, replacing the connection pool only when the TLS material changed. */
+  #install(credentials: Credentials): ConnectionState {
+    const previous = this.#state;
+    let dispatcher: Dispatcher;
+    if (previous !== undefined && sameTls(previous.credentials.tls, credentials.tls)) {
+      dispatcher = previous.dispatcher;
+    } else {
+      dispatcher = this.#createDispatcher(credentials.tls);
+      // In-flight requests (including watches) finish on the old pool. close() rejects only
+      // when the pool was already destroyed, which leaves nothing to clean up.
+      previous?.dispatcher.close().catch(() => undefined);
+    }
+    const headers =
+      previous?.dispatcher === dispatcher && sameHeaders(previous.credentials.headers, credentials.headers)
+        ? previous.headers
+        : new Map<string, Record<string, string>>();
+    const state: ConnectionState = { credentials, dispatcher, headers, derivedAt: performance.now() };
+    this.#state = state;
+    return state;
+  }
+
+  /** After a 401: re-derive now; returns the new state if credentials changed (worth one retry). */
+  async #renewAfterUnauthorized(state: ConnectionState): Promise<ConnectionState | undefined> {
+    const renewed = this.#state === state ? await this.#derive() : await this.#current();
+    const changed =
+      !sameHeaders(renewed.credentials.headers, state.credentials.headers) ||
+      renewed.dispatcher !== state.dispatcher;
+    return changed ? renewed : undefined;
+  }
+
+  #createDispatcher(tls: TlsMaterial): Dispatcher {
+    const connect = {
+      ...definedOnly(tls),
+      keepAlive: true,
+      // Matches client-go and stays below common load-balancer idle timeouts.
+      keepAliveInitialDelay: 30_000,
+    };
+    if (this.#proxyUrl !== undefined) {
+      return new ProxyAgent({ uri: this.#proxyUrl, requestTls: connect });
+    }
+    return new Pool(this.#origin, {
+      connect,
+      // HTTP/1.1: undici's fastest path; each watch holds its own connection.
+      allowH2: false,
+      keepAliveTimeout: 30_000,
+      connections: this.#maxConnections ?? null,
+    });
+  }
+}
+
+function definedOnly(tls: TlsMaterial): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(tls)) if (value !== undefined) result[key] = value;
+  return result;
+}
+
+function pathOnly(path: string): string {
+  const query = path.indexOf('?');
+  return query < 0 ? path : path.slice(0, query);
+}
+
+function header(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,99 @@
+/**
+ * Decoding of a watch response: newline-delimited JSON, one `{type, object}` per line. Chunks
+ * arrive split anywhere (mid-line, mid-character is handled by the stream's utf8 decoder), so
+ * the splitter keeps the unfinished tail and only scans the new chunk for newlines.
+ */
+import type { KubeObject, WatchEvent } from '../api/index.ts';
+import { NetworkError } from './errors.ts';
+
+/** Splits a text stream into lines. */
+export class LineSplitter {
+  /** Pieces of the current unfinished line, oldest first. */
+  #pending: string[] = [];
+
+  /** Returns the lines completed by `chunk` (without their newline); keeps the rest. */
+  push(chunk: string): string[] {
+    const lines: string[] = [];
+    let start = 0;
+    let newline = chunk.indexOf('\n');
+    while (newline >= 0) {
+      let line = chunk.slice(start, newline);
+      if (this.#pending.length > 0) {
+        this.#pending.push(line);
+        line = this.#pending.join('');
+        this.#pending = [];
+      }
+      lines.push(line);
+      start = newline + 1;
+      newline = chunk.indexOf('\n', start);
+    }
+    if (start < chunk.length) this.#pending.push(start === 0 ? chunk : chunk.slice(start));
+    return lines;
+  }
+
+  /** The unfinished tail: non-empty only if the stream ended mid-line. */
+  rest(): string {
+    return this.#pending.join('');
+  }
+}
+
+interface RawWatchEvent {
+  readonly type?: string;
+  readonly object?: unknown;
+}
+
+/**
+ * Decodes one watch line. Objects missing apiVersion/kind get them from `typeMeta` (core
+ * types sometimes omit them). Throws `NetworkError` (MalformedResponse) for undecodable lines.
+ */
+export function decodeWatchEvent<T extends KubeObject>(
+  line: string,
+  typeMeta: { readonly apiVersion: string; readonly kind: string },
+): WatchEvent<T> {
+  let raw: RawWatchEvent;
+  try {
+    raw = JSON.parse(line) as RawWatchEvent;
+  } catch (error) {
+    throw malformed(`undecodable watch event: ${truncate(line)}`, error);
+  }
+  const object = raw.object;
+  if (typeof object !== 'object' || object === null) {
+    throw malformed(`watch event without an object: ${truncate(line)}`);
+  }
+  switch (raw.type) {
+    case 'ADDED':
+      return { type: 'added', object: withTypeMeta(object as T, typeMeta) };
+    case 'MODIFIED':
+      return { type: 'modified', object: withTypeMeta(object as T, typeMeta) };
+    case 'DELETED':
+      return { type: 'deleted', object: withTypeMeta(object as T, typeMeta) };
+    case 'BOOKMARK': {
+      const resourceVersion = (object as Partial<KubeObject>).metadata?.resourceVersion;
+      if (resourceVersion === undefined)
+        throw malformed(`bookmark without a resourceVersion: ${truncate(line)}`);
+      return { type: 'bookmark', resourceVersion };
+    }
+    case 'ERROR':
+      return { type: 'error', status: object };
+    default:
+      throw malformed(`unknown watch event type ${JSON.stringify(raw.type)}`);
+  }
+}
+
+/** Fills apiVersion and kind in place when the server left them out. */
+export function withTypeMeta<T extends KubeObject>(
+  object: T,
+  typeMeta: { readonly apiVersion: string; readonly kind: string },
+): T {
+  object.apiVersion ??= typeMeta.apiVersion;
+  object.kind ??= typeMeta.kind;
+  return object;
+}
+
+function malformed(message: string, cause?: unknown): NetworkError {
+  return new NetworkError('MalformedResponse', message, cause === undefined ? {} : { cause });
+}
+
+function truncate(text: string): string {
+  return text.length > 200 ? `${text.slice(0, 200)}...` : text;
+}
