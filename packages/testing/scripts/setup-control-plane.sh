@@ -45,6 +45,7 @@ need_pkgs=()
 command -v etcd >/dev/null || need_pkgs+=(etcd-server)
 command -v go >/dev/null || need_pkgs+=(golang-go)
 [[ -d /usr/share/gocode/src/github.com/modern-go/reflect2 ]] || need_pkgs+=(golang-github-modern-go-reflect2-dev)
+[[ -d /usr/share/gocode/src/github.com/json-iterator/go ]] || need_pkgs+=(golang-github-json-iterator-go-dev)
 command -v dpkg-source >/dev/null || need_pkgs+=(dpkg-dev)
 command -v rsync >/dev/null || need_pkgs+=(rsync)
 if (( ${#need_pkgs[@]} )); then
@@ -94,6 +95,11 @@ cd "$GOPATH_DIR/src/k8s.io/kubernetes"
 
 step "replacing vendored modern-go/reflect2 with Debian's 1.0.2 (1.0.1 crashes under Go >= 1.18)"
 rsync -a --delete --exclude '*_test.go' /usr/share/gocode/src/github.com/modern-go/reflect2/ vendor/github.com/modern-go/reflect2/
+# json-iterator 1.1.10 is built for reflect2 1.0.1: paired with 1.0.2 it silently drops
+# values of json.Unmarshaler types (a CRD schema's `enum` and `default` vanish). Debian's
+# 1.1.12 is the release made for reflect2 1.0.2.
+step "replacing vendored json-iterator/go with Debian's 1.1.12 (matches reflect2 1.0.2)"
+rsync -a --delete --exclude '*_test.go' /usr/share/gocode/src/github.com/json-iterator/go/ vendor/github.com/json-iterator/go/
 
 OPENAPI_FILE=pkg/generated/openapi/zz_generated.openapi.go
 # vendor/k8s.io/<staging repo> are symlinks into staging/: grep -R follows them.

@@ -1,18 +1,41 @@
 /** Installing CustomResourceDefinitions for a test and waiting until they are served. */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import {
-  ApiException,
-  ApiextensionsV1Api,
-  CustomObjectsApi,
-  type KubeConfig,
-  type V1CustomResourceDefinition,
-} from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import { ControlPlaneError } from './errors.ts';
+import { kubeRequest, type HttpResponse } from './http.ts';
+
+/** The parts of an apiextensions.k8s.io/v1 CustomResourceDefinition this module reads. */
+export interface CustomResourceDefinition {
+  readonly apiVersion?: string;
+  readonly kind?: string;
+  readonly metadata?: {
+    readonly name?: string;
+    readonly resourceVersion?: string;
+    readonly [key: string]: unknown;
+  };
+  readonly spec: {
+    readonly group: string;
+    readonly names: { readonly kind: string; readonly plural: string; readonly [key: string]: unknown };
+    readonly versions: readonly {
+      readonly name: string;
+      readonly served: boolean;
+      readonly [key: string]: unknown;
+    }[];
+    readonly [key: string]: unknown;
+  };
+  readonly status?: {
+    readonly conditions?: readonly {
+      readonly type: string;
+      readonly status: string;
+      readonly message?: string;
+    }[];
+  };
+}
 
 /** A CRD manifest: a path to a YAML file, a directory of YAML files, or a CRD object. */
-export type CrdSource = string | V1CustomResourceDefinition;
+export type CrdSource = string | CustomResourceDefinition;
 
 export interface InstallCrdsOptions {
   /** How long to wait for each CRD to be Established and served; default 30 s. */
@@ -27,29 +50,27 @@ export async function installCRDs(
   kubeConfig: KubeConfig,
   sources: readonly CrdSource[],
   options: InstallCrdsOptions = {},
-): Promise<V1CustomResourceDefinition[]> {
-  const api = kubeConfig.makeApiClient(ApiextensionsV1Api);
+): Promise<CustomResourceDefinition[]> {
   const crds = sources.flatMap(loadCrds);
-  const installed: V1CustomResourceDefinition[] = [];
-  for (const crd of crds) installed.push(await createOrReplace(api, crd));
+  const installed: CustomResourceDefinition[] = [];
+  for (const crd of crds) installed.push(await createOrReplace(kubeConfig, crd));
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
-  for (const crd of installed) await waitUntilServed(kubeConfig, api, crd, deadline);
+  for (const crd of installed) await waitUntilServed(kubeConfig, crd, deadline);
   return installed;
 }
 
 /** Deletes the CRDs (and with them every custom object of those kinds); missing ones are ignored. */
 export async function uninstallCRDs(kubeConfig: KubeConfig, sources: readonly CrdSource[]): Promise<void> {
-  const api = kubeConfig.makeApiClient(ApiextensionsV1Api);
   for (const crd of sources.flatMap(loadCrds)) {
-    try {
-      await api.deleteCustomResourceDefinition({ name: crdName(crd) });
-    } catch (error) {
-      if (!(error instanceof ApiException && error.code === 404)) throw error;
-    }
+    const response = await kubeRequest(kubeConfig, 'DELETE', `${CRDS_PATH}/${crdName(crd)}`);
+    if (response.status >= 300 && response.status !== 404)
+      throw failure(`deleting CRD ${crdName(crd)}`, response);
   }
 }
 
-function loadCrds(source: CrdSource): V1CustomResourceDefinition[] {
+const CRDS_PATH = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
+
+function loadCrds(source: CrdSource): CustomResourceDefinition[] {
   if (typeof source !== 'string') return [source];
   const paths = statSync(source).isDirectory()
     ? readdirSync(source)
@@ -66,7 +87,7 @@ function loadCrds(source: CrdSource): V1CustomResourceDefinition[] {
       }
       const value = doc.toJS() as unknown;
       if (value === null || value === undefined) return [];
-      const object = value as V1CustomResourceDefinition;
+      const object = value as CustomResourceDefinition;
       if (object.kind !== 'CustomResourceDefinition') {
         throw new ControlPlaneError(
           `${path}: document ${index + 1} is a ${object.kind ?? 'document without kind'}, not a CustomResourceDefinition`,
@@ -77,77 +98,66 @@ function loadCrds(source: CrdSource): V1CustomResourceDefinition[] {
   );
 }
 
-function crdName(crd: V1CustomResourceDefinition): string {
+function crdName(crd: CustomResourceDefinition): string {
   const name = crd.metadata?.name;
   if (!name) throw new ControlPlaneError(`CRD for ${crd.spec.names.kind} has no metadata.name`);
   return name;
 }
 
 async function createOrReplace(
-  api: ApiextensionsV1Api,
-  crd: V1CustomResourceDefinition,
-): Promise<V1CustomResourceDefinition> {
-  try {
-    return await api.createCustomResourceDefinition({ body: crd });
-  } catch (error) {
-    if (!(error instanceof ApiException && error.code === 409)) throw describe(crd, error);
-  }
-  const current = await api.readCustomResourceDefinition({ name: crdName(crd) });
-  const body = structuredClone(crd);
-  body.metadata = Object.assign(structuredClone(crd.metadata) ?? {}, {
-    resourceVersion: current.metadata?.resourceVersion ?? '',
-  });
-  try {
-    return await api.replaceCustomResourceDefinition({ name: crdName(crd), body });
-  } catch (error) {
-    throw describe(crd, error);
-  }
+  kubeConfig: KubeConfig,
+  crd: CustomResourceDefinition,
+): Promise<CustomResourceDefinition> {
+  const created = await kubeRequest(kubeConfig, 'POST', CRDS_PATH, crd);
+  if (created.status < 300) return JSON.parse(created.body) as CustomResourceDefinition;
+  if (created.status !== 409) throw failure(`installing CRD ${crdName(crd)}`, created);
+  const current = await kubeRequest(kubeConfig, 'GET', `${CRDS_PATH}/${crdName(crd)}`);
+  if (current.status >= 300) throw failure(`reading CRD ${crdName(crd)}`, current);
+  const { metadata } = JSON.parse(current.body) as CustomResourceDefinition;
+  const body = { ...crd, metadata: { ...crd.metadata, resourceVersion: metadata?.resourceVersion } };
+  const replaced = await kubeRequest(kubeConfig, 'PUT', `${CRDS_PATH}/${crdName(crd)}`, body);
+  if (replaced.status >= 300) throw failure(`replacing CRD ${crdName(crd)}`, replaced);
+  return JSON.parse(replaced.body) as CustomResourceDefinition;
 }
 
-function describe(crd: V1CustomResourceDefinition, error: unknown): ControlPlaneError {
-  const detail =
-    error instanceof ApiException ? `HTTP ${error.code}: ${bodyMessage(error.body)}` : String(error);
-  return new ControlPlaneError(`installing CRD ${crd.metadata?.name ?? '?'} failed: ${detail}`, {
-    cause: error,
-  });
-}
-
-function bodyMessage(body: unknown): string {
-  if (typeof body === 'string') {
-    try {
-      return (JSON.parse(body) as { message?: string }).message ?? body;
-    } catch {
-      return body;
-    }
+function failure(what: string, response: HttpResponse): ControlPlaneError {
+  let message = response.body;
+  try {
+    message = (JSON.parse(response.body) as { message?: string }).message ?? response.body;
+  } catch {
+    // Not a Status body; keep it as it is.
   }
-  return JSON.stringify(body);
+  return new ControlPlaneError(`${what} failed: HTTP ${response.status}: ${message}`);
 }
 
 async function waitUntilServed(
   kubeConfig: KubeConfig,
-  api: ApiextensionsV1Api,
-  crd: V1CustomResourceDefinition,
+  crd: CustomResourceDefinition,
   deadline: number,
 ): Promise<void> {
   const name = crdName(crd);
-  const objects = kubeConfig.makeApiClient(CustomObjectsApi);
   let lastState = 'not yet Established';
   while (Date.now() < deadline) {
-    const current = await api.readCustomResourceDefinition({ name });
-    const established = current.status?.conditions?.some(
-      (c) => c.type === 'Established' && c.status === 'True',
-    );
-    const namesConflict = current.status?.conditions?.find(
-      (c) => c.type === 'NamesAccepted' && c.status === 'False',
-    );
-    if (namesConflict) {
+    const response = await kubeRequest(kubeConfig, 'GET', `${CRDS_PATH}/${name}`);
+    if (response.status >= 300) throw failure(`reading CRD ${name}`, response);
+    const current = JSON.parse(response.body) as CustomResourceDefinition;
+    const conditions = current.status?.conditions ?? [];
+    const namesConflict = conditions.find((c) => c.type === 'NamesAccepted' && c.status === 'False');
+    if (namesConflict)
       throw new ControlPlaneError(`CRD ${name}: names not accepted: ${namesConflict.message ?? ''}`);
-    }
-    if (established) {
+    if (conditions.some((c) => c.type === 'Established' && c.status === 'True')) {
+      const { group, names } = current.spec;
       const served = await Promise.all(
         current.spec.versions
           .filter((version) => version.served)
-          .map((version) => isServed(objects, current.spec.group, version.name, current.spec.names.plural)),
+          .map(async (version) => {
+            const list = await kubeRequest(
+              kubeConfig,
+              'GET',
+              `/apis/${group}/${version.name}/${names.plural}?limit=1`,
+            );
+            return list.status === 200;
+          }),
       );
       if (served.every(Boolean)) return;
       lastState = 'Established but not yet served';
@@ -155,19 +165,4 @@ async function waitUntilServed(
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new ControlPlaneError(`CRD ${name} was ${lastState} before the timeout`);
-}
-
-async function isServed(
-  objects: CustomObjectsApi,
-  group: string,
-  version: string,
-  plural: string,
-): Promise<boolean> {
-  try {
-    await objects.listClusterCustomObject({ group, version, plural, limit: 1 });
-    return true;
-  } catch (error) {
-    if (error instanceof ApiException && (error.code === 404 || error.code === 503)) return false;
-    throw error;
-  }
 }

@@ -9,7 +9,13 @@ export {
   type LocalControlPlane,
   type StartControlPlaneOptions,
 } from './control-plane.ts';
-export { installCRDs, uninstallCRDs, type CrdSource, type InstallCrdsOptions } from './crds.ts';
+export {
+  installCRDs,
+  uninstallCRDs,
+  type CrdSource,
+  type CustomResourceDefinition,
+  type InstallCrdsOptions,
+} from './crds.ts';
 export { createNamespace } from './namespaces.ts';
 export { ControlPlaneError } from './errors.ts';
 export {
