@@ -48,6 +48,8 @@ command -v go >/dev/null || need_pkgs+=(golang-go)
 [[ -d /usr/share/gocode/src/github.com/json-iterator/go ]] || need_pkgs+=(golang-github-json-iterator-go-dev)
 command -v dpkg-source >/dev/null || need_pkgs+=(dpkg-dev)
 command -v rsync >/dev/null || need_pkgs+=(rsync)
+# kubectl is not needed by the control plane, but tests and the demo show what users see with it.
+command -v kubectl >/dev/null || need_pkgs+=(kubernetes-client)
 if (( ${#need_pkgs[@]} )); then
   apt_update_once
   step "installing Debian packages: ${need_pkgs[*]}"
