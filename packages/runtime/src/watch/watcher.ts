@@ -1,0 +1,531 @@
+/**
+ * The list+watch protocol (client-go's reflector, kube-runtime's watcher) as a tagged state
+ * machine moved by one `step` function:
+ *
+ *   listing ──listed──▶ connecting ──opened──▶ watching ──event──▶ watching
+ *      ▲                    ▲   ▲                  │ stream ended / stalled: reconnect at last RV
+ *      │                    │   └──────────────────┤ failure: waiting (backoff) then reconnect
+ *      └── 410 Gone: relist NotOlderThan last RV, then consistent ──────┘
+ *
+ * Invariants: the watch resumes from the list's `metadata.resourceVersion` (never an item's)
+ * and afterwards from the last event's or bookmark's; resourceVersions are only copied, never
+ * compared. A failure never ends the iteration: it is logged, counted in {@link WatcherHealth}
+ * and retried (with backoff unless the protocol says to relist at once).
+ */
+import {
+  assertNever,
+  type KubeObject,
+  type ListerWatcher,
+  type ListOptions,
+  type ObjectList,
+  type WatchEvent,
+} from '../api/index.ts';
+import { realClock, type Clock, type TimerHandle } from '../workqueue/clock.ts';
+import { createBackoff, type Backoff } from './backoff.ts';
+import { classifyFailure, classifyStatus, WatcherError, type FailureKind } from './errors.ts';
+import { defaultLogger, errorFields, type Logger } from './logger.ts';
+import type {
+  Watcher,
+  WatcherEvent,
+  WatcherFailure,
+  WatcherHealth,
+  WatcherOptions,
+  WatcherPhase,
+} from './types.ts';
+
+/** How a list is asked for: from the watch cache (initial), not older than a version (after 410), or consistent. */
+type ListMode =
+  | { readonly kind: 'any' }
+  | { readonly kind: 'not-older-than'; readonly resourceVersion: string }
+  | { readonly kind: 'consistent' };
+
+interface Connection<T> {
+  readonly iterator: AsyncIterator<WatchEvent<T>>;
+  readonly abort: AbortController;
+  readonly openedAt: number;
+  events: number;
+  lastActivityAt: number;
+}
+
+type State<T> =
+  | {
+      readonly tag: 'listing';
+      readonly mode: ListMode;
+      readonly items: T[];
+      readonly continueToken: string | undefined;
+    }
+  | { readonly tag: 'connecting'; readonly resourceVersion: string }
+  | { readonly tag: 'watching'; readonly resourceVersion: string; readonly connection: Connection<T> }
+  | { readonly tag: 'waiting'; readonly delayMs: number; readonly then: State<T> }
+  | { readonly tag: 'stopped' };
+
+interface Step<T> {
+  readonly state: State<T>;
+  readonly events: readonly WatcherEvent<T>[];
+}
+
+const STOPPED = { tag: 'stopped' } as const;
+/** A watch that ends this soon after opening without delivering anything counts as a failure (client-go does the same). */
+const SHORT_WATCH_MS = 1000;
+
+type Wait<T> =
+  | { readonly kind: 'result'; readonly result: IteratorResult<WatchEvent<T>> }
+  | { readonly kind: 'failed'; readonly error: unknown }
+  | { readonly kind: 'stalled' }
+  | { readonly kind: 'stopped' };
+
+function listing<T>(mode: ListMode): State<T> {
+  return { tag: 'listing', mode, items: [], continueToken: undefined };
+}
+
+function phaseOf(state: State<unknown>): WatcherPhase {
+  switch (state.tag) {
+    case 'listing':
+      return 'listing';
+    case 'connecting':
+    case 'watching':
+      return 'watching';
+    case 'waiting':
+      return 'backoff';
+    case 'stopped':
+      return 'stopped';
+    default:
+      return assertNever(state, 'watcher state');
+  }
+}
+
+class ListWatchMachine<T extends KubeObject> {
+  readonly #lw: ListerWatcher<T>;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #random: () => number;
+  readonly #backoff: Backoff;
+  readonly #signal: AbortSignal;
+  readonly #name: string;
+  readonly #selectors: Pick<ListOptions, 'labelSelector' | 'fieldSelector'>;
+  readonly #pageSize: number;
+  readonly #idleTimeoutMs: number;
+  readonly #listTimeoutMs: number;
+  readonly #watchTimeout: { readonly min: number; readonly max: number };
+
+  state: State<T> = listing({ kind: 'any' });
+  #listed = false;
+  #afterList = false;
+  #health = {
+    failures: 0,
+    reconnects: 0,
+    relists: 0,
+    stalls: 0,
+    lastError: undefined as WatcherFailure | undefined,
+    lastSyncAt: undefined as number | undefined,
+    lastEventAt: undefined as number | undefined,
+  };
+
+  constructor(lw: ListerWatcher<T>, options: WatcherOptions) {
+    this.#lw = lw;
+    this.#clock = options.clock ?? realClock;
+    this.#logger = options.logger ?? defaultLogger;
+    this.#random = options.random ?? Math.random;
+    this.#backoff = createBackoff(options.backoff ?? {}, this.#clock, this.#random);
+    this.#signal = options.signal ?? new AbortController().signal;
+    this.#name = options.name ?? 'watcher';
+    this.#selectors = {
+      ...(options.labelSelector ? { labelSelector: options.labelSelector } : {}),
+      ...(options.fieldSelector ? { fieldSelector: options.fieldSelector } : {}),
+    };
+    this.#pageSize = options.pageSize ?? 500;
+    this.#idleTimeoutMs = options.idleTimeoutMs ?? 180_000;
+    this.#listTimeoutMs = options.listTimeoutMs ?? 120_000;
+    this.#watchTimeout = options.watchTimeoutSeconds ?? { min: 300, max: 600 };
+    if (!(this.#pageSize >= 0) || !(this.#idleTimeoutMs > 0) || !(this.#listTimeoutMs > 0)) {
+      throw new RangeError(`${this.#name}: pageSize must be >= 0, idleTimeoutMs and listTimeoutMs > 0`);
+    }
+    if (!(this.#watchTimeout.min > 0 && this.#watchTimeout.max >= this.#watchTimeout.min)) {
+      throw new RangeError(`${this.#name}: watchTimeoutSeconds needs 0 < min <= max`);
+    }
+  }
+
+  health(): WatcherHealth {
+    const state = phaseOf(this.state);
+    return {
+      state,
+      healthy: this.#listed && state !== 'backoff' && state !== 'stopped',
+      resourceVersion: this.#resourceVersion(),
+      ...this.#health,
+    };
+  }
+
+  #resourceVersion(): string | undefined {
+    const s = this.state;
+    if (s.tag === 'connecting' || s.tag === 'watching') return s.resourceVersion;
+    if (s.tag === 'waiting' && (s.then.tag === 'connecting' || s.then.tag === 'watching'))
+      return s.then.resourceVersion;
+    return undefined;
+  }
+
+  /** Moves the protocol one step: performs one request or consumes one watch event. */
+  async step(state: State<T>): Promise<Step<T>> {
+    if (this.#signal.aborted) {
+      if (state.tag === 'watching') close(state.connection);
+      return { state: STOPPED, events: [] };
+    }
+    switch (state.tag) {
+      case 'listing':
+        return this.#stepList(state);
+      case 'connecting':
+        return this.#stepConnect(state);
+      case 'watching':
+        return this.#stepWatch(state);
+      case 'waiting':
+        return { state: (await this.#sleep(state.delayMs)) ? state.then : STOPPED, events: [] };
+      case 'stopped':
+        return { state, events: [] };
+      default:
+        return assertNever(state, 'watcher state');
+    }
+  }
+
+  async #stepList(state: Extract<State<T>, { tag: 'listing' }>): Promise<Step<T>> {
+    const { mode, continueToken } = state;
+    const paged = this.#pageSize > 0 ? { limit: this.#pageSize } : {};
+    let options: ListOptions;
+    if (continueToken !== undefined) options = { ...this.#selectors, ...paged, continue: continueToken };
+    else if (mode.kind === 'any') options = { ...this.#selectors, ...paged, resourceVersion: '0' };
+    else if (mode.kind === 'not-older-than') {
+      // Unpaged, like client-go: with a limit, older servers would serve this from etcd.
+      options = {
+        ...this.#selectors,
+        resourceVersion: mode.resourceVersion,
+        resourceVersionMatch: 'NotOlderThan',
+      };
+    } else options = { ...this.#selectors, ...paged };
+
+    const outcome = await this.#list(options);
+    if (this.#signal.aborted) return { state: STOPPED, events: [] };
+    if (!outcome.ok) {
+      const failure = outcome.kind;
+      const canFallBack = !(mode.kind === 'consistent' && continueToken === undefined);
+      if ((failure.kind === 'gone' || failure.kind === 'too-large') && canFallBack) {
+        // An expired continue token or an unavailable resourceVersion: only a consistent list can help.
+        this.#record('list', failure.reason, outcome.error);
+        this.#logger.info('list resourceVersion or continue token unavailable; listing consistently', {
+          watcher: this.#name,
+          reason: failure.reason,
+        });
+        this.#health.relists++;
+        return { state: listing({ kind: 'consistent' }), events: [] };
+      }
+      return { state: this.#retryLater('list', failure, outcome.error, state), events: [] };
+    }
+
+    const { list } = outcome;
+    state.items.push(...list.items);
+    const next = list.metadata.continue;
+    if (next !== undefined && next !== '') {
+      return { state: { tag: 'listing', mode, items: state.items, continueToken: next }, events: [] };
+    }
+    const resourceVersion = list.metadata.resourceVersion;
+    if (resourceVersion === undefined || resourceVersion === '') {
+      const error = new WatcherError(
+        'MissingResourceVersion',
+        'the list response has no metadata.resourceVersion',
+      );
+      return {
+        state: this.#retryLater(
+          'list',
+          { kind: 'retry', reason: error.reason },
+          error,
+          listing({ kind: 'consistent' }),
+        ),
+        events: [],
+      };
+    }
+    this.#listed = true;
+    this.#afterList = true;
+    this.#health.lastSyncAt = this.#clock.now();
+    this.#logger.debug('listed', { watcher: this.#name, objects: state.items.length, resourceVersion });
+    return {
+      state: { tag: 'connecting', resourceVersion },
+      events: [{ type: 'listed', objects: state.items, resourceVersion }],
+    };
+  }
+
+  async #list(
+    options: ListOptions,
+  ): Promise<{ ok: true; list: ObjectList<T> } | { ok: false; error: unknown; kind: FailureKind }> {
+    const abort = new AbortController();
+    const onStop = () => abort.abort(this.#signal.reason);
+    this.#signal.addEventListener('abort', onStop, { once: true });
+    const timer = this.#clock.setTimer(() => {
+      abort.abort(
+        new WatcherError('ListTimeout', `the list did not complete within ${this.#listTimeoutMs} ms`),
+      );
+    }, this.#listTimeoutMs);
+    // Race the abort too, so a ListerWatcher that ignores its signal cannot hang the watcher.
+    const aborted = new Promise<never>((_, reject) => {
+      abort.signal.addEventListener('abort', () => reject(abort.signal.reason as Error), { once: true });
+    });
+    try {
+      const list = await Promise.race([this.#lw.list({ ...options, signal: abort.signal }), aborted]);
+      return { ok: true, list };
+    } catch (error) {
+      const timedOut =
+        error instanceof WatcherError ||
+        (abort.signal.reason instanceof WatcherError && abort.signal.aborted);
+      return {
+        ok: false,
+        error: timedOut ? abort.signal.reason : error,
+        kind: timedOut ? { kind: 'retry', reason: 'ListTimeout' } : classifyFailure(error),
+      };
+    } finally {
+      timer.cancel();
+      this.#signal.removeEventListener('abort', onStop);
+    }
+  }
+
+  #stepConnect(state: Extract<State<T>, { tag: 'connecting' }>): Step<T> {
+    const { resourceVersion } = state;
+    const { min, max } = this.#watchTimeout;
+    const timeoutSeconds = min + Math.floor(this.#random() * (max - min + 1));
+    const abort = new AbortController();
+    const now = this.#clock.now();
+    const connection: { -readonly [K in keyof Connection<T>]: Connection<T>[K] } = {
+      iterator: undefined as unknown as AsyncIterator<WatchEvent<T>>,
+      abort,
+      openedAt: now,
+      events: 0,
+      lastActivityAt: now,
+    };
+    if (!this.#afterList) this.#health.reconnects++;
+    this.#afterList = false;
+    try {
+      const stream = this.#lw.watch({
+        ...this.#selectors,
+        resourceVersion,
+        allowWatchBookmarks: true,
+        timeoutSeconds,
+        signal: abort.signal,
+        onActivity: () => {
+          connection.lastActivityAt = this.#clock.now();
+        },
+      });
+      connection.iterator = stream[Symbol.asyncIterator]();
+    } catch (error) {
+      return { state: this.#failed('watch', error, resourceVersion), events: [] };
+    }
+    this.#logger.debug('watching', { watcher: this.#name, resourceVersion, timeoutSeconds });
+    return { state: { tag: 'watching', resourceVersion, connection }, events: [] };
+  }
+
+  async #stepWatch(state: Extract<State<T>, { tag: 'watching' }>): Promise<Step<T>> {
+    const { connection } = state;
+    let { resourceVersion } = state;
+    const wait = await this.#next(connection);
+    switch (wait.kind) {
+      case 'stopped':
+        close(connection);
+        return { state: STOPPED, events: [] };
+      case 'stalled': {
+        close(connection);
+        this.#health.stalls++;
+        const error = new WatcherError(
+          'Stalled',
+          `nothing arrived on the watch for ${this.#idleTimeoutMs} ms`,
+        );
+        this.#record('stall', error.reason, error);
+        this.#logger.warn('watch stalled; reconnecting', {
+          watcher: this.#name,
+          resourceVersion,
+          idleTimeoutMs: this.#idleTimeoutMs,
+        });
+        return { state: { tag: 'connecting', resourceVersion }, events: [] };
+      }
+      case 'failed':
+        close(connection);
+        if (this.#signal.aborted) return { state: STOPPED, events: [] };
+        return { state: this.#failed('watch', wait.error, resourceVersion), events: [] };
+      case 'result':
+        break;
+      default:
+        return assertNever(wait, 'watch wait');
+    }
+    if (wait.result.done === true) {
+      close(connection);
+      if (connection.events === 0 && this.#clock.now() - connection.openedAt < SHORT_WATCH_MS) {
+        const error = new WatcherError('ShortWatch', 'the watch ended at once without delivering anything');
+        return {
+          state: this.#retryLater('watch', { kind: 'retry', reason: error.reason }, error, {
+            tag: 'connecting',
+            resourceVersion,
+          }),
+          events: [],
+        };
+      }
+      this.#logger.debug('watch ended; reconnecting', { watcher: this.#name, resourceVersion });
+      return { state: { tag: 'connecting', resourceVersion }, events: [] };
+    }
+
+    const event = wait.result.value;
+    connection.events++;
+    connection.lastActivityAt = this.#clock.now();
+    this.#health.lastEventAt = connection.lastActivityAt;
+    switch (event.type) {
+      case 'added':
+      case 'modified':
+      case 'deleted':
+        resourceVersion = event.object.metadata.resourceVersion ?? resourceVersion;
+        return { state: { tag: 'watching', resourceVersion, connection }, events: [event] };
+      case 'bookmark':
+        resourceVersion = event.resourceVersion;
+        return { state: { tag: 'watching', resourceVersion, connection }, events: [event] };
+      case 'error': {
+        close(connection);
+        const failure = classifyStatus(event.status);
+        const error = new WatcherError(
+          'WatchErrorEvent',
+          `watch ERROR event: ${event.status.message ?? failure.reason}`,
+          event.status,
+        );
+        return { state: this.#afterFailure('watch', failure, error, resourceVersion), events: [] };
+      }
+      default:
+        return assertNever(event, 'watch event');
+    }
+  }
+
+  /** Waits for the next watch event, the idle timeout, or stop, whichever comes first. */
+  #next(connection: Connection<T>): Promise<Wait<T>> {
+    return new Promise<Wait<T>>((resolve) => {
+      let settled = false;
+      let timer: TimerHandle | undefined;
+      const finish = (wait: Wait<T>) => {
+        if (settled) return;
+        settled = true;
+        timer?.cancel();
+        this.#signal.removeEventListener('abort', onStop);
+        resolve(wait);
+      };
+      const onStop = () => finish({ kind: 'stopped' });
+      // Time spent by the consumer between events does not count as idle.
+      const waitStart = this.#clock.now();
+      const arm = (delayMs: number) => {
+        timer = this.#clock.setTimer(() => {
+          const idle = this.#clock.now() - Math.max(connection.lastActivityAt, waitStart);
+          if (idle >= this.#idleTimeoutMs) finish({ kind: 'stalled' });
+          else arm(this.#idleTimeoutMs - idle);
+        }, delayMs);
+      };
+      if (this.#signal.aborted) {
+        finish({ kind: 'stopped' });
+        return;
+      }
+      this.#signal.addEventListener('abort', onStop, { once: true });
+      arm(this.#idleTimeoutMs);
+      connection.iterator.next().then(
+        (result) => finish({ kind: 'result', result }),
+        (error: unknown) => finish({ kind: 'failed', error }),
+      );
+    });
+  }
+
+  #failed(operation: 'watch', error: unknown, resourceVersion: string): State<T> {
+    return this.#afterFailure(operation, classifyFailure(error), error, resourceVersion);
+  }
+
+  #afterFailure(operation: 'watch', failure: FailureKind, error: unknown, resourceVersion: string): State<T> {
+    if (failure.kind === 'gone' || failure.kind === 'too-large') {
+      this.#record(operation, failure.reason, error);
+      this.#health.relists++;
+      this.#logger.info('watch resourceVersion expired; relisting', {
+        watcher: this.#name,
+        resourceVersion,
+        reason: failure.reason,
+      });
+      return listing({ kind: 'not-older-than', resourceVersion });
+    }
+    return this.#retryLater(operation, failure, error, { tag: 'connecting', resourceVersion });
+  }
+
+  #retryLater(operation: 'list' | 'watch', failure: FailureKind, error: unknown, then: State<T>): State<T> {
+    this.#record(operation, failure.reason, error);
+    const retryAfterMs = failure.kind === 'throttled' ? failure.retryAfterMs : undefined;
+    const delayMs = retryAfterMs !== undefined && retryAfterMs > 0 ? retryAfterMs : this.#backoff.next();
+    this.#logger.warn(`${operation} failed; retrying`, {
+      watcher: this.#name,
+      reason: failure.reason,
+      delayMs,
+      attempt: this.#backoff.attempts,
+      error: errorFields(error),
+    });
+    return { tag: 'waiting', delayMs, then };
+  }
+
+  #record(operation: WatcherFailure['operation'], reason: string, error: unknown): void {
+    this.#health.failures++;
+    this.#health.lastError = {
+      operation,
+      reason,
+      message: error instanceof Error ? error.message : String(error),
+      at: this.#clock.now(),
+      error,
+    };
+  }
+
+  #sleep(ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      if (this.#signal.aborted) {
+        resolve(false);
+        return;
+      }
+      const onStop = () => {
+        timer.cancel();
+        resolve(false);
+      };
+      const timer = this.#clock.setTimer(() => {
+        this.#signal.removeEventListener('abort', onStop);
+        resolve(true);
+      }, ms);
+      this.#signal.addEventListener('abort', onStop, { once: true });
+    });
+  }
+}
+
+function close(connection: Connection<unknown>): void {
+  connection.abort.abort();
+  // Do not await: a misbehaving stream must not block the watcher. Errors on close are moot.
+  try {
+    connection.iterator.return?.().catch(() => undefined);
+  } catch {
+    // The iterator is unusable either way.
+  }
+}
+
+/**
+ * Lists and watches one collection through `lw`, yielding a snapshot after every (re)list and
+ * then each change. See {@link Watcher} and {@link WatcherEvent} for the guarantees.
+ */
+export function createWatcher<T extends KubeObject>(
+  lw: ListerWatcher<T>,
+  options: WatcherOptions = {},
+): Watcher<T> {
+  const machine = new ListWatchMachine(lw, options);
+  let iterating = false;
+  return {
+    health: () => machine.health(),
+    async *[Symbol.asyncIterator]() {
+      if (iterating)
+        throw new Error('a Watcher can be iterated only once; create another for a second consumer');
+      iterating = true;
+      try {
+        while (machine.state.tag !== 'stopped') {
+          const { state, events } = await machine.step(machine.state);
+          machine.state = state;
+          yield* events;
+        }
+      } finally {
+        if (machine.state.tag === 'watching') close(machine.state.connection);
+        machine.state = STOPPED;
+      }
+    },
+  };
+}
