@@ -10,3 +10,4 @@ export * from './workqueue/index.ts';
 export * from './controller/index.ts';
 export * from './manager/index.ts';
 export * from './leader-election/index.ts';
+export * from './metrics/index.ts';
