@@ -1,0 +1,10 @@
+/** log: the runtime's structured logging contract, a pino-backed JSON logger and a no-op one. */
+export {
+  createLogger,
+  fromPino,
+  noopLogger,
+  type Logger,
+  type LogFields,
+  type LogLevel,
+  type LoggerOptions,
+} from './logger.ts';
