@@ -1,0 +1,491 @@
+/**
+ * Every marker kubeforge understands, defined once: name, where it applies, argument grammar,
+ * help text and an example. Parsing, validation and docs/markers.md all derive from this
+ * table, so the documentation cannot drift from the implementation. Validation marker names
+ * follow ts-json-schema-generator's JSDoc tags.
+ */
+import type { PrinterColumn, RbacRule, ScaleSubresource, ValidationRule } from '../model/index.ts';
+import {
+  argumentError,
+  argumentOk,
+  count,
+  dnsLabel,
+  flag,
+  identifier,
+  json,
+  keyValues,
+  number,
+  oneOf,
+  optionalBoolean,
+  optionalText,
+  positiveNumber,
+  regex,
+  splitList,
+  text,
+  type ArgumentGrammar,
+} from './arguments.ts';
+
+/** `resource`: JSDoc of a `@resource` interface; `field`: a property, or a type alias/interface used as a field type; `controller`: comments in src/controllers/**. */
+export type MarkerTarget = 'resource' | 'field' | 'controller';
+
+export interface MarkerDefinition<T> {
+  readonly name: string;
+  readonly target: MarkerTarget;
+  readonly repeatable: boolean;
+  readonly grammar: ArgumentGrammar<T>;
+  /** One sentence: what the marker does. */
+  readonly summary: string;
+  /** Rules, restrictions and the emitted schema keyword. */
+  readonly details?: string;
+  /** TypeScript source showing the marker in use. */
+  readonly example: string;
+}
+
+export type SubresourceMarker = { readonly kind: 'status' } | ({ readonly kind: 'scale' } & ScaleSubresource);
+export type RbacMarker = Omit<RbacRule, 'source'>;
+
+const jsonPathSyntax = '<.json.path>';
+
+const subresource: ArgumentGrammar<SubresourceMarker> = {
+  syntax: `status | scale specReplicasPath=${jsonPathSyntax} statusReplicasPath=${jsonPathSyntax} [labelSelectorPath=${jsonPathSyntax}]`,
+  parse(input) {
+    const [head = '', ...rest] = input.split(/\s+/);
+    if (head === 'status') {
+      return rest.length === 0 ? argumentOk({ kind: 'status' }) : argumentError('status takes no arguments');
+    }
+    if (head !== 'scale') return argumentError(`expects status or scale, got "${head}"`);
+    const scale = keyValues<SubresourceMarker>(
+      [
+        { name: 'specReplicasPath', required: true, syntax: jsonPathSyntax },
+        { name: 'statusReplicasPath', required: true, syntax: jsonPathSyntax },
+        { name: 'labelSelectorPath', required: false, syntax: jsonPathSyntax },
+      ],
+      (pairs) => {
+        for (const [key, value] of pairs) {
+          if (!value.startsWith('.')) return argumentError(`${key} must be a JSONPath starting with "."`);
+        }
+        const selector = pairs.get('labelSelectorPath');
+        return argumentOk({
+          kind: 'scale',
+          specReplicasPath: pairs.get('specReplicasPath') ?? '',
+          statusReplicasPath: pairs.get('statusReplicasPath') ?? '',
+          ...(selector === undefined ? {} : { labelSelectorPath: selector }),
+        });
+      },
+    );
+    return scale.parse(input.slice(head.length).trim());
+  },
+};
+
+const printerColumnTypes = ['integer', 'number', 'string', 'boolean', 'date'] as const;
+
+const printColumn = keyValues<PrinterColumn>(
+  [
+    { name: 'name', required: true, syntax: '<string>' },
+    { name: 'type', required: true, syntax: printerColumnTypes.join('|') },
+    { name: 'jsonPath', required: true, syntax: jsonPathSyntax },
+    { name: 'description', required: false, syntax: '<string>' },
+    { name: 'format', required: false, syntax: '<format>' },
+    { name: 'priority', required: false, syntax: '<integer>' },
+  ],
+  (pairs) => {
+    const type = pairs.get('type') ?? '';
+    if (!(printerColumnTypes as readonly string[]).includes(type)) {
+      return argumentError(`has type=${type}; expected one of ${printerColumnTypes.join(', ')}`);
+    }
+    const jsonPath = pairs.get('jsonPath') ?? '';
+    if (!jsonPath.startsWith('.')) return argumentError('jsonPath must start with "."');
+    const priority = pairs.get('priority');
+    if (priority !== undefined && !/^\d+$/.test(priority)) {
+      return argumentError(`priority must be a non-negative integer, got "${priority}"`);
+    }
+    const description = pairs.get('description');
+    const format = pairs.get('format');
+    return argumentOk({
+      name: pairs.get('name') ?? '',
+      type: type as PrinterColumn['type'],
+      jsonPath,
+      ...(description === undefined ? {} : { description }),
+      ...(format === undefined ? {} : { format }),
+      ...(priority === undefined ? {} : { priority: Number(priority) }),
+    });
+  },
+);
+
+const validation = keyValues<ValidationRule>(
+  [
+    { name: 'rule', required: true, syntax: '<CEL expression>' },
+    { name: 'message', required: false, syntax: '<string>' },
+  ],
+  (pairs) => {
+    const rule = pairs.get('rule') ?? '';
+    if (rule.trim() === '') return argumentError('rule must not be empty');
+    const message = pairs.get('message');
+    return argumentOk(message === undefined ? { rule } : { rule, message });
+  },
+);
+
+const rbacVerbs = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'];
+
+const rbac = keyValues<RbacMarker>(
+  [
+    { name: 'groups', required: false, syntax: '<group;...>' },
+    { name: 'resources', required: false, syntax: '<resource;...>' },
+    { name: 'verbs', required: true, syntax: '<verb;...>' },
+    { name: 'resourceNames', required: false, syntax: '<name;...>' },
+    { name: 'urls', required: false, syntax: '</path;...>' },
+  ],
+  (pairs) => {
+    const list = (key: string): readonly string[] => {
+      const value = pairs.get(key);
+      return value === undefined ? [] : splitList(value);
+    };
+    const apiGroups = list('groups').map((g) => (g === 'core' ? '' : g));
+    const resources = list('resources');
+    const verbs = list('verbs');
+    const nonResourceURLs = list('urls');
+    if (nonResourceURLs.length > 0 && (apiGroups.length > 0 || resources.length > 0)) {
+      return argumentError('urls cannot be combined with groups or resources');
+    }
+    if (nonResourceURLs.length === 0 && (!pairs.has('groups') || resources.length === 0)) {
+      return argumentError('needs groups=<group;...> and resources=<resource;...> (or urls=<path;...>)', 'the core group is groups=core or groups=""');
+    }
+    for (const verb of verbs) {
+      if (verb !== '*' && !rbacVerbs.includes(verb)) {
+        return argumentError(`has an unknown verb "${verb}"`, `verbs: ${rbacVerbs.join(', ')} or *`);
+      }
+    }
+    return argumentOk({ apiGroups, resources, verbs, resourceNames: list('resourceNames'), nonResourceURLs });
+  },
+);
+
+function define<T>(definition: MarkerDefinition<T>): MarkerDefinition<T> {
+  return definition;
+}
+
+const resourceHead = `/**\n * A scheduled backup of a database.\n *`;
+
+export const markerDefinitions = {
+  // --- resource markers ---------------------------------------------------------------------
+  resource: define({
+    name: 'resource',
+    target: 'resource',
+    repeatable: false,
+    grammar: flag,
+    summary: 'Marks an exported interface in `src/apis/<group>/<version>/` as a Kubernetes kind.',
+    details:
+      'The interface name is the kind; the folders give group and version. It must declare `metadata: ObjectMeta` and `spec`; `status` is optional; `apiVersion` and `kind` may be declared or omitted.',
+    example: `${resourceHead} @resource\n */\nexport interface BackupSchedule {\n  metadata: ObjectMeta;\n  spec: BackupScheduleSpec;\n  status?: BackupScheduleStatus;\n}`,
+  }),
+  scope: define({
+    name: 'scope',
+    target: 'resource',
+    repeatable: false,
+    grammar: oneOf(['Namespaced', 'Cluster']),
+    summary: 'Whether objects live in a namespace (default `Namespaced`) or are cluster-scoped.',
+    example: `${resourceHead} @resource\n * @scope Cluster\n */`,
+  }),
+  plural: define({
+    name: 'plural',
+    target: 'resource',
+    repeatable: false,
+    grammar: dnsLabel,
+    summary: 'The plural resource name used in URLs (default: the lowercase kind, pluralised).',
+    example: `${resourceHead} @resource\n * @plural backupschedules\n */`,
+  }),
+  singular: define({
+    name: 'singular',
+    target: 'resource',
+    repeatable: false,
+    grammar: dnsLabel,
+    summary: 'The singular name (default: the lowercase kind).',
+    example: `${resourceHead} @resource\n * @singular backupschedule\n */`,
+  }),
+  shortName: define({
+    name: 'shortName',
+    target: 'resource',
+    repeatable: true,
+    grammar: dnsLabel,
+    summary: 'A short name for kubectl (`kubectl get bs`); repeat for several.',
+    example: `${resourceHead} @resource\n * @shortName bs\n * @shortName bsched\n */`,
+  }),
+  category: define({
+    name: 'category',
+    target: 'resource',
+    repeatable: true,
+    grammar: dnsLabel,
+    summary: 'A category the kind belongs to (`kubectl get all` uses `all`); repeat for several.',
+    example: `${resourceHead} @resource\n * @category all\n * @category backups\n */`,
+  }),
+  subresource: define({
+    name: 'subresource',
+    target: 'resource',
+    repeatable: true,
+    grammar: subresource,
+    summary: 'Enables the status or scale subresource.',
+    details:
+      'With `status`, writes to the main resource ignore `status` and `/status` writes ignore everything else. `scale` needs the JSONPath of the desired replicas (under `.spec`), the observed replicas (under `.status`) and optionally a label selector string (for HPA).',
+    example: `${resourceHead} @resource\n * @subresource status\n * @subresource scale specReplicasPath=.spec.replicas statusReplicasPath=.status.replicas labelSelectorPath=.status.selector\n */`,
+  }),
+  printColumn: define({
+    name: 'printColumn',
+    target: 'resource',
+    repeatable: true,
+    grammar: printColumn,
+    summary: 'Adds a column to `kubectl get` output (additionalPrinterColumns); repeat for several.',
+    details:
+      "Values with spaces are quoted: `description=\"Last run\"`; use single quotes for JSONPaths with double quotes: `jsonPath='.status.conditions[?(@.type==\"Ready\")].status'`. Columns with priority > 0 show only with `-o wide`.",
+    example: `${resourceHead} @resource\n * @printColumn name=Schedule type=string jsonPath=.spec.schedule\n * @printColumn name=Age type=date jsonPath=.metadata.creationTimestamp\n * @printColumn name=Ready type=string jsonPath='.status.conditions[?(@.type=="Ready")].status' priority=1\n */`,
+  }),
+  storageVersion: define({
+    name: 'storageVersion',
+    target: 'resource',
+    repeatable: false,
+    grammar: flag,
+    summary: 'Marks the version objects are stored in; required when a kind has several versions.',
+    details: 'Exactly one version of a kind is the storage version. A kind with a single version stores it.',
+    example: `/**\n * @resource\n * @storageVersion\n */\nexport interface BackupSchedule { /* src/apis/backup.example.com/v1/ */ }`,
+  }),
+  served: define({
+    name: 'served',
+    target: 'resource',
+    repeatable: false,
+    grammar: optionalBoolean,
+    summary: 'Whether the API server serves this version (default `true`); `@served false` hides it.',
+    example: `/**\n * @resource\n * @served false\n */\nexport interface BackupSchedule { /* src/apis/backup.example.com/v1alpha1/ */ }`,
+  }),
+  deprecated: define({
+    name: 'deprecated',
+    target: 'resource',
+    repeatable: false,
+    grammar: optionalText,
+    summary: 'Marks the version deprecated; the optional text is the warning clients see.',
+    details: 'On fields `@deprecated` keeps its usual JSDoc meaning and is not a marker.',
+    example: `/**\n * @resource\n * @deprecated backup.example.com/v1alpha1 BackupSchedule is deprecated; use v1\n */`,
+  }),
+
+  // --- field markers ------------------------------------------------------------------------
+  minimum: define({
+    name: 'minimum',
+    target: 'field',
+    repeatable: false,
+    grammar: number,
+    summary: 'The smallest allowed value of a number.',
+    example: `/** @minimum 1 */\nport: int32;`,
+  }),
+  maximum: define({
+    name: 'maximum',
+    target: 'field',
+    repeatable: false,
+    grammar: number,
+    summary: 'The largest allowed value of a number.',
+    example: `/** @maximum 65535 */\nport: int32;`,
+  }),
+  exclusiveMinimum: define({
+    name: 'exclusiveMinimum',
+    target: 'field',
+    repeatable: false,
+    grammar: number,
+    summary: 'Values must be greater than this number.',
+    details: 'Emitted as `minimum: n` with `exclusiveMinimum: true` (OpenAPI v3.0); cannot be combined with `@minimum`.',
+    example: `/** @exclusiveMinimum 0 */\nratio: number;`,
+  }),
+  exclusiveMaximum: define({
+    name: 'exclusiveMaximum',
+    target: 'field',
+    repeatable: false,
+    grammar: number,
+    summary: 'Values must be less than this number.',
+    details: 'Emitted as `maximum: n` with `exclusiveMaximum: true`; cannot be combined with `@maximum`.',
+    example: `/** @exclusiveMaximum 1 */\nratio: number;`,
+  }),
+  multipleOf: define({
+    name: 'multipleOf',
+    target: 'field',
+    repeatable: false,
+    grammar: positiveNumber,
+    summary: 'Values must be a multiple of this number.',
+    example: `/** @multipleOf 5 */\nintervalMinutes: int32;`,
+  }),
+  minLength: define({
+    name: 'minLength',
+    target: 'field',
+    repeatable: false,
+    grammar: count,
+    summary: 'The shortest allowed string.',
+    example: `/** @minLength 1 */\nname: string;`,
+  }),
+  maxLength: define({
+    name: 'maxLength',
+    target: 'field',
+    repeatable: false,
+    grammar: count,
+    summary: 'The longest allowed string.',
+    example: `/** @maxLength 63 */\nname: string;`,
+  }),
+  pattern: define({
+    name: 'pattern',
+    target: 'field',
+    repeatable: false,
+    grammar: regex,
+    summary: 'A regular expression strings must match (RE2 syntax: no lookaround, no backreferences).',
+    example: `/** @pattern ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$ */\nbucket: string;`,
+  }),
+  format: define({
+    name: 'format',
+    target: 'field',
+    repeatable: false,
+    grammar: text,
+    summary: 'A format strings (or numbers) must have, e.g. `date-time`, `email`, `uri`, `uuid`, `hostname`, `ipv4`, `cidr`, `int32`.',
+    details:
+      '`@format int32` or `@format int64` on a `number` makes it an integer. Formats the API server does not know are accepted by it but not checked (a warning).',
+    example: `/** @format email */\nnotify: string;\n\n/** @format int64 */\nbytes: number;`,
+  }),
+  minItems: define({
+    name: 'minItems',
+    target: 'field',
+    repeatable: false,
+    grammar: count,
+    summary: 'The fewest items an array may have.',
+    example: `/** @minItems 1 */\ntargets: Target[];`,
+  }),
+  maxItems: define({
+    name: 'maxItems',
+    target: 'field',
+    repeatable: false,
+    grammar: count,
+    summary: 'The most items an array may have.',
+    example: `/** @maxItems 10 */\ntargets: Target[];`,
+  }),
+  uniqueItems: define({
+    name: 'uniqueItems',
+    target: 'field',
+    repeatable: false,
+    grammar: flag,
+    summary: 'Array items must be unique.',
+    details:
+      'CRD schemas forbid `uniqueItems: true`; for arrays of scalars kubeforge emits `x-kubernetes-list-type: set`, which the API server enforces. For arrays of objects use `@listType map` with `@listMapKey`.',
+    example: `/** @uniqueItems */\ntags: string[];`,
+  }),
+  minProperties: define({
+    name: 'minProperties',
+    target: 'field',
+    repeatable: false,
+    grammar: count,
+    summary: 'The fewest properties an object or map may have.',
+    example: `/** @minProperties 1 */\nlabels: Record<string, string>;`,
+  }),
+  maxProperties: define({
+    name: 'maxProperties',
+    target: 'field',
+    repeatable: false,
+    grammar: count,
+    summary: 'The most properties an object or map may have.',
+    example: `/** @maxProperties 20 */\nlabels: Record<string, string>;`,
+  }),
+  default: define({
+    name: 'default',
+    target: 'field',
+    repeatable: false,
+    grammar: json,
+    summary: 'A JSON value the API server fills in when the field is missing.',
+    details:
+      'Strings may be written bare (`@default daily`) or quoted (`@default "a b"`). A defaulted field is usually optional (`?`). The value is checked against the field type.',
+    example: `/** @default 3 */\nretries?: int32;\n\n/** @default {"enabled": true} */\nmetrics?: Metrics;`,
+  }),
+  nullable: define({
+    name: 'nullable',
+    target: 'field',
+    repeatable: false,
+    grammar: flag,
+    summary: 'Allows `null` as a value (same as writing `T | null`).',
+    example: `/** @nullable */\nsuspendedAt?: Time;`,
+  }),
+  listType: define({
+    name: 'listType',
+    target: 'field',
+    repeatable: false,
+    grammar: oneOf(['atomic', 'set', 'map']),
+    summary: 'How server-side apply merges an array: replace it whole (`atomic`), as a set of scalars, or as a map keyed by `@listMapKey`.',
+    details: '`set` needs scalar items; `map` needs object items and at least one `@listMapKey` naming required (or defaulted) fields.',
+    example: `/**\n * @listType map\n * @listMapKey name\n */\ntargets: Target[];`,
+  }),
+  listMapKey: define({
+    name: 'listMapKey',
+    target: 'field',
+    repeatable: true,
+    grammar: identifier,
+    summary: 'A key field of a `@listType map` array; repeat for composite keys.',
+    example: `/**\n * @listType map\n * @listMapKey name\n * @listMapKey protocol\n */\nports: Port[];`,
+  }),
+  mapType: define({
+    name: 'mapType',
+    target: 'field',
+    repeatable: false,
+    grammar: oneOf(['atomic', 'granular']),
+    summary: 'How server-side apply merges a map (`Record<string, T>`): whole (`atomic`) or per key (`granular`, the default).',
+    example: `/** @mapType atomic */\nselector: Record<string, string>;`,
+  }),
+  structType: define({
+    name: 'structType',
+    target: 'field',
+    repeatable: false,
+    grammar: oneOf(['atomic', 'granular']),
+    summary: 'How server-side apply merges an object with fixed properties: whole (`atomic`) or per field (`granular`, the default).',
+    example: `/** @structType atomic */\nexport interface Endpoint {\n  host: string;\n  port: int32;\n}`,
+  }),
+  preserveUnknownFields: define({
+    name: 'preserveUnknownFields',
+    target: 'field',
+    repeatable: false,
+    grammar: flag,
+    summary: 'Keeps fields the schema does not declare instead of pruning them; required for `unknown`/`any` values.',
+    example: `/** @preserveUnknownFields */\nconfig?: Record<string, unknown>;`,
+  }),
+  embeddedResource: define({
+    name: 'embeddedResource',
+    target: 'field',
+    repeatable: false,
+    grammar: flag,
+    summary: 'The value is a whole Kubernetes object (apiVersion, kind, metadata), validated as such.',
+    details: 'Use with `KubeObject` or an interface with `apiVersion`, `kind` and `metadata`; with `unknown` it also preserves unknown fields.',
+    example: `/** @embeddedResource */\ntemplate: KubeObject;`,
+  }),
+  intOrString: define({
+    name: 'intOrString',
+    target: 'field',
+    repeatable: false,
+    grammar: flag,
+    summary: 'Maps `number | string` to `x-kubernetes-int-or-string` (what the `IntOrString` type does).',
+    example: `/** @intOrString */\nmaxUnavailable: number | string;`,
+  }),
+  validation: define({
+    name: 'validation',
+    target: 'field',
+    repeatable: true,
+    grammar: validation,
+    summary: 'A CEL rule the value must satisfy (`x-kubernetes-validations`); `self` is the field. Repeatable.',
+    details:
+      'Enforced by API servers >= 1.25 (CustomResourceValidationExpressions). Older servers ignore the rules: when generating for an older `kubeVersion` they are left out with a warning. On a `@resource` interface, `self` is the whole object.',
+    example: `/**\n * @validation rule="self.minReplicas <= self.maxReplicas" message="minReplicas must not exceed maxReplicas"\n */\nexport interface Autoscaling {\n  minReplicas: int32;\n  maxReplicas: int32;\n}`,
+  }),
+
+  // --- controller markers -------------------------------------------------------------------
+  rbac: define({
+    name: 'rbac',
+    target: 'controller',
+    repeatable: true,
+    grammar: rbac,
+    summary: 'A permission the operator needs, collected from comments in `src/controllers/**` into `config/rbac/role.yaml`.',
+    details: `Lists are separated by \`;\`. The core group is \`groups=core\` (or \`groups=""\`). Verbs: ${rbacVerbs.join(', ')} or \`*\`. Rules are merged and sorted; the role always includes what the manager needs (its own kinds with /status and /finalizers, Leases for leader election, Events).`,
+    example: `/**\n * @rbac groups=apps resources=deployments verbs=get;list;watch;create;update;patch;delete\n * @rbac groups=core resources=secrets verbs=get\n */\nexport class BackupScheduleReconciler {}`,
+  }),
+} as const;
+
+export type MarkerDefinitions = typeof markerDefinitions;
+export type MarkerName = keyof MarkerDefinitions;
+export type MarkerValue<N extends MarkerName> = MarkerDefinitions[N] extends MarkerDefinition<infer T> ? T : never;
+
+export function isMarkerName(name: string): name is MarkerName {
+  return Object.hasOwn(markerDefinitions, name);
+}

@@ -1,0 +1,15 @@
+/** The intermediate model between parsing and emitting: plain readonly data, no compiler objects. */
+export { isScalarSchema, schemaAtPath } from './schema.ts';
+export type { JsonObject, JsonValue, Schema, SchemaType, ValidationRule } from './schema.ts';
+export { compareKubeVersions, isKubeVersion, storageVersion } from './project-model.ts';
+export type {
+  KindModel,
+  PrinterColumn,
+  ProjectModel,
+  RbacRule,
+  ScaleSubresource,
+  Scope,
+  Subresources,
+  TypeSource,
+  VersionModel,
+} from './project-model.ts';

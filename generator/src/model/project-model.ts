@@ -1,0 +1,117 @@
+/**
+ * The generator's intermediate model: everything the emitters need about an operator's API,
+ * as plain readonly data with no compiler objects, so emitters are testable with literals.
+ * Built by `parse/`, consumed by `emit/` (CRDs, RBAC, and the typed-code emitters).
+ */
+import type { Schema } from './schema.ts';
+
+export type Scope = 'Namespaced' | 'Cluster';
+
+export interface PrinterColumn {
+  readonly name: string;
+  readonly type: 'integer' | 'number' | 'string' | 'boolean' | 'date';
+  readonly jsonPath: string;
+  readonly description?: string;
+  readonly format?: string;
+  readonly priority?: number;
+}
+
+export interface ScaleSubresource {
+  readonly specReplicasPath: string;
+  readonly statusReplicasPath: string;
+  readonly labelSelectorPath?: string;
+}
+
+export interface Subresources {
+  readonly status: boolean;
+  readonly scale?: ScaleSubresource;
+}
+
+/** Where a version's TypeScript declaration lives (for emitters that import it). */
+export interface TypeSource {
+  /** Project-relative POSIX path, e.g. `src/apis/batch.example.com/v1/backup-schedule.ts`. */
+  readonly file: string;
+  /** The exported interface marked `@resource`; equals the kind. */
+  readonly interfaceName: string;
+  /** Name of the `spec` property's named type, when it is a named exported type. */
+  readonly specTypeName?: string;
+  /** Name of the `status` property's named type, when it is a named exported type. */
+  readonly statusTypeName?: string;
+}
+
+export interface VersionModel {
+  /** e.g. `v1`, `v1beta2`, `v1alpha1`. */
+  readonly name: string;
+  readonly served: boolean;
+  readonly storage: boolean;
+  readonly deprecated: boolean;
+  readonly deprecationWarning?: string;
+  readonly source: TypeSource;
+  /** Whether the type declares a `status` property. */
+  readonly hasStatus: boolean;
+  readonly subresources: Subresources;
+  readonly printerColumns: readonly PrinterColumn[];
+  /** The structural `openAPIV3Schema` of the version. */
+  readonly schema: Schema;
+}
+
+export interface KindModel {
+  readonly group: string;
+  readonly kind: string;
+  readonly listKind: string;
+  readonly plural: string;
+  readonly singular: string;
+  readonly shortNames: readonly string[];
+  readonly categories: readonly string[];
+  readonly scope: Scope;
+  /** Sorted by Kubernetes version priority: GA before beta before alpha, newest first. */
+  readonly versions: readonly VersionModel[];
+}
+
+/** One `@rbac` tag: a PolicyRule as declared, before merging. */
+export interface RbacRule {
+  readonly apiGroups: readonly string[];
+  readonly resources: readonly string[];
+  readonly verbs: readonly string[];
+  readonly resourceNames: readonly string[];
+  readonly nonResourceURLs: readonly string[];
+  /** Project-relative file that declared it. */
+  readonly source: string;
+}
+
+export interface ProjectModel {
+  /** Sorted by group, then kind. */
+  readonly kinds: readonly KindModel[];
+  /** In source order (files sorted by path). */
+  readonly rbacRules: readonly RbacRule[];
+}
+
+/** The version marked as storage version (validated to exist exactly once). */
+export function storageVersion(kind: KindModel): VersionModel {
+  const version = kind.versions.find((v) => v.storage);
+  if (!version) throw new Error(`kind ${kind.kind} has no storage version`);
+  return version;
+}
+
+const versionPattern = /^v(\d+)(?:(alpha|beta)(\d+))?$/;
+
+/** Whether a name is a Kubernetes API version (`v1`, `v2beta1`, `v1alpha3`). */
+export function isKubeVersion(name: string): boolean {
+  return versionPattern.test(name);
+}
+
+/**
+ * Orders versions like the API server's version priority: GA before beta before alpha, higher
+ * major first, then higher minor; non-conforming names last, alphabetically.
+ */
+export function compareKubeVersions(a: string, b: string): number {
+  const pa = versionPattern.exec(a);
+  const pb = versionPattern.exec(b);
+  if (!pa || !pb) return pa ? -1 : pb ? 1 : a < b ? -1 : a > b ? 1 : 0;
+  const stability = (m: RegExpExecArray): number => (m[2] === undefined ? 2 : m[2] === 'beta' ? 1 : 0);
+  return (
+    stability(pb) - stability(pa) ||
+    Number(pb[1]) - Number(pa[1]) ||
+    Number(pb[3] ?? 0) - Number(pa[3] ?? 0)
+  );
+}

@@ -1,0 +1,334 @@
+/**
+ * Finds `@resource` interfaces under `src/apis/<group>/<version>/` and turns each into a
+ * version of a kind: names, scope, subresources, printer columns and the root schema. Kinds
+ * are assembled from their versions here too (one storage version, agreeing names).
+ */
+import { ts } from 'ts-morph';
+import {
+  compareKubeVersions,
+  isKubeVersion,
+  schemaAtPath,
+  type KindModel,
+  type PrinterColumn,
+  type Schema,
+  type Scope,
+  type TypeSource,
+  type VersionModel,
+} from '../model/index.ts';
+import type { MarkerSet } from '../markers/index.ts';
+import { defaultPlural, isValidGroup } from './names.ts';
+import { SchemaBuilder, type Site } from './schema-builder.ts';
+import type { SourceContext } from './source-context.ts';
+
+const apiFilePattern = /^src\/apis\/([^/]+)\/([^/]+)\/(?:[^/]+\/)*[^/]+\.ts$/;
+
+/** A parsed version before it is grouped into its kind. */
+interface VersionCandidate {
+  readonly group: string;
+  readonly kind: string;
+  readonly names: {
+    readonly plural: string;
+    readonly singular: string;
+    readonly shortNames: readonly string[];
+    readonly categories: readonly string[];
+    readonly scope: Scope;
+  };
+  readonly storageMarked: boolean;
+  readonly version: Omit<VersionModel, 'storage'>;
+  readonly node: ts.Node;
+}
+
+const apiVersionDescription =
+  'APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values.';
+const kindDescription =
+  'Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. In CamelCase.';
+
+export function isApiFile(relativePath: string): boolean {
+  return apiFilePattern.test(relativePath) && !relativePath.endsWith('.d.ts') && !relativePath.endsWith('.test.ts');
+}
+
+export function collectKinds(ctx: SourceContext, files: readonly ts.SourceFile[]): readonly KindModel[] {
+  const builder = new SchemaBuilder(ctx);
+  const candidates: VersionCandidate[] = [];
+  for (const file of files) {
+    const match = apiFilePattern.exec(ctx.relativePath(file.fileName));
+    if (!match) continue;
+    const [, group = '', version = ''] = match;
+    for (const statement of file.statements) {
+      const isInterface = ts.isInterfaceDeclaration(statement);
+      if (!isInterface && !ts.isTypeAliasDeclaration(statement) && !ts.isClassDeclaration(statement)) continue;
+      if (!statement.name) continue;
+      const path = statement.name.text;
+      const doc = ctx.doc(statement, ['resource', 'field'], path);
+      if (!doc.markers.has('resource')) continue;
+      if (!isInterface) {
+        ctx.sink.error('invalid-resource', '@resource must be on an exported interface', { ...ctx.location(statement.name), path }, 'declare the resource with `export interface`');
+        continue;
+      }
+      const candidate = parseVersion(ctx, builder, statement, group, version, doc.markers, doc.description);
+      if (candidate) candidates.push(candidate);
+    }
+  }
+  return assembleKinds(ctx, candidates);
+}
+
+function parseVersion(
+  ctx: SourceContext,
+  builder: SchemaBuilder,
+  declaration: ts.InterfaceDeclaration,
+  group: string,
+  version: string,
+  markers: MarkerSet,
+  description: string,
+): VersionCandidate | undefined {
+  const kind = declaration.name.text;
+  const where = { ...ctx.location(declaration.name), path: kind };
+  let ok = true;
+  if (!declaration.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) {
+    ctx.sink.error('invalid-resource', `${kind} is marked @resource but not exported`, where, 'add `export`');
+    ok = false;
+  }
+  if (!isValidGroup(group)) {
+    ctx.sink.error('invalid-group', `API group "${group}" (the folder under src/apis/) must be a lowercase DNS name with at least one dot`, where, 'e.g. src/apis/backup.example.com/v1/');
+    ok = false;
+  }
+  if (!isKubeVersion(version)) {
+    ctx.sink.error('invalid-version', `API version "${version}" (the folder under the group) must look like v1, v1beta1 or v2alpha3`, where);
+    ok = false;
+  }
+  if (!/^[A-Z][A-Za-z0-9]*$/.test(kind)) {
+    ctx.sink.error('invalid-resource', `kind ${kind} must be UpperCamelCase letters and digits`, where);
+    ok = false;
+  }
+  const checker = ctx.checker;
+  const type = checker.getTypeAtLocation(declaration.name);
+  const property = (name: string): ts.Symbol | undefined => checker.getPropertyOfType(type, name);
+  const metadata = property('metadata');
+  const metadataType = metadata && checker.getNonNullableType(checker.getTypeOfSymbol(metadata));
+  const metadataSymbol = metadataType?.aliasSymbol ?? metadataType?.getSymbol();
+  const metadataDeclaration = metadataSymbol?.declarations?.[0];
+  if (!metadataDeclaration || metadataSymbol.name !== 'ObjectMeta' || !ctx.isRuntimeDeclaration(metadataDeclaration)) {
+    ctx.sink.error('invalid-resource', `${kind} needs \`metadata: ObjectMeta\``, where, "import type { ObjectMeta } from '@kubeforge/runtime'");
+    ok = false;
+  }
+  const spec = property('spec');
+  if (!spec) {
+    ctx.sink.error('invalid-resource', `${kind} needs a \`spec\` property`, where, 'declare the desired state as `spec: <Kind>Spec`');
+    ok = false;
+  }
+  checkTypeMetaLiteral(ctx, checker, property('kind'), kind, kind, where);
+  checkTypeMetaLiteral(ctx, checker, property('apiVersion'), `${group}/${version}`, kind, where);
+
+  const site: Site = { path: kind, node: declaration.name };
+  const converted = builder.objectSchema(type, undefined, site, { objectRoot: true });
+  if (!converted || !ok) return undefined;
+  const schema = rootSchema(builder.applyMarkers(converted, markers, declaration, site), description);
+
+  const plural = markers.get('plural') ?? defaultPlural(kind);
+  const subresources = parseSubresources(ctx, markers, schema, declaration, kind);
+  const printerColumns = checkPrinterColumns(ctx, markers.getAll('printColumn'), schema, declaration, markers, kind);
+  const deprecated = markers.has('deprecated');
+  const warning = markers.get('deprecated');
+  const source: TypeSource = {
+    file: ctx.relativePath(declaration.getSourceFile().fileName),
+    interfaceName: kind,
+    ...namedType('specTypeName', declaration, 'spec'),
+    ...namedType('statusTypeName', declaration, 'status'),
+  };
+  return {
+    group,
+    kind,
+    names: {
+      plural,
+      singular: markers.get('singular') ?? kind.toLowerCase(),
+      shortNames: [...markers.getAll('shortName')].sort(),
+      categories: [...markers.getAll('category')].sort(),
+      scope: markers.get('scope') ?? 'Namespaced',
+    },
+    storageMarked: markers.has('storageVersion'),
+    node: declaration.name,
+    version: {
+      name: version,
+      served: markers.get('served') ?? true,
+      deprecated,
+      ...(warning === undefined ? {} : { deprecationWarning: warning }),
+      source,
+      hasStatus: schema.properties?.status !== undefined,
+      subresources,
+      printerColumns,
+      schema,
+    },
+  };
+}
+
+function rootSchema(schema: Schema, description: string): Schema {
+  const properties = {
+    ...schema.properties,
+    apiVersion: { type: 'string', description: apiVersionDescription },
+    kind: { type: 'string', description: kindDescription },
+    metadata: { type: 'object' },
+  } satisfies Record<string, Schema>;
+  const required = (schema.required ?? []).filter((p) => !['apiVersion', 'kind', 'metadata'].includes(p));
+  const { required: _required, ...rest } = schema;
+  return {
+    ...rest,
+    ...(description ? { description } : {}),
+    type: 'object',
+    properties,
+    ...(required.length > 0 ? { required } : {}),
+  };
+}
+
+function checkTypeMetaLiteral(
+  ctx: SourceContext,
+  checker: ts.TypeChecker,
+  symbol: ts.Symbol | undefined,
+  expected: string,
+  kind: string,
+  where: ReturnType<SourceContext['location']> & { path: string },
+): void {
+  if (!symbol) return;
+  const type = checker.getNonNullableType(checker.getTypeOfSymbol(symbol));
+  if (type.flags & ts.TypeFlags.String) return;
+  const actual = type.flags & ts.TypeFlags.StringLiteral ? (type as ts.StringLiteralType).value : undefined;
+  if (actual !== expected) {
+    ctx.sink.error(
+      'invalid-resource',
+      `${kind}.${symbol.name} must be \`string\` or the literal '${expected}'`,
+      { ...where, path: `${kind}.${symbol.name}` },
+    );
+  }
+}
+
+function namedType(
+  key: 'specTypeName' | 'statusTypeName',
+  declaration: ts.InterfaceDeclaration,
+  property: string,
+): Partial<Record<typeof key, string>> {
+  const member = declaration.members.find(
+    (m): m is ts.PropertySignature => ts.isPropertySignature(m) && m.name.getText() === property,
+  );
+  const node = member?.type;
+  if (node && ts.isTypeReferenceNode(node) && ts.isIdentifier(node.typeName) && !node.typeArguments) {
+    return { [key]: node.typeName.text };
+  }
+  return {};
+}
+
+function parseSubresources(
+  ctx: SourceContext,
+  markers: MarkerSet,
+  schema: Schema,
+  declaration: ts.InterfaceDeclaration,
+  kind: string,
+): VersionModel['subresources'] {
+  let status = false;
+  let scale: VersionModel['subresources']['scale'];
+  const where = { ...ctx.location(declaration, markers.offsetOf('subresource')), path: kind };
+  for (const subresource of markers.getAll('subresource')) {
+    if (subresource.kind === 'status') {
+      status = true;
+      if (schema.properties?.status === undefined) {
+        ctx.sink.warning('missing-status', `${kind} enables the status subresource but declares no \`status\``, where, 'add `status?: <Kind>Status`');
+      }
+      continue;
+    }
+    const { kind: _kind, ...paths } = subresource;
+    const checks: [string, string, string, boolean][] = [
+      ['specReplicasPath', paths.specReplicasPath, '.spec.', true],
+      ['statusReplicasPath', paths.statusReplicasPath, '.status.', true],
+      ...(paths.labelSelectorPath === undefined ? [] : [['labelSelectorPath', paths.labelSelectorPath, '.', false] as [string, string, string, boolean]]),
+    ];
+    let valid = true;
+    for (const [name, path, prefix, integer] of checks) {
+      const target = schemaAtPath(schema, path);
+      const expectedType = integer ? 'integer' : 'string';
+      if (!path.startsWith(prefix) || target === undefined || target.type !== expectedType) {
+        ctx.sink.error('invalid-subresource', `scale ${name} ${path} must point to ${integer ? 'an integer' : 'a string'} field${prefix.length > 1 ? ` under ${prefix.slice(0, -1)}` : ''}`, where, integer ? 'declare the field as int32' : undefined);
+        valid = false;
+      }
+    }
+    if (valid) scale = paths;
+  }
+  return { status, ...(scale ? { scale } : {}) };
+}
+
+function checkPrinterColumns(
+  ctx: SourceContext,
+  columns: readonly PrinterColumn[],
+  schema: Schema,
+  declaration: ts.InterfaceDeclaration,
+  markers: MarkerSet,
+  kind: string,
+): readonly PrinterColumn[] {
+  const names = new Set<string>();
+  const where = { ...ctx.location(declaration, markers.offsetOf('printColumn')), path: kind };
+  for (const column of columns) {
+    if (names.has(column.name)) ctx.sink.error('invalid-marker', `printer column ${column.name} is declared twice`, where);
+    names.add(column.name);
+    const simple = /^(\.[A-Za-z0-9_-]+)+$/.test(column.jsonPath);
+    if (simple && !column.jsonPath.startsWith('.metadata.') && schemaAtPath(schema, column.jsonPath) === undefined) {
+      ctx.sink.warning('unknown-json-path', `printer column ${column.name}: ${column.jsonPath} is not a field of ${kind}`, where, 'check the spelling; the column will be empty');
+    }
+  }
+  return columns;
+}
+
+/** Groups versions into kinds: names agree, exactly one storage version. */
+function assembleKinds(ctx: SourceContext, candidates: readonly VersionCandidate[]): readonly KindModel[] {
+  const byKind = new Map<string, VersionCandidate[]>();
+  for (const candidate of candidates) {
+    const key = `${candidate.group}/${candidate.kind}`;
+    byKind.set(key, [...(byKind.get(key) ?? []), candidate]);
+  }
+  const kinds: KindModel[] = [];
+  const plurals = new Map<string, string>();
+  for (const [key, versions] of [...byKind.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    versions.sort((a, b) => compareKubeVersions(a.version.name, b.version.name));
+    const first = versions[0];
+    if (first === undefined) continue;
+    let ok = true;
+    const seen = new Set<string>();
+    for (const candidate of versions) {
+      const where = { ...ctx.location(candidate.node), path: candidate.kind };
+      if (seen.has(candidate.version.name)) {
+        ctx.sink.error('duplicate-kind', `${candidate.kind} is declared twice in ${candidate.group}/${candidate.version.name}`, where);
+        ok = false;
+      }
+      seen.add(candidate.version.name);
+      if (JSON.stringify(candidate.names) !== JSON.stringify(first.names)) {
+        ctx.sink.error('inconsistent-versions', `${candidate.kind} ${candidate.version.name} declares different names or scope than ${first.version.name} (@plural, @singular, @shortName, @category, @scope must agree across versions)`, where);
+        ok = false;
+      }
+    }
+    const marked = versions.filter((v) => v.storageMarked);
+    let storage: string | undefined;
+    if (versions.length === 1) storage = first.version.name;
+    else if (marked.length === 1) storage = marked[0]?.version.name;
+    else {
+      const where = { ...ctx.location((marked[1] ?? first).node), path: first.kind };
+      ctx.sink.error(
+        'storage-version',
+        `${first.kind} has ${versions.length} versions (${versions.map((v) => v.version.name).join(', ')}) and ${marked.length === 0 ? 'none' : marked.length} marked @storageVersion; exactly one must be`,
+        where,
+        'add @storageVersion to the version objects are stored in',
+      );
+      ok = false;
+    }
+    const pluralKey = `${first.group}/${first.names.plural}`;
+    if (plurals.has(pluralKey)) {
+      ctx.sink.error('duplicate-kind', `${first.kind} and ${plurals.get(pluralKey) ?? ''} have the same plural ${first.names.plural} in ${first.group}`, { ...ctx.location(first.node), path: first.kind }, 'set @plural on one of them');
+      ok = false;
+    }
+    plurals.set(pluralKey, first.kind);
+    if (!ok || key === '') continue;
+    kinds.push({
+      group: first.group,
+      kind: first.kind,
+      listKind: `${first.kind}List`,
+      ...first.names,
+      versions: versions.map((v) => ({ ...v.version, storage: v.version.name === storage })),
+    });
+  }
+  return kinds;
+}

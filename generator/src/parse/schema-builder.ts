@@ -1,0 +1,489 @@
+/**
+ * Converts TypeScript types to structural schemas. The type checker drives the structure
+ * (so imports, aliases, generics, intersections and Pick/Omit/Partial resolve); the type
+ * nodes written in the source are followed alongside as hints, because aliases of primitives
+ * (`int32 = number`) exist only in the syntax. Anything without a sound JSON mapping is a
+ * diagnostic at the field that uses it, never a silent `string`.
+ */
+import { ts } from 'ts-morph';
+import type { JsonValue, Schema } from '../model/index.ts';
+import type { MarkerName, MarkerSet } from '../markers/index.ts';
+import { applyFieldMarkers } from './apply-field-markers.ts';
+import { unionOfObjects } from './object-unions.ts';
+import { scalarSchemas, structOverlays, structSchemas } from './runtime-types.ts';
+import type { SourceContext } from './source-context.ts';
+
+/** A type node from the source and the type-parameter substitutions in effect for it. */
+export interface TypeHint {
+  readonly node: ts.TypeNode;
+  readonly frames?: ReadonlyMap<ts.Symbol, TypeHint | undefined>;
+}
+
+/** Where a conversion happens: the API path for messages and the node to point at. */
+export interface Site {
+  readonly path: string;
+  readonly node: ts.Node;
+}
+
+export interface ConvertOptions {
+  /** `any`/`unknown` are allowed (the field has `@preserveUnknownFields` or `@embeddedResource`). */
+  readonly allowUnknown?: boolean;
+  /** The object is a Kubernetes object (the resource root or an `@embeddedResource`). */
+  readonly objectRoot?: boolean;
+  /** `number | string` is allowed (the field has `@intOrString`). */
+  readonly intOrString?: boolean;
+}
+
+export class SchemaBuilder {
+  readonly ctx: SourceContext;
+  readonly #checker: ts.TypeChecker;
+  readonly #expanding: ts.Type[] = [];
+  readonly #aliases: ts.Declaration[] = [];
+  readonly #cache = new Map<ts.Type, Schema | undefined>();
+
+  constructor(ctx: SourceContext) {
+    this.ctx = ctx;
+    this.#checker = ctx.checker;
+  }
+
+  error(site: Site, code: string, message: string, hint?: string): undefined {
+    this.ctx.sink.error(code, message, { ...this.#where(site.node), path: site.path }, hint);
+    return undefined;
+  }
+
+  #where(node: ts.Node): ReturnType<SourceContext['location']> | Record<string, never> {
+    return this.ctx.isProjectFile(node.getSourceFile()) ? this.ctx.location(node) : {};
+  }
+
+  /** The schema of `type`, or `undefined` after reporting why there is none. */
+  convert(type: ts.Type, hint: TypeHint | undefined, site: Site, options: ConvertOptions = {}): Schema | undefined {
+    if (hint) {
+      const viaHint = this.#convertViaHint(type, hint, site, options);
+      if (viaHint !== 'no-match') return viaHint;
+    }
+    const alias = type.aliasSymbol && this.#runtimeName(type.aliasSymbol);
+    if (alias !== undefined && scalarSchemas[alias]) return scalarSchemas[alias];
+    return this.#convertType(type, hint, site, options);
+  }
+
+  #convertViaHint(type: ts.Type, hint: TypeHint, site: Site, options: ConvertOptions): Schema | undefined | 'no-match' {
+    let node = hint.node;
+    while (ts.isParenthesizedTypeNode(node)) node = node.type;
+    if (!ts.isTypeReferenceNode(node)) return 'no-match';
+    const symbol = this.#resolveSymbol(this.#checker.getSymbolAtLocation(node.typeName));
+    if (symbol === undefined) return 'no-match';
+    if (symbol.flags & ts.SymbolFlags.TypeParameter) {
+      if (!hint.frames?.has(symbol)) return 'no-match';
+      const substituted = hint.frames.get(symbol);
+      return substituted ? this.convert(type, substituted, site, options) : this.#convertType(type, undefined, site, options);
+    }
+    const runtime = this.#runtimeName(symbol);
+    if (runtime !== undefined && scalarSchemas[runtime]) return scalarSchemas[runtime];
+    const declaration = symbol.declarations?.[0];
+    if (
+      declaration === undefined ||
+      !ts.isTypeAliasDeclaration(declaration) ||
+      runtime !== undefined ||
+      this.ctx.isLibFile(declaration.getSourceFile())
+    ) {
+      return 'no-match';
+    }
+    if (this.#aliases.includes(declaration)) {
+      return this.error(site, 'recursive-type', `type ${symbol.name} refers to itself`, 'structural schemas cannot express recursion; bound the depth with separate types');
+    }
+    const frames = this.#framesFor(declaration.typeParameters, node.typeArguments, hint);
+    this.#aliases.push(declaration);
+    try {
+      const inner = this.convert(type, { node: declaration.type, ...(frames ? { frames } : {}) }, site, options);
+      return inner && this.#withTypeDoc(inner, declaration, site);
+    } finally {
+      this.#aliases.pop();
+    }
+  }
+
+  #framesFor(
+    parameters: ts.NodeArray<ts.TypeParameterDeclaration> | undefined,
+    args: ts.NodeArray<ts.TypeNode> | undefined,
+    outer: TypeHint,
+  ): ReadonlyMap<ts.Symbol, TypeHint | undefined> | undefined {
+    if (!parameters || parameters.length === 0) return undefined;
+    const frames = new Map<ts.Symbol, TypeHint | undefined>();
+    parameters.forEach((parameter, index) => {
+      const symbol = this.#checker.getSymbolAtLocation(parameter.name);
+      const arg = args?.[index];
+      if (symbol) frames.set(symbol, arg ? { node: arg, ...(outer.frames ? { frames: outer.frames } : {}) } : undefined);
+    });
+    return frames;
+  }
+
+  #resolveSymbol(symbol: ts.Symbol | undefined): ts.Symbol | undefined {
+    if (symbol && symbol.flags & ts.SymbolFlags.Alias) return this.#checker.getAliasedSymbol(symbol);
+    return symbol;
+  }
+
+  /** The name of a @kubeforge/runtime declaration, or `undefined` for anything else. */
+  #runtimeName(symbol: ts.Symbol): string | undefined {
+    const declaration = symbol.declarations?.[0];
+    return declaration && this.ctx.isRuntimeDeclaration(declaration) ? symbol.name : undefined;
+  }
+
+  /** Adds the declaration's JSDoc description and type-level markers to its schema. */
+  #withTypeDoc(schema: Schema, declaration: ts.Node, site: Site): Schema {
+    const targets = ts.isInterfaceDeclaration(declaration) ? (['resource', 'field'] as const) : (['field'] as const);
+    const doc = this.ctx.doc(declaration, targets, site.path);
+    // A resource's own markers and description are applied to its root schema by resources.ts.
+    if (doc.markers.has('resource')) return schema;
+    const marked = this.applyMarkers(schema, doc.markers, declaration, site);
+    return doc.description && marked.description === undefined ? { ...marked, description: doc.description } : marked;
+  }
+
+  applyMarkers(schema: Schema, markers: MarkerSet, declaration: ts.Node, site: Site): Schema {
+    return applyFieldMarkers(schema, markers, (marker: MarkerName, severity, code, message, hint) => {
+      if (!this.ctx.isProjectFile(declaration.getSourceFile())) return;
+      const where = { ...this.ctx.location(declaration, markers.offsetOf(marker)), path: site.path };
+      if (severity === 'error') this.ctx.sink.error(code, message, where, hint);
+      else this.ctx.sink.warning(code, message, where, hint);
+    });
+  }
+
+  #convertType(type: ts.Type, hint: TypeHint | undefined, site: Site, options: ConvertOptions): Schema | undefined {
+    const flags = type.flags;
+    if (flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) {
+      if ((type as { intrinsicName?: string }).intrinsicName === 'error') {
+        return this.error(site, 'unresolved-type', 'the type could not be resolved', 'check the import and that the module is installed');
+      }
+      if (options.allowUnknown) return {};
+      return this.error(site, 'unknown-type', `\`${this.#checker.typeToString(type)}\` has no schema`, 'declare the type, or mark the field @preserveUnknownFields to keep arbitrary JSON');
+    }
+    if (flags & ts.TypeFlags.NonPrimitive) {
+      if (options.allowUnknown) return { type: 'object' };
+      return this.error(site, 'unknown-type', '`object` has no schema', 'declare the properties, use Record<string, T>, or mark the field @preserveUnknownFields');
+    }
+    if (flags & ts.TypeFlags.StringLike && !(flags & ts.TypeFlags.StringLiteral)) {
+      if (flags & ts.TypeFlags.TemplateLiteral) {
+        return { type: 'string' };
+      }
+      return { type: 'string' };
+    }
+    if (flags & ts.TypeFlags.Number) return { type: 'number' };
+    if (flags & ts.TypeFlags.Boolean) return { type: 'boolean' };
+    if (flags & (ts.TypeFlags.StringLiteral | ts.TypeFlags.NumberLiteral | ts.TypeFlags.BooleanLiteral)) {
+      return this.#literalUnion([type], hint, site);
+    }
+    if (flags & ts.TypeFlags.Union) return this.#union(type as ts.UnionType, hint, site, options);
+    if (flags & ts.TypeFlags.BigIntLike) {
+      return this.error(site, 'unsupported-type', '`bigint` has no JSON form', 'use int64 from @kubeforge/runtime');
+    }
+    if (flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void | ts.TypeFlags.Never)) {
+      return this.error(site, 'unsupported-type', `\`${this.#checker.typeToString(type)}\` alone has no schema`, 'give the field a value type, e.g. `T | null`');
+    }
+    if (flags & ts.TypeFlags.ESSymbolLike) {
+      return this.error(site, 'unsupported-type', '`symbol` has no JSON form');
+    }
+    if (flags & ts.TypeFlags.Intersection) {
+      const members = (type as ts.IntersectionType).types;
+      if (!members.every((m) => m.flags & ts.TypeFlags.Object)) {
+        return this.error(site, 'unsupported-type', `intersection \`${this.#checker.typeToString(type)}\` mixes objects with other types`, 'intersect object types only');
+      }
+      return this.objectSchema(type, undefined, site, options);
+    }
+    if (flags & ts.TypeFlags.Object) return this.#objectType(type as ts.ObjectType, hint, site, options);
+    if (flags & ts.TypeFlags.TypeParameter) {
+      return this.error(site, 'unsupported-type', `type parameter \`${this.#checker.typeToString(type)}\` is not instantiated`);
+    }
+    return this.error(site, 'unsupported-type', `\`${this.#checker.typeToString(type)}\` has no schema`);
+  }
+
+  #objectType(type: ts.ObjectType, hint: TypeHint | undefined, site: Site, options: ConvertOptions): Schema | undefined {
+    if (this.#checker.isTupleType(type)) {
+      return this.error(site, 'unsupported-type', `tuple \`${this.#checker.typeToString(type)}\` has no structural schema`, 'use an array of one type or an object with named fields');
+    }
+    if (this.#checker.isArrayType(type)) {
+      const element = this.#checker.getTypeArguments(type as ts.TypeReference)[0];
+      if (element === undefined) return this.error(site, 'unsupported-type', 'array without an element type');
+      const items = this.convert(element, this.#elementHint(hint), { ...site, path: `${site.path}[]` }, {
+        ...(options.allowUnknown ? { allowUnknown: true } : {}),
+      });
+      return items && { type: 'array', items };
+    }
+    if (type.getCallSignatures().length > 0 || type.getConstructSignatures().length > 0) {
+      return this.error(site, 'unsupported-type', 'functions have no JSON form', 'API types hold data only; move behaviour out of the interface');
+    }
+    const symbol = type.getSymbol();
+    const declaration = symbol?.declarations?.[0];
+    if (symbol && declaration && symbol.flags & (ts.SymbolFlags.Interface | ts.SymbolFlags.Class) && this.ctx.isLibFile(declaration.getSourceFile())) {
+      const hints: Record<string, string> = {
+        Date: 'use Time (RFC 3339 string) from @kubeforge/runtime',
+        Map: 'use Record<string, T>',
+        Set: 'use an array with @uniqueItems or @listType set',
+      };
+      return this.error(site, 'unsupported-type', `\`${symbol.name}\` has no JSON form`, hints[symbol.name] ?? 'use plain data types');
+    }
+    const runtime = symbol && this.#runtimeName(symbol);
+    if (runtime === 'ObjectMeta' && options.objectRoot) return { type: 'object' };
+    if (runtime !== undefined && structSchemas[runtime]) return structSchemas[runtime];
+    const frames = hint ? this.#interfaceFrames(hint) : undefined;
+    const mapHint = this.#valueHint(hint) ? hint : undefined;
+    const schema = this.objectSchema(type, frames, site, options, mapHint);
+    const overlay = runtime === undefined ? undefined : structOverlays[runtime];
+    return schema && overlay ? { ...schema, ...overlay } : schema;
+  }
+
+  #elementHint(hint: TypeHint | undefined): TypeHint | undefined {
+    if (!hint) return undefined;
+    let node = hint.node;
+    while (ts.isParenthesizedTypeNode(node) || (ts.isTypeOperatorNode(node) && node.operator === ts.SyntaxKind.ReadonlyKeyword)) {
+      node = ts.isParenthesizedTypeNode(node) ? node.type : node.type;
+    }
+    if (ts.isArrayTypeNode(node)) return { ...hint, node: node.elementType };
+    if (ts.isTypeReferenceNode(node) && ts.isIdentifier(node.typeName) && ['Array', 'ReadonlyArray'].includes(node.typeName.text)) {
+      const arg = node.typeArguments?.[0];
+      return arg ? { ...hint, node: arg } : undefined;
+    }
+    return undefined;
+  }
+
+  /** Type-parameter substitutions when a hint names a generic interface (`Page<int32>`). */
+  #interfaceFrames(hint: TypeHint): ReadonlyMap<ts.Symbol, TypeHint | undefined> | undefined {
+    let node = hint.node;
+    while (ts.isParenthesizedTypeNode(node)) node = node.type;
+    if (!ts.isTypeReferenceNode(node) || !node.typeArguments) return undefined;
+    const symbol = this.#resolveSymbol(this.#checker.getSymbolAtLocation(node.typeName));
+    const declaration = symbol?.declarations?.find(ts.isInterfaceDeclaration);
+    return declaration ? this.#framesFor(declaration.typeParameters, node.typeArguments, hint) : undefined;
+  }
+
+  /** A hint for the value type of a map written as `Record<string, T>` or `{ [k: string]: T }`. */
+  #valueHint(hint: TypeHint | undefined): TypeHint | undefined {
+    if (!hint) return undefined;
+    const node = hint.node;
+    if (ts.isTypeReferenceNode(node) && ts.isIdentifier(node.typeName) && node.typeName.text === 'Record') {
+      const arg = node.typeArguments?.[1];
+      return arg ? { ...hint, node: arg } : undefined;
+    }
+    if (ts.isTypeLiteralNode(node)) {
+      const index = node.members.find(ts.isIndexSignatureDeclaration);
+      return index ? { ...hint, node: index.type } : undefined;
+    }
+    return undefined;
+  }
+
+  /**
+   * An object with properties (or a map from an index signature). Named, non-generic
+   * interfaces are converted once and reused; an interface met again while it is being
+   * converted is a recursive type.
+   */
+  objectSchema(
+    type: ts.Type,
+    frames: ReadonlyMap<ts.Symbol, TypeHint | undefined> | undefined,
+    site: Site,
+    options: ConvertOptions,
+    hint?: TypeHint,
+  ): Schema | undefined {
+    if (this.#expanding.includes(type)) {
+      return this.error(site, 'recursive-type', `type \`${this.#checker.typeToString(type)}\` contains itself`, 'structural schemas cannot express recursion; bound the depth with separate types');
+    }
+    const cacheable = frames === undefined && !options.objectRoot && !options.allowUnknown && hint === undefined;
+    if (cacheable && this.#cache.has(type)) return this.#cache.get(type);
+    this.#expanding.push(type);
+    let schema: Schema | undefined;
+    try {
+      schema = this.#buildObject(type, frames, site, options, hint);
+    } finally {
+      this.#expanding.pop();
+    }
+    const declaration = type.aliasSymbol?.declarations?.[0] ?? type.getSymbol()?.declarations?.[0];
+    if (schema && declaration && (ts.isInterfaceDeclaration(declaration) || ts.isClassDeclaration(declaration))) {
+      schema = this.#withTypeDoc(schema, declaration, site);
+    }
+    if (cacheable) this.#cache.set(type, schema);
+    return schema;
+  }
+
+  #buildObject(
+    type: ts.Type,
+    frames: ReadonlyMap<ts.Symbol, TypeHint | undefined> | undefined,
+    site: Site,
+    options: ConvertOptions,
+    hint: TypeHint | undefined,
+  ): Schema | undefined {
+    const properties: Record<string, Schema> = {};
+    const required: string[] = [];
+    let failed = false;
+    for (const property of this.#checker.getPropertiesOfType(type)) {
+      const converted = this.property(property, frames, site, options);
+      if (converted === undefined) {
+        failed = true;
+        continue;
+      }
+      properties[property.name] = converted.schema;
+      if (converted.required) required.push(property.name);
+    }
+    const indexInfos = this.#checker.getIndexInfosOfType(type);
+    if (indexInfos.length > 0) {
+      const info = indexInfos[0];
+      if (info === undefined || !(info.keyType.flags & ts.TypeFlags.String) || indexInfos.length > 1) {
+        return this.error(site, 'unsupported-type', 'only string-keyed maps have a JSON form', 'use Record<string, T>');
+      }
+      if (Object.keys(properties).length > 0) {
+        return this.error(site, 'unsupported-type', 'an object cannot have both fixed properties and an index signature in a structural schema', 'move the map into its own field');
+      }
+      const value = this.convert(info.type, this.#valueHint(hint) ?? (info.declaration?.type ? { node: info.declaration.type, ...(frames ? { frames } : {}) } : undefined), { ...site, path: `${site.path}{}` }, options.allowUnknown ? { allowUnknown: true } : {});
+      if (value === undefined) return undefined;
+      if (options.allowUnknown && Object.keys(value).length === 0) return { type: 'object' };
+      return { type: 'object', additionalProperties: value };
+    }
+    if (failed) return undefined;
+    return {
+      type: 'object',
+      ...(Object.keys(properties).length > 0 ? { properties } : {}),
+      ...(required.length > 0 ? { required: required.sort() } : {}),
+    };
+  }
+
+  /** One property: its schema (with field markers and description) and whether it is required. */
+  property(
+    property: ts.Symbol,
+    frames: ReadonlyMap<ts.Symbol, TypeHint | undefined> | undefined,
+    parent: Site,
+    parentOptions: ConvertOptions,
+  ): { readonly schema: Schema; readonly required: boolean } | undefined {
+    const declaration = property.valueDeclaration ?? property.declarations?.[0];
+    const inProject = declaration !== undefined && this.ctx.isProjectFile(declaration.getSourceFile());
+    const site: Site = { path: `${parent.path}.${property.name}`, node: inProject ? declaration : parent.node };
+    if (declaration && (ts.isMethodSignature(declaration) || ts.isMethodDeclaration(declaration))) {
+      return this.error(site, 'unsupported-type', 'methods have no JSON form', 'API types hold data only');
+    }
+    const type = this.#checker.getTypeOfSymbol(property);
+    const doc = declaration ? this.ctx.doc(declaration, ['field'], site.path) : undefined;
+    const markers = doc?.markers;
+    const optional =
+      (property.flags & ts.SymbolFlags.Optional) !== 0 ||
+      (type.flags & ts.TypeFlags.Union && (type as ts.UnionType).types.some((t) => t.flags & ts.TypeFlags.Undefined)) === true;
+    if (
+      parentOptions.objectRoot &&
+      property.name === 'metadata' &&
+      this.#isRuntimeType(this.#checker.getNonNullableType(type), 'ObjectMeta')
+    ) {
+      return { schema: { type: 'object' }, required: false };
+    }
+    const hint = this.#propertyHint(declaration, type, frames);
+    const options: ConvertOptions = {
+      ...(markers?.has('preserveUnknownFields') || markers?.has('embeddedResource') ? { allowUnknown: true } : {}),
+      ...(markers?.has('embeddedResource') ? { objectRoot: true } : {}),
+      ...(markers?.has('intOrString') ? { intOrString: true } : {}),
+    };
+    let schema = this.convert(type, hint, site, options);
+    if (schema === undefined) return undefined;
+    if (markers && declaration) schema = this.applyMarkers(schema, markers, declaration, site);
+    if (doc?.description) schema = { ...schema, description: doc.description };
+    return { schema, required: !optional };
+  }
+
+  #isRuntimeType(type: ts.Type, name: string): boolean {
+    const symbol = type.aliasSymbol ?? type.getSymbol();
+    return symbol !== undefined && this.#runtimeName(symbol) === name;
+  }
+
+  /**
+   * The declared type node of a property, when it describes `type` (it does not after a
+   * mapped type changed the value type, e.g. `{ [K in keyof T]: string }`).
+   */
+  #propertyHint(
+    declaration: ts.Declaration | undefined,
+    type: ts.Type,
+    frames: ReadonlyMap<ts.Symbol, TypeHint | undefined> | undefined,
+  ): TypeHint | undefined {
+    if (!declaration || !(ts.isPropertySignature(declaration) || ts.isPropertyDeclaration(declaration)) || !declaration.type) {
+      return undefined;
+    }
+    const node = declaration.type;
+    if (frames) return { node, frames };
+    const declared = this.#checker.getTypeFromTypeNode(node);
+    if (this.#checker.getNonNullableType(declared) !== this.#checker.getNonNullableType(type)) return undefined;
+    return { node };
+  }
+
+  #union(type: ts.UnionType, hint: TypeHint | undefined, site: Site, options: ConvertOptions): Schema | undefined {
+    const nullable = type.types.some((t) => t.flags & ts.TypeFlags.Null);
+    const members = type.types.filter((t) => !(t.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined)));
+    const schema = this.#unionMembers(type, members, hint, site, options);
+    return schema && nullable ? { ...schema, nullable: true } : schema;
+  }
+
+  #unionMembers(
+    type: ts.UnionType,
+    members: readonly ts.Type[],
+    hint: TypeHint | undefined,
+    site: Site,
+    options: ConvertOptions,
+  ): Schema | undefined {
+    const [first] = members;
+    if (first === undefined) return this.error(site, 'unsupported-type', `\`${this.#checker.typeToString(type)}\` has no value type`);
+    const literalFlags = ts.TypeFlags.StringLiteral | ts.TypeFlags.NumberLiteral | ts.TypeFlags.BooleanLiteral;
+    if (members.every((m) => m.flags & ts.TypeFlags.BooleanLiteral) && members.length === 2) return { type: 'boolean' };
+    if (members.length === 1) return this.convert(first, this.#singleMemberHint(hint), site, options);
+    if (members.every((m) => m.flags & literalFlags)) return this.#literalUnion(members, hint, site);
+    const kinds = new Set(members.map((m) => m.flags & (ts.TypeFlags.StringLike | ts.TypeFlags.NumberLike)));
+    if (members.every((m) => m.flags & (ts.TypeFlags.String | ts.TypeFlags.Number)) && kinds.size === 2) {
+      if (options.intOrString) return scalarSchemas.IntOrString;
+      return this.error(site, 'unsupported-type', '`number | string` needs a declared meaning', 'use IntOrString from @kubeforge/runtime or mark the field @intOrString');
+    }
+    if (members.every((m) => m.flags & ts.TypeFlags.Object && !this.#checker.isArrayType(m) && !this.#checker.isTupleType(m))) {
+      return unionOfObjects(this, members, site);
+    }
+    return this.error(site, 'unsupported-union', `union \`${this.#checker.typeToString(type)}\` mixes types that have no common schema`, 'use literal unions (enums), T | null, or a union of objects with a common literal field (a discriminated union)');
+  }
+
+  #singleMemberHint(hint: TypeHint | undefined): TypeHint | undefined {
+    if (!hint) return undefined;
+    let node = hint.node;
+    while (ts.isParenthesizedTypeNode(node)) node = node.type;
+    if (!ts.isUnionTypeNode(node)) return hint;
+    const rest = node.types.filter(
+      (t) =>
+        t.kind !== ts.SyntaxKind.UndefinedKeyword &&
+        !(ts.isLiteralTypeNode(t) && t.literal.kind === ts.SyntaxKind.NullKeyword),
+    );
+    const only = rest.length === 1 ? rest[0] : undefined;
+    return only ? { ...hint, node: only } : undefined;
+  }
+
+  /** An enum from literal types; in source order when the union is written out, else sorted. */
+  #literalUnion(members: readonly ts.Type[], hint: TypeHint | undefined, site: Site): Schema | undefined {
+    const values: JsonValue[] = [];
+    for (const member of members) {
+      if (member.flags & ts.TypeFlags.BooleanLiteral) values.push(this.#checker.typeToString(member) === 'true');
+      else values.push((member as ts.LiteralType).value as string | number);
+    }
+    const kinds = new Set(values.map((v) => typeof v));
+    if (kinds.size > 1) {
+      return this.error(site, 'unsupported-union', `literal union mixes ${[...kinds].sort().join(' and ')} values`, 'use literals of one type');
+    }
+    const ordered = this.#sourceOrder(values, hint);
+    const kind = [...kinds][0];
+    const type = kind === 'string' ? 'string' : kind === 'boolean' ? 'boolean' : values.every((v) => Number.isInteger(v)) ? 'integer' : 'number';
+    return { type, enum: ordered };
+  }
+
+  #sourceOrder(values: readonly JsonValue[], hint: TypeHint | undefined): readonly JsonValue[] {
+    const fromSource: JsonValue[] = [];
+    const visit = (node: ts.TypeNode): void => {
+      if (ts.isParenthesizedTypeNode(node)) visit(node.type);
+      else if (ts.isUnionTypeNode(node)) node.types.forEach(visit);
+      else if (ts.isLiteralTypeNode(node)) {
+        const literal = node.literal;
+        if (ts.isStringLiteral(literal) || ts.isNoSubstitutionTemplateLiteral(literal)) fromSource.push(literal.text);
+        else if (ts.isNumericLiteral(literal)) fromSource.push(Number(literal.text));
+        else if (ts.isPrefixUnaryExpression(literal) && ts.isNumericLiteral(literal.operand)) fromSource.push(-Number(literal.operand.text));
+        else if (literal.kind === ts.SyntaxKind.TrueKeyword) fromSource.push(true);
+        else if (literal.kind === ts.SyntaxKind.FalseKeyword) fromSource.push(false);
+      }
+    };
+    if (hint) visit(hint.node);
+    const same =
+      fromSource.length === values.length && values.every((v) => fromSource.includes(v));
+    if (same) return fromSource;
+    return [...values].sort((a, b) => (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0));
+  }
+}

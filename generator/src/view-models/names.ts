@@ -1,0 +1,51 @@
+/**
+ * Name formatting shared by view models and template helpers: pure string functions, no
+ * knowledge of Kubernetes. Words are split at case changes, digits-to-letters boundaries and
+ * any non-alphanumeric character, so `BackupSchedule`, `backup-schedule`, `backup_schedule`
+ * and `batch.example.com` all split predictably.
+ */
+
+/** Splits an identifier or a dotted/dashed name into lowercase words. */
+export function words(name: string): readonly string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .split(/[^A-Za-z0-9]+/)
+    .filter((w) => w !== '')
+    .map((w) => w.toLowerCase());
+}
+
+function capitalize(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
+}
+
+/** `backup-schedule` -> `BackupSchedule`; `batch.example.com` -> `BatchExampleCom`. */
+export function pascalCase(name: string): string {
+  return words(name).map(capitalize).join('');
+}
+
+/** `BackupSchedule` -> `backupSchedule`; `v1beta1` -> `v1beta1`. */
+export function camelCase(name: string): string {
+  const [first = '', ...rest] = words(name);
+  return first + rest.map(capitalize).join('');
+}
+
+/** `BackupSchedule` -> `backup-schedule`. */
+export function kebabCase(name: string): string {
+  return words(name).join('-');
+}
+
+/** `BackupSchedule` -> `BACKUP_SCHEDULE`. */
+export function constantCase(name: string): string {
+  return words(name).join('_').toUpperCase();
+}
+
+/**
+ * English plural of an identifier, inflecting its last word and keeping its case:
+ * `BackupSchedule` -> `BackupSchedules`, `Policy` -> `Policies`, `Ingress` -> `Ingresses`.
+ */
+export function pluralize(name: string): string {
+  if (/(s|x|z|ch|sh)$/i.test(name)) return `${name}${/[A-Z]$/.test(name) ? 'ES' : 'es'}`;
+  if (/[^aeiou]y$/i.test(name)) return `${name.slice(0, -1)}${/[A-Z]$/.test(name) ? 'IES' : 'ies'}`;
+  return `${name}${/[A-Z]$/.test(name) ? 'S' : 's'}`;
+}
