@@ -43,3 +43,9 @@ export {
   type LabelSelectorErrorReason,
 } from './label-selector.ts';
 export { parseSelector, toSelector } from './label-selector-parser.ts';
+export { CacheStore, indexByNamespace, type StoreChange, type IndexErrorCallback } from './store.ts';
+export { indexByLabel, indexByOwnerUid, indexByField } from './indexers.ts';
+export { createInformer, waitForCacheSync, type ScopableListerWatcher } from './informer.ts';
+export { createLister } from './lister.ts';
+export { dropManagedFields, deepFreeze } from './prepare.ts';
+export { createSharedInformerFactory, type SharedInformerFactoryOptions } from './shared-informer-factory.ts';

@@ -1,0 +1,146 @@
+/**
+ * One informer per (resource, namespace, label selector, field selector), shared by everyone
+ * who asks: controllers watching the same kind add handlers to the same informer and read the
+ * same cache, so the API server sees one watch. Label selectors are compared in canonical form
+ * (`b=2,a=1` and `a=1, b=2` share an informer).
+ */
+import type { KubeConfig } from '@kubernetes/client-node';
+import { apiVersionOf, type KubeObject, type ListerWatcher, type ResourceDescriptor } from '../api/index.ts';
+import { createResourceClient } from '../client/index.ts';
+import type { Logger } from '../watch/logger.ts';
+import { createInformer, waitForCacheSync } from './informer.ts';
+import { toSelector } from './label-selector-parser.ts';
+import type { Informer, InformerOptions, InformerScope, SharedInformerFactory, Transform } from './types.ts';
+
+export type SharedInformerFactoryOptions = (
+  | {
+      /** Informers list and watch through `createResourceClient(kubeConfig, resource)`. */
+      readonly kubeConfig: KubeConfig;
+      readonly listerWatcherFor?: undefined;
+    }
+  | {
+      /** Gives the ListerWatcher of a resource, scoped to `namespace` when one is given. */
+      readonly listerWatcherFor: (
+        resource: ResourceDescriptor,
+        namespace: string | undefined,
+      ) => ListerWatcher<KubeObject>;
+      readonly kubeConfig?: undefined;
+    }
+) & {
+  /** Applied to every object of every informer (e.g. `dropManagedFields`). */
+  readonly transform?: Transform<KubeObject>;
+  /** Default resync period of handlers. */
+  readonly resyncPeriodMs?: number;
+  readonly freeze?: boolean;
+  readonly logger?: Logger;
+  readonly watcher?: InformerOptions<KubeObject>['watcher'];
+};
+
+interface Entry {
+  readonly resource: ResourceDescriptor;
+  readonly scope: InformerScope;
+  readonly informer: Informer<KubeObject>;
+}
+
+function describe(
+  resource: ResourceDescriptor,
+  namespace: string | undefined,
+  labels: string,
+  fields: string,
+): string {
+  const parts = [`${resource.plural}.${apiVersionOf(resource)}`];
+  if (namespace !== undefined) parts.push(`namespace=${namespace}`);
+  if (labels !== '') parts.push(`labels=${labels}`);
+  if (fields !== '') parts.push(`fields=${fields}`);
+  return parts.join(' ');
+}
+
+class Factory implements SharedInformerFactory {
+  readonly #options: SharedInformerFactoryOptions;
+  readonly #entries = new Map<string, Entry>();
+  #started = false;
+  #stopped = false;
+
+  constructor(options: SharedInformerFactoryOptions) {
+    this.#options = options;
+  }
+
+  informerFor<T extends KubeObject>(resource: ResourceDescriptor, scope: InformerScope = {}): Informer<T> {
+    if (this.#stopped)
+      throw new Error('SharedInformerFactory: informerFor() after stop(); create a new factory');
+    const namespace = scope.namespace === '' ? undefined : scope.namespace;
+    if (namespace !== undefined && !resource.namespaced) {
+      throw new Error(
+        `${resource.plural}.${apiVersionOf(resource)} is cluster-scoped: informerFor() cannot scope it to namespace ${JSON.stringify(namespace)}`,
+      );
+    }
+    const labels = toSelector(scope.labelSelector).toString();
+    const fields = scope.fieldSelector ?? '';
+    const key = JSON.stringify([
+      resource.group,
+      resource.version,
+      resource.plural,
+      namespace ?? '',
+      labels,
+      fields,
+    ]);
+    let entry = this.#entries.get(key);
+    if (entry === undefined) {
+      const o = this.#options;
+      const name = describe(resource, namespace, labels, fields);
+      const lw =
+        o.listerWatcherFor !== undefined
+          ? o.listerWatcherFor(resource, namespace)
+          : namespace === undefined
+            ? createResourceClient(o.kubeConfig, resource)
+            : createResourceClient(o.kubeConfig, resource).inNamespace(namespace);
+      const informer = createInformer<KubeObject>(lw, {
+        ...(labels === '' ? {} : { labelSelector: labels }),
+        ...(fields === '' ? {} : { fieldSelector: fields }),
+        ...(o.transform === undefined ? {} : { transform: o.transform }),
+        ...(o.resyncPeriodMs === undefined ? {} : { resyncPeriodMs: o.resyncPeriodMs }),
+        ...(o.freeze === undefined ? {} : { freeze: o.freeze }),
+        ...(o.logger === undefined ? {} : { logger: o.logger }),
+        watcher: { ...o.watcher, name },
+      });
+      const normalized: InformerScope = {
+        ...(namespace === undefined ? {} : { namespace }),
+        ...(labels === '' ? {} : { labelSelector: labels }),
+        ...(fields === '' ? {} : { fieldSelector: fields }),
+      };
+      entry = { resource, scope: normalized, informer };
+      this.#entries.set(key, entry);
+      if (this.#started) informer.start();
+    }
+    // The factory keys informers by resource, not by type; the caller names the type it reads.
+    return entry.informer as unknown as Informer<T>;
+  }
+
+  start(): void {
+    if (this.#stopped) throw new Error('SharedInformerFactory: start() after stop(); create a new factory');
+    this.#started = true;
+    for (const { informer } of this.#entries.values()) informer.start();
+  }
+
+  waitForCacheSync(signal?: AbortSignal): Promise<boolean> {
+    const started = [...this.#entries.values()].map((e) => e.informer).filter((i) => i.started);
+    return waitForCacheSync(signal, ...started);
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    await Promise.all([...this.#entries.values()].map((e) => e.informer.stop()));
+  }
+
+  informers(): readonly Entry[] {
+    return [...this.#entries.values()];
+  }
+}
+
+/**
+ * Creates a factory of shared informers. Typical use: `informerFor(resource, scope)` from
+ * every controller, then `start()` and `await waitForCacheSync(signal)` before reconciling.
+ */
+export function createSharedInformerFactory(options: SharedInformerFactoryOptions): SharedInformerFactory {
+  return new Factory(options);
+}
