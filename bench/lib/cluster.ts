@@ -1,0 +1,58 @@
+/**
+ * The control plane a run uses (started once per run, or the KUBECONFIG cluster with
+ * KUBEFORGE_USE_EXISTING_CLUSTER=1) and the fixtures scenarios share: the BenchItem CRD,
+ * fresh namespaces, bulk creation and cleanup through the bare client (never timed).
+ */
+import { createNamespace, installCRDs, startControlPlane, type ControlPlane } from '@kubeforge/testing';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { createBareUndiciClient, runConcurrently, type BareClient } from './bare-client.ts';
+import { benchItem, benchItemCrd, collectionPath, itemName } from './bench-resource.ts';
+
+export interface BenchCluster {
+  readonly kubeConfig: KubeConfig;
+  readonly kubeconfigPath: string;
+  /** A bare client for fixtures (filling and emptying namespaces); not a contender. */
+  readonly fixtures: BareClient;
+  newNamespace(prefix: string): Promise<string>;
+  /** Creates `count` BenchItems named `item-NNNNN` in `namespace`, as fast as the server allows. */
+  fill(namespace: string, count: number): Promise<void>;
+  /** Deletes every BenchItem in `namespace` (one deletecollection request). */
+  empty(namespace: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const FILL_CONCURRENCY = 32;
+
+export async function startBenchCluster(log: (message: string) => void): Promise<BenchCluster> {
+  const started = performance.now();
+  const controlPlane: ControlPlane = await startControlPlane();
+  log(
+    `control plane ${controlPlane.local === undefined ? '(existing cluster)' : controlPlane.local.apiServerUrl} ready in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+  try {
+    await installCRDs(controlPlane.kubeConfig, [benchItemCrd]);
+    const fixtures = await createBareUndiciClient(controlPlane.kubeConfig);
+    return {
+      kubeConfig: controlPlane.kubeConfig,
+      kubeconfigPath: controlPlane.kubeconfigPath,
+      fixtures,
+      newNamespace: (prefix) => createNamespace(controlPlane.kubeConfig, `bench-${prefix}`),
+      async fill(namespace, count) {
+        const path = collectionPath(namespace);
+        await runConcurrently(count, FILL_CONCURRENCY, (i) =>
+          fixtures.send('POST', path, benchItem(namespace, itemName(i), i)),
+        );
+      },
+      async empty(namespace) {
+        await fixtures.send('DELETE', collectionPath(namespace));
+      },
+      async stop() {
+        await fixtures.close();
+        await controlPlane.stop();
+      },
+    };
+  } catch (error) {
+    await controlPlane.stop();
+    throw error;
+  }
+}

@@ -1,0 +1,91 @@
+/** Command-line options of `npm run bench`. */
+import { parseArgs } from 'node:util';
+
+export const SCENARIO_IDS = [
+  'writes',
+  'cache-fill',
+  'watch',
+  'end-to-end',
+  'workqueue',
+  'generator',
+] as const;
+export type ScenarioId = (typeof SCENARIO_IDS)[number];
+
+export interface BenchOptions {
+  /** Small sizes and fewer rounds: a smoke run that checks the harness, not a measurement. */
+  readonly quick: boolean;
+  readonly scenarios: readonly ScenarioId[];
+  /** Rounds per scenario; each round runs every contender once, in rotating order. */
+  readonly rounds: number | undefined;
+  /** Where the Markdown report goes. */
+  readonly out: string;
+  /** Write a V8 CPU profile of each contender's worker process into this directory (`--cpu-prof`). */
+  readonly cpuProfDir: string | undefined;
+}
+
+export class BenchUsageError extends Error {
+  override readonly name = 'BenchUsageError';
+}
+
+export const USAGE = `usage: npm run bench -- [--quick] [--only <ids>] [--rounds <n>] [--out <file>] [--cpu-prof <dir>]
+
+  --quick          small sizes, 2 rounds: checks that every scenario runs (numbers are not meaningful)
+  --only <ids>     comma-separated scenarios to run: ${SCENARIO_IDS.join(', ')}
+  --rounds <n>     rounds per scenario (default 5, quick 2)
+  --out <file>     Markdown report path (default bench/RESULTS.md)
+  --cpu-prof <dir> write CPU profiles of the worker processes (cache fill, watch, end to end) into <dir>
+
+  KUBEFORGE_USE_EXISTING_CLUSTER=1 runs against the KUBECONFIG cluster instead of a local control plane.`;
+
+export function parseBenchOptions(argv: readonly string[], defaultOut: string): BenchOptions | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: {
+        quick: { type: 'boolean', default: false },
+        only: { type: 'string' },
+        scenario: { type: 'string' },
+        rounds: { type: 'string' },
+        out: { type: 'string' },
+        'cpu-prof': { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+  } catch (error) {
+    throw new BenchUsageError(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`, {
+      cause: error,
+    });
+  }
+  const { values } = parsed;
+  if (values.help) return 'help';
+  const only = values.only ?? values.scenario;
+  const scenarios =
+    only === undefined ? [...SCENARIO_IDS] : only.split(',').map((id) => scenarioId(id.trim()));
+  let rounds: number | undefined;
+  if (values.rounds !== undefined) {
+    rounds = Number(values.rounds);
+    if (!Number.isInteger(rounds) || rounds < 1) {
+      throw new BenchUsageError(`--rounds must be a positive integer, got "${values.rounds}"\n\n${USAGE}`);
+    }
+  }
+  return {
+    quick: values.quick,
+    scenarios,
+    rounds,
+    out: values.out ?? defaultOut,
+    cpuProfDir: values['cpu-prof'],
+  };
+}
+
+function scenarioId(id: string): ScenarioId {
+  const known = SCENARIO_IDS.find((candidate) => candidate === id);
+  if (known === undefined) {
+    throw new BenchUsageError(
+      `unknown scenario "${id}"; choose from: ${SCENARIO_IDS.join(', ')}\n\n${USAGE}`,
+    );
+  }
+  return known;
+}

@@ -1,0 +1,149 @@
+/**
+ * `npm run bench`: kubeforge side by side with @kubernetes/client-node and with bare HTTP
+ * clients, on a real local control plane, in one run. Prints a table per scenario and writes
+ * bench/RESULTS.md with the machine it ran on. See lib/options.ts for the flags
+ * (`--quick`, `--only <ids>`, `--rounds <n>`, `--out <file>`, `--cpu-prof <dir>`).
+ *
+ * Timing is never asserted anywhere: the machine is shared and noisy, so every target is a
+ * ratio between contenders measured in the same run, interleaved, as medians of rounds.
+ */
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { startBenchCluster, type BenchCluster } from './lib/cluster.ts';
+import { describeMachine, machineInfo } from './lib/machine.ts';
+import {
+  BenchUsageError,
+  parseBenchOptions,
+  USAGE,
+  type BenchOptions,
+  type ScenarioId,
+} from './lib/options.ts';
+import {
+  renderMarkdown,
+  renderScenarioMarkdown,
+  renderScenarioText,
+  type ScenarioReport,
+  type Table,
+} from './lib/report.ts';
+import { messageOf, type BenchContext, type Scenario } from './lib/scenario.ts';
+import { cacheFillScenario } from './scenarios/cache-fill.ts';
+import { endToEndScenario } from './scenarios/end-to-end.ts';
+import { generatorScenario } from './scenarios/generator.ts';
+import { watchScenario } from './scenarios/watch.ts';
+import { workqueueScenario } from './scenarios/workqueue.ts';
+import { writesScenario } from './scenarios/writes.ts';
+
+const SCENARIOS: Readonly<Record<ScenarioId, Scenario>> = {
+  writes: writesScenario,
+  'cache-fill': cacheFillScenario,
+  watch: watchScenario,
+  'end-to-end': endToEndScenario,
+  workqueue: workqueueScenario,
+  generator: generatorScenario,
+};
+
+const DEFAULT_OUT = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
+
+function log(message: string): void {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+async function main(): Promise<number> {
+  let options: BenchOptions | 'help';
+  try {
+    options = parseBenchOptions(process.argv.slice(2), DEFAULT_OUT);
+  } catch (error) {
+    if (error instanceof BenchUsageError) {
+      process.stderr.write(`${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  if (options === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if ((globalThis as { gc?: unknown }).gc === undefined) {
+    log('warning: run with --expose-gc (npm run bench does) so rounds start from a collected heap');
+  }
+  const machine = machineInfo();
+  const started = performance.now();
+  let clusterPromise: Promise<BenchCluster> | undefined;
+  const context: BenchContext = {
+    options,
+    rounds: options.rounds ?? (options.quick ? 2 : 5),
+    cluster: () => (clusterPromise ??= startBenchCluster(log)),
+    log,
+  };
+
+  const reports: ScenarioReport[] = [];
+  let failed = false;
+  try {
+    for (const id of options.scenarios) {
+      const scenario = SCENARIOS[id];
+      log(`scenario ${scenario.title}`);
+      let report: ScenarioReport;
+      try {
+        report = await scenario.run(context);
+      } catch (error) {
+        failed = true;
+        log(
+          `scenario ${id} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        );
+        report = {
+          id,
+          title: scenario.title,
+          method: '',
+          tables: [],
+          targets: [],
+          notes: [`The scenario failed: ${messageOf(error)}`],
+        };
+      }
+      reports.push(report);
+      process.stdout.write(`\n${renderScenarioText(report)}\n`);
+    }
+  } finally {
+    if (clusterPromise !== undefined) await (await clusterPromise).stop();
+  }
+
+  const durationS = (performance.now() - started) / 1000;
+  writeFileSync(options.out, renderResults(reports, options, describeMachine(machine), durationS));
+  log(`wrote ${options.out} (${durationS.toFixed(0)} s)`);
+  return failed ? 1 : 0;
+}
+
+function renderResults(
+  reports: readonly ScenarioReport[],
+  options: BenchOptions,
+  machine: readonly string[],
+  durationS: number,
+): string {
+  const summary: Table = {
+    caption: 'All targets',
+    columns: ['scenario', 'target', 'measured', 'status'],
+    rows: reports.flatMap((report) =>
+      report.targets.map((t) => [
+        report.title,
+        t.target,
+        t.measured,
+        t.status === 'met' ? 'MET' : t.status === 'missed' ? 'MISSED' : t.status,
+      ]),
+    ),
+  };
+  const mode = options.quick
+    ? '**Quick run** (`npm run bench -- --quick`): small sizes, a smoke test of the harness. Numbers are not meaningful; run `npm run bench` for measurements.'
+    : 'Full run (`npm run bench`).';
+  return [
+    '# kubeforge benchmarks',
+    'Written by `npm run bench` (bench/run.ts); do not edit by hand. Every contender runs in the same run against the same local control plane (etcd + kube-apiserver on loopback), interleaved round by round; tables show medians and ratios between contenders, which is what the targets are about. Absolute numbers depend on the machine, which is shared and noisy.',
+    mode,
+    `Scenarios: ${options.scenarios.join(', ')}. Duration: ${durationS.toFixed(0)} s.`,
+    '## Machine',
+    machine.join('\n'),
+    renderMarkdown(summary),
+    ...reports.map(renderScenarioMarkdown),
+    '',
+  ].join('\n\n');
+}
+
+process.exitCode = await main();
