@@ -1,0 +1,172 @@
+/**
+ * In-memory stand-ins for the cache contracts, for unit tests of controllers: an informer
+ * whose objects the test sets directly (`set` / `remove`), delivering handler calls
+ * synchronously, and a factory handing them out. Not a cache implementation: no watch, no
+ * indexes beyond the namespace.
+ */
+import type { KubeObject, ResourceDescriptor } from '../../api/index.ts';
+import { objectKey } from '../../api/index.ts';
+import type {
+  EventHandler,
+  HandlerRegistration,
+  Indexer,
+  Informer,
+  InformerHealth,
+  InformerScope,
+  Lister,
+  SharedInformerFactory,
+} from '../../cache/types.ts';
+
+export class FakeInformer<T extends KubeObject> implements Informer<T> {
+  readonly #objects = new Map<string, T>();
+  readonly #handlers = new Set<EventHandler<T>>();
+  #synced = false;
+  #syncWaiters: (() => void)[] = [];
+  started = false;
+
+  /** Fills the cache and marks it synced (handlers get `add` for each object). */
+  sync(objects: readonly T[] = []): void {
+    for (const o of objects) this.#objects.set(objectKey(o), o);
+    this.#synced = true;
+    for (const h of this.#handlers) for (const o of objects) void h.add?.(o, { isInInitialList: true });
+    for (const w of this.#syncWaiters.splice(0)) w();
+  }
+
+  set(object: T): void {
+    const key = objectKey(object);
+    const old = this.#objects.get(key);
+    this.#objects.set(key, object);
+    for (const h of this.#handlers) {
+      if (old === undefined) void h.add?.(object, { isInInitialList: false });
+      else void h.update?.(old, object);
+    }
+  }
+
+  remove(object: T): void {
+    this.#objects.delete(objectKey(object));
+    for (const h of this.#handlers) void h.delete?.(object, { finalStateUnknown: false });
+  }
+
+  readonly indexer: Indexer<T> = {
+    get: (key) => this.#objects.get(key),
+    has: (key) => this.#objects.has(key),
+    list: () => [...this.#objects.values()],
+    keys: () => [...this.#objects.keys()],
+    get size() {
+      return 0;
+    },
+    byIndex: () => [],
+    indexKeys: () => [],
+    indexValues: () => [],
+    addIndexers: () => undefined,
+  };
+
+  readonly lister: Lister<T> = {
+    get: (namespaceOrName, name) =>
+      this.#objects.get(name === undefined ? namespaceOrName : `${namespaceOrName}/${name}`),
+    list: () => [...this.#objects.values()],
+    byIndex: () => [],
+    namespace: (namespace) => ({
+      get: (name) => this.#objects.get(`${namespace}/${name}`),
+      list: () => [...this.#objects.values()].filter((o) => o.metadata.namespace === namespace),
+    }),
+  };
+
+  addEventHandler(handler: EventHandler<T>): HandlerRegistration {
+    this.#handlers.add(handler);
+    if (this.#synced)
+      for (const o of this.#objects.values()) void handler.add?.(o, { isInInitialList: true });
+    return {
+      hasSynced: () => this.#synced,
+      remove: () => {
+        this.#handlers.delete(handler);
+        return Promise.resolve();
+      },
+      errors: 0,
+    };
+  }
+
+  addIndexers(): void {
+    // The fake keeps no secondary indexes.
+  }
+
+  hasSynced(): boolean {
+    return this.#synced;
+  }
+
+  waitForCacheSync(signal?: AbortSignal): Promise<boolean> {
+    if (this.#synced) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      this.#syncWaiters.push(() => resolve(true));
+      signal?.addEventListener('abort', () => resolve(false), { once: true });
+    });
+  }
+
+  start(): void {
+    this.started = true;
+  }
+
+  stop(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  health(): InformerHealth {
+    return {
+      state: 'watching',
+      healthy: this.#synced,
+      resourceVersion: undefined,
+      lastError: undefined,
+      failures: 0,
+      reconnects: 0,
+      relists: 0,
+      stalls: 0,
+      lastSyncAt: undefined,
+      lastEventAt: undefined,
+      synced: this.#synced,
+      handlerErrors: 0,
+    };
+  }
+}
+
+export class FakeInformerFactory implements SharedInformerFactory {
+  readonly #informers = new Map<
+    string,
+    { resource: ResourceDescriptor; scope: InformerScope; informer: FakeInformer<KubeObject> }
+  >();
+
+  informerFor<T extends KubeObject>(
+    resource: ResourceDescriptor,
+    scope: InformerScope = {},
+  ): FakeInformer<T> {
+    const key = `${resource.group}/${resource.plural}/${scope.namespace ?? ''}`;
+    let entry = this.#informers.get(key);
+    if (entry === undefined) {
+      entry = { resource, scope, informer: new FakeInformer<KubeObject>() };
+      this.#informers.set(key, entry);
+    }
+    return entry.informer as unknown as FakeInformer<T>;
+  }
+
+  start(): void {
+    for (const { informer } of this.#informers.values()) informer.start();
+  }
+
+  async waitForCacheSync(signal?: AbortSignal): Promise<boolean> {
+    const results = await Promise.all(
+      [...this.#informers.values()].map((e) => e.informer.waitForCacheSync(signal)),
+    );
+    return results.every(Boolean);
+  }
+
+  stop(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  informers(): readonly {
+    resource: ResourceDescriptor;
+    scope: InformerScope;
+    informer: Informer<KubeObject>;
+  }[] {
+    return [...this.#informers.values()];
+  }
+}

@@ -1,0 +1,14 @@
+/**
+ * events: recording what controllers do as core/v1 Events, aggregated like client-go's
+ * recorder (repeats bump `count`), written in the background and never blocking a reconcile.
+ */
+export {
+  createEventRecorder,
+  noopEventRecorder,
+  eventResource,
+  type EventRecorder,
+  type EventRecorderOptions,
+  type EventType,
+  type CoreEvent,
+  type ObjectReference,
+} from './recorder.ts';
