@@ -107,7 +107,7 @@ export function applyFieldMarkers(input: Schema, markers: MarkerSet, report: Mar
   if (markers.has('intOrString') && !input['x-kubernetes-int-or-string']) {
     report('intOrString', 'error', 'marker-type-mismatch', `@intOrString applies to number | string, but this is ${describeType(input)}`);
   }
-  if (markers.has('nullable')) schema.nullable = true;
+  if (markers.has('nullable')) schema = { ...withNullable(schema as Schema) };
 
   const rules = markers.getAll('validation');
   if (rules.length > 0) schema['x-kubernetes-validations'] = [...(input['x-kubernetes-validations'] ?? []), ...rules];
@@ -230,4 +230,13 @@ export function defaultProblem(value: JsonValue, schema: Schema): string | undef
     return `is not one of ${schema.enum.map((e) => JSON.stringify(e)).join(', ')}`;
   }
   return undefined;
+}
+
+/**
+ * Allows `null`. An enum must list `null` too: the API server checks enum membership even
+ * for nullable fields.
+ */
+export function withNullable(schema: Schema): Schema {
+  const needsNull = schema.enum !== undefined && !schema.enum.includes(null);
+  return { ...schema, nullable: true, ...(needsNull && schema.enum ? { enum: [...schema.enum, null] } : {}) };
 }

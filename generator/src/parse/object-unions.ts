@@ -61,7 +61,7 @@ export function unionOfObjects(builder: SchemaBuilder, types: readonly ts.Type[]
     enum: allValues,
     ...(firstDiscriminator?.description ? { description: firstDiscriminator.description } : {}),
   };
-  const requiredEverywhere = Object.keys(properties).filter((p) => schemas.every((s) => s.required?.includes(p)));
+  const requiredEverywhere = Object.keys(properties).filter((p) => p !== name && schemas.every((s) => s.required?.includes(p)));
   const rules: ValidationRule[] = [];
   for (const [index, schema] of schemas.entries()) {
     const memberValues = values[index] ?? [];

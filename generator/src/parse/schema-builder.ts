@@ -11,6 +11,7 @@ import type { MarkerName, MarkerSet } from '../markers/index.ts';
 import { applyFieldMarkers } from './apply-field-markers.ts';
 import { unionOfObjects } from './object-unions.ts';
 import { scalarSchemas, structOverlays, structSchemas } from './runtime-types.ts';
+import { withNullable } from './apply-field-markers.ts';
 import type { SourceContext } from './source-context.ts';
 
 /** A type node from the source and the type-parameter substitutions in effect for it. */
@@ -408,7 +409,7 @@ export class SchemaBuilder {
     const nullable = type.types.some((t) => t.flags & ts.TypeFlags.Null);
     const members = type.types.filter((t) => !(t.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined)));
     const schema = this.#unionMembers(type, members, hint, site, options);
-    return schema && nullable ? { ...schema, nullable: true } : schema;
+    return schema && nullable ? withNullable(schema) : schema;
   }
 
   #unionMembers(

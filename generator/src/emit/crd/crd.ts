@@ -1,0 +1,107 @@
+/**
+ * The CRD emitter: one apiextensions.k8s.io/v1 CustomResourceDefinition per kind with all its
+ * versions, at `config/crd/bases/<group>_<plural>.yaml`. Output is byte-identical for the
+ * same model and options (sorted keys, no timestamps).
+ */
+import type { KindModel, ProjectModel, Schema, VersionModel } from '../../model/index.ts';
+import type { OutputFile } from '../output-file.ts';
+import { toYaml } from '../yaml.ts';
+import {
+  celMinimumKubeVersion,
+  defaultCrdDir,
+  defaultKubeVersion,
+  kubeVersionAtLeast,
+  type CrdOptions,
+} from './options.ts';
+
+export function emitCrds(model: ProjectModel, options: CrdOptions = {}): OutputFile[] {
+  const dir = options.outputDir ?? defaultCrdDir;
+  return model.kinds.map((kind) => ({
+    path: `${dir}/${crdFileName(kind)}`,
+    contents: toYaml(crdObject(kind, options), [`Source: ${sourcesOf(kind)}`]),
+    ownership: 'generated',
+  }));
+}
+
+export function crdFileName(kind: Pick<KindModel, 'group' | 'plural'>): string {
+  return `${kind.group}_${kind.plural}.yaml`;
+}
+
+export function crdName(kind: Pick<KindModel, 'group' | 'plural'>): string {
+  return `${kind.plural}.${kind.group}`;
+}
+
+function sourcesOf(kind: KindModel): string {
+  return kind.versions.map((v) => `${v.source.file}#${v.source.interfaceName}`).join(', ');
+}
+
+/** The CRD as a plain object (what the YAML file holds). */
+export function crdObject(kind: KindModel, options: CrdOptions = {}): Record<string, unknown> {
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: crdName(kind) },
+    spec: {
+      group: kind.group,
+      names: {
+        kind: kind.kind,
+        listKind: kind.listKind,
+        plural: kind.plural,
+        singular: kind.singular,
+        ...(kind.shortNames.length > 0 ? { shortNames: kind.shortNames } : {}),
+        ...(kind.categories.length > 0 ? { categories: kind.categories } : {}),
+      },
+      scope: kind.scope,
+      versions: kind.versions.map((version) => versionObject(version, options)),
+    },
+  };
+}
+
+function versionObject(version: VersionModel, options: CrdOptions): Record<string, unknown> {
+  const { scale } = version.subresources;
+  const subresources = {
+    ...(version.subresources.status ? { status: {} } : {}),
+    ...(scale ? { scale } : {}),
+  };
+  return {
+    name: version.name,
+    served: version.served,
+    storage: version.storage,
+    ...(version.deprecated ? { deprecated: true } : {}),
+    ...(version.deprecationWarning === undefined ? {} : { deprecationWarning: version.deprecationWarning }),
+    ...(version.printerColumns.length > 0 ? { additionalPrinterColumns: version.printerColumns } : {}),
+    ...(Object.keys(subresources).length > 0 ? { subresources } : {}),
+    schema: { openAPIV3Schema: finishSchema(version.schema, options) },
+  };
+}
+
+/** Applies emit-time options to a schema: description caps and CEL for the target version. */
+export function finishSchema(schema: Schema, options: CrdOptions): Schema {
+  const max = options.maxDescriptionLength;
+  const cel = kubeVersionAtLeast(options.kubeVersion ?? defaultKubeVersion, celMinimumKubeVersion);
+  const visit = (s: Schema): Schema => {
+    const out: Record<string, unknown> = { ...s };
+    if (s.description !== undefined && max !== undefined) {
+      const description = truncateDescription(s.description, max);
+      if (description === undefined) delete out.description;
+      else out.description = description;
+    }
+    if (!cel) delete out['x-kubernetes-validations'];
+    if (s.properties) out.properties = Object.fromEntries(Object.entries(s.properties).map(([k, v]) => [k, visit(v)]));
+    if (s.items) out.items = visit(s.items);
+    if (s.additionalProperties) out.additionalProperties = visit(s.additionalProperties);
+    if (s.anyOf) out.anyOf = s.anyOf.map(visit);
+    return out as Schema;
+  };
+  return visit(schema);
+}
+
+/** Cuts a description to `max` characters at a word boundary, ending with `...`; 0 drops it. */
+export function truncateDescription(description: string, max: number): string | undefined {
+  if (max <= 0) return undefined;
+  if (description.length <= max) return description;
+  if (max <= 3) return description.slice(0, max);
+  const cut = description.slice(0, max - 3);
+  const space = cut.search(/\s\S*$/);
+  return `${(space > 0 ? cut.slice(0, space) : cut).trimEnd()}...`;
+}

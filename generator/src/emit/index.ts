@@ -1,0 +1,17 @@
+/**
+ * Emitters: one per artifact, each a pure function from the model to {@link OutputFile}s.
+ * They never read or write the disk and never need the compiler.
+ */
+export { generatedHeader, type OutputFile, type Ownership } from './output-file.ts';
+export { toYaml } from './yaml.ts';
+export { crdFileName, crdName, crdObject, emitCrds, finishSchema, truncateDescription } from './crd/crd.ts';
+export { annotationLimitBytes, checkCrds, crdSizes, type CrdSize } from './crd/checks.ts';
+export {
+  celMinimumKubeVersion,
+  defaultCrdDir,
+  defaultKubeVersion,
+  isKubeVersionString,
+  kubeVersionAtLeast,
+  type CrdOptions,
+} from './crd/options.ts';
+export { emitRbac, managerRules, mergeRules, type PolicyRule, type RbacOptions } from './rbac/role.ts';

@@ -1,0 +1,23 @@
+import type { ObjectMeta } from '@kubeforge/runtime';
+
+export interface VaultSpec {
+  /** @format uri */
+  url: string;
+  /** @default false */
+  readOnly?: boolean;
+}
+
+/**
+ * A cluster-wide backup vault.
+ * @resource
+ * @scope Cluster
+ * @plural vaults
+ * @singular vault
+ * @storageVersion
+ * @subresource status
+ */
+export interface Vault {
+  metadata: ObjectMeta;
+  spec: VaultSpec;
+  status?: { phase?: 'Pending' | 'Ready' };
+}

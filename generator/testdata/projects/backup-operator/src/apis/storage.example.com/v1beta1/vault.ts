@@ -1,0 +1,14 @@
+import type { ObjectMeta } from '@kubeforge/runtime';
+
+/**
+ * A cluster-wide backup vault (retired version).
+ * @resource
+ * @scope Cluster
+ * @plural vaults
+ * @singular vault
+ * @served false
+ */
+export interface Vault {
+  metadata: ObjectMeta;
+  spec: { url: string };
+}

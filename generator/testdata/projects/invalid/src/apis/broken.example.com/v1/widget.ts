@@ -1,0 +1,65 @@
+import type { int32, ObjectMeta } from '@kubeforge/runtime';
+
+interface Tree {
+  name: string;
+  children: Tree[];
+}
+
+type Shape = { kind: 'circle'; radius: number } | { radius: number; sides: int32 };
+
+/**
+ * Everything that has no sound schema.
+ * @resource
+ * @scope Regional
+ * @shortName Bad_Name
+ * @printColumn name=Size type=float jsonPath=.spec.size
+ * @subresource scale specReplicasPath=.spec.replicas statusReplicasPath=.status.count
+ */
+export interface Widget {
+  metadata: ObjectMeta;
+  spec: WidgetSpec;
+  status?: { count?: string };
+}
+
+export interface WidgetSpec {
+  createdAt: Date;
+  callback: () => void;
+  anything: any;
+  payload: unknown;
+  pair: [string, int32];
+  tree: Tree;
+  mixed: string | boolean;
+  loose: number | string;
+  shape: Shape;
+  big: bigint;
+  lookup: Map<string, string>;
+  /** @minimum 3 */
+  label: string;
+  /** @maxLength many */
+  title: string;
+  /** @pattern (?=lookahead) */
+  code: string;
+  /** @listType map */
+  items: { name: string }[];
+  /**
+   * @listType map
+   * @listMapKey id
+   */
+  entries: { id?: string; value: string }[];
+  /** @uniqueItems */
+  objects: { a: string }[];
+  /** @default "three" */
+  count: int32;
+  /** @minimun 1 */
+  typo: int32;
+  /**
+   * @maximum 1
+   * @maximum 2
+   */
+  twice: int32;
+  /** @mapType atomic */
+  struct: { a: string };
+  replicas: int32;
+  kindOf: 'a' | 1;
+  missing: NotDefined;
+}

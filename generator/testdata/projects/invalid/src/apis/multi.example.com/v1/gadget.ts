@@ -1,0 +1,7 @@
+import type { ObjectMeta } from '@kubeforge/runtime';
+
+/** @resource */
+export interface Gadget {
+  metadata: ObjectMeta;
+  spec: { size: string };
+}
