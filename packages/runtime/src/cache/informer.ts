@@ -164,9 +164,10 @@ class InformerImpl<T extends KubeObject> implements Informer<T> {
   }
 
   start(): void {
-    if (this.#started) return;
-    if (this.#stopped)
+    if (this.#stopped) {
       throw new Error(`${this.#name}: an informer cannot be restarted after stop(); create a new one`);
+    }
+    if (this.#started) return;
     this.#started = true;
     this.#loop = this.#run();
   }
