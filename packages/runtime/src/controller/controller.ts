@@ -93,6 +93,8 @@ export interface ControllerStatus {
 export interface StopOptions {
   /** How long in-flight reconciles may take to finish; default the controller's `shutdownTimeoutMs`. */
   readonly timeoutMs?: number;
+  /** Abort in-flight reconciles' signals at once instead of after the timeout (e.g. leadership lost). */
+  readonly abort?: boolean;
 }
 
 export interface Controller {
@@ -194,6 +196,8 @@ class RunningController implements Controller {
   }
 
   stop(options: StopOptions = {}): Promise<void> {
+    if (options.abort === true)
+      for (const c of this.#inFlight) c.abort(new ControllerStoppedError(this.name));
     this.#stopping ??= this.#shutDown(options.timeoutMs ?? this.#options.shutdownTimeoutMs ?? 30_000);
     return this.#stopping;
   }

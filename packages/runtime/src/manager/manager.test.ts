@@ -1,0 +1,221 @@
+/**
+ * The manager and its controllers against a real API server: owned children enqueue their
+ * owner, failures back off, terminal errors are not retried, a throwing or hanging reconcile
+ * leaves the process healthy, `/metrics` and `/readyz` tell the truth.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { createNamespace, installCRDs, startControlPlane, type ControlPlane } from '@kubeforge/testing';
+import { createResourceClient } from '../client/create-resource-client.ts';
+import { isNotFound } from '../client/errors.ts';
+import { controllerFor } from '../controller/builder.ts';
+import type { Result } from '../controller/reconciler.ts';
+import { TerminalError } from '../controller/reconciler.ts';
+import { noopLogger } from '../log/logger.ts';
+import { createOrUpdate } from '../ownership/create-or-update.ts';
+import { setControllerReference } from '../ownership/owner-references.ts';
+import { exponentialFailureRateLimiter } from '../workqueue/rate-limiters.ts';
+import {
+  CLUSTER_GADGETS_CRD,
+  clusterGadgetResource,
+  configMapResource,
+  GADGETS_CRD,
+  gadgetResource,
+  type ClusterGadget,
+  type ConfigMap,
+  type Gadget,
+} from '../testdata/gadgets.ts';
+import { createManager, type Manager } from './manager.ts';
+
+let cp: ControlPlane;
+let namespace: string;
+let manager: Manager;
+let running: Promise<void>;
+/** Reconcile start times per gadget name. */
+const calls = new Map<string, number[]>();
+const record = (name: string): number => {
+  const list = calls.get(name) ?? [];
+  list.push(Date.now());
+  calls.set(name, list);
+  return list.length;
+};
+const count = (name: string): number => calls.get(name)?.length ?? 0;
+
+async function eventually<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const gadgets = () => createResourceClient<Gadget>(cp.kubeConfig, gadgetResource);
+const configMaps = () => createResourceClient<ConfigMap>(cp.kubeConfig, configMapResource);
+
+before(async () => {
+  cp = await startControlPlane();
+  await installCRDs(cp.kubeConfig, [GADGETS_CRD]);
+  namespace = await createNamespace(cp.kubeConfig, 'mgr');
+  manager = createManager({
+    kubeConfig: cp.kubeConfig,
+    name: 'manager-test',
+    logger: noopLogger,
+    probes: { port: 0, host: '127.0.0.1' },
+    handleSignals: false,
+    shutdownTimeoutMs: 2000,
+  });
+  const children = manager.client.resource<ConfigMap>(configMapResource);
+  const gadgetController = controllerFor<Gadget>(gadgetResource)
+    .owns(configMapResource)
+    .maxConcurrentReconciles(3)
+    .reconcileTimeout(300)
+    .rateLimiter(exponentialFailureRateLimiter({ baseDelayMs: 50, maxDelayMs: 2000 }))
+    .complete(async (request, context): Promise<Result> => {
+      const gadget = await context.client.resource<Gadget>(gadgetResource).get(request.name, {
+        namespace: request.namespace ?? '',
+      });
+      if (gadget === undefined) return {};
+      record(request.name);
+      switch (gadget.metadata.labels?.mode) {
+        case 'flaky':
+          if (count(request.name) < 4) throw new Error('flaky: not yet');
+          return {};
+        case 'terminal':
+          throw new TerminalError('InvalidSpec', 'this gadget can never work');
+        case 'hang':
+          if (count(request.name) === 1) await new Promise(() => undefined); // ignores its signal
+          return {};
+        default: {
+          const desired: ConfigMap = {
+            metadata: { name: `${request.name}-child`, namespace: request.namespace ?? '' },
+          };
+          await createOrUpdate(children, desired, (cm) => {
+            setControllerReference(gadget, cm);
+            cm.data = { size: String(gadget.spec.size) };
+          });
+          return {};
+        }
+      }
+    });
+  manager.add(gadgetController);
+  // A kind whose CRD is installed later: its cache cannot sync until then (readiness test).
+  manager.add(controllerFor<ClusterGadget>(clusterGadgetResource).complete(() => Promise.resolve({})));
+  running = manager.start();
+});
+
+after(async () => {
+  await manager.stop();
+  await running;
+  await cp.stop();
+});
+
+test('/readyz fails until every cache synced, then passes', async () => {
+  const url = await eventually(() => manager.probeUrl, 'probe server');
+  assert.equal((await fetch(`${url}/healthz`)).status, 200);
+  assert.equal((await fetch(`${url}/readyz`)).status, 500, 'the ClusterGadget CRD is not installed yet');
+  assert.equal(manager.isReady(), false);
+  await installCRDs(cp.kubeConfig, [CLUSTER_GADGETS_CRD]);
+  await eventually(async () => (await fetch(`${url}/readyz`)).status === 200, '/readyz to pass', 60_000);
+  assert.equal(manager.isReady(), true);
+});
+
+test('deleting an owned child reconciles its owner, which recreates it', async () => {
+  await eventually(() => manager.isReady(), 'manager ready', 60_000);
+  await gadgets().create({ metadata: { name: 'owner', namespace }, spec: { size: 3 } });
+  const child = await eventually(async () => {
+    try {
+      return await configMaps().get('owner-child', { namespace });
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }, 'the child ConfigMap');
+  assert.equal(child.metadata.ownerReferences?.[0]?.controller, true);
+  const before = count('owner');
+  await configMaps().delete('owner-child', { namespace });
+  await eventually(() => count('owner') > before, 'a reconcile of the owner after the child was deleted');
+  const recreated = await eventually(async () => {
+    try {
+      return await configMaps().get('owner-child', { namespace });
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }, 'the recreated child');
+  assert.notEqual(recreated.metadata.uid, child.metadata.uid);
+});
+
+test('a failing reconcile is retried with growing delays until it succeeds', async () => {
+  await eventually(() => manager.isReady(), 'manager ready', 60_000);
+  await gadgets().create({
+    metadata: { name: 'flaky', namespace, labels: { mode: 'flaky' } },
+    spec: { size: 1 },
+  });
+  await eventually(() => count('flaky') >= 4, 'four attempts');
+  const times = calls.get('flaky') ?? [];
+  const gaps = times.slice(1).map((t, i) => t - (times[i] ?? t));
+  // Backoff 50 ms, 100 ms, 200 ms: each gap at least its delay and growing.
+  assert.ok((gaps[0] ?? 0) >= 40, `first retry after ${gaps[0]} ms`);
+  assert.ok((gaps[2] ?? 0) >= 180, `third retry after ${gaps[2]} ms`);
+  assert.ok((gaps[2] ?? 0) > (gaps[0] ?? 0));
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(count('flaky'), 4, 'no retries after the success');
+});
+
+test('a terminal error is not retried', async () => {
+  await eventually(() => manager.isReady(), 'manager ready', 60_000);
+  await gadgets().create({
+    metadata: { name: 'terminal', namespace, labels: { mode: 'terminal' } },
+    spec: { size: 1 },
+  });
+  await eventually(() => count('terminal') >= 1, 'the first attempt');
+  await new Promise((r) => setTimeout(r, 1000));
+  assert.equal(count('terminal'), 1);
+});
+
+test('a reconcile that hangs past its timeout is abandoned and retried, and the process stays healthy', async () => {
+  await eventually(() => manager.isReady(), 'manager ready', 60_000);
+  await gadgets().create({
+    metadata: { name: 'hang', namespace, labels: { mode: 'hang' } },
+    spec: { size: 1 },
+  });
+  await eventually(() => count('hang') >= 1, 'the hanging attempt');
+  // Other objects keep being reconciled meanwhile.
+  await gadgets().create({ metadata: { name: 'after-hang', namespace }, spec: { size: 2 } });
+  await eventually(() => count('after-hang') >= 1, 'a reconcile of another object');
+  // Timeout 300 ms, then the object is released after another 300 ms and retried.
+  await eventually(() => count('hang') >= 2, 'the retry of the hung object', 5000);
+  const url = manager.probeUrl ?? '';
+  assert.equal((await fetch(`${url}/healthz`)).status, 200);
+});
+
+test('/metrics exposes controller-runtime names with values matching the run', async () => {
+  await eventually(() => count('terminal') >= 1 && count('flaky') >= 4, 'earlier tests');
+  const text = await (await fetch(`${manager.probeUrl ?? ''}/metrics`)).text();
+  const value = (series: string): number => {
+    const line = text.split('\n').find((l) => l.startsWith(series + ' '));
+    assert.ok(line !== undefined, `missing ${series}`);
+    return Number(line.slice(series.length + 1));
+  };
+  assert.ok(value('controller_runtime_reconcile_total{controller="gadget",result="success"}') >= 3);
+  // 3 flaky failures + 1 terminal + 1 timeout.
+  assert.ok(value('controller_runtime_reconcile_total{controller="gadget",result="error"}') >= 5);
+  assert.ok(value('controller_runtime_reconcile_errors_total{controller="gadget"}') >= 5);
+  assert.equal(value('controller_runtime_terminal_reconcile_errors_total{controller="gadget"}'), 1);
+  assert.ok(value('controller_runtime_reconcile_time_seconds_count{controller="gadget"}') >= 8);
+  assert.equal(value('controller_runtime_max_concurrent_reconciles{controller="gadget"}'), 3);
+  assert.ok(value('controller_runtime_active_workers{controller="gadget"}') >= 0);
+  assert.ok(value('workqueue_adds_total{name="gadget",controller="gadget"}') >= 5);
+  assert.ok(value('workqueue_retries_total{name="gadget",controller="gadget"}') >= 4);
+  assert.ok(value('workqueue_depth{name="gadget",controller="gadget"}') >= 0);
+  assert.match(text, /workqueue_queue_duration_seconds_bucket\{[^}]*name="gadget"/);
+  assert.match(text, /workqueue_work_duration_seconds_count\{[^}]*name="gadget"/);
+  assert.equal(value('kubeforge_watch_healthy{resource="gadgets.runtime.kubeforge.dev/v1"}'), 1);
+  assert.match(text, /kubeforge_watch_reconnects_total\{resource="configmaps.v1"\} \d+/);
+});
