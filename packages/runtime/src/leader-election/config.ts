@@ -26,6 +26,17 @@ export const defaultLeaderElectionTiming: LeaderElectionTiming = {
 };
 
 export type LeaderElectionConfigErrorReason = 'InvalidConfig';
+export type LeaderElectionUsageErrorReason = 'AlreadyRunning' | 'ReleaseWhileRunning';
+
+/** An elector method was called at a time it cannot work. */
+export class LeaderElectionUsageError extends Error {
+  readonly reason: LeaderElectionUsageErrorReason;
+  constructor(reason: LeaderElectionUsageErrorReason, message: string) {
+    super(message);
+    this.name = 'LeaderElectionUsageError';
+    this.reason = reason;
+  }
+}
 
 /** The configuration cannot work; `problems` lists every issue found, each with its fix. */
 export class LeaderElectionConfigError extends Error {
@@ -47,7 +58,11 @@ export function validateLeaderElectionTiming(
   timing: Partial<LeaderElectionTiming>,
   identity = 'unset',
 ): LeaderElectionTiming {
-  const t = { ...defaultLeaderElectionTiming, ...stripUndefined(timing) };
+  const t: LeaderElectionTiming = {
+    leaseDurationMs: timing.leaseDurationMs ?? defaultLeaderElectionTiming.leaseDurationMs,
+    renewDeadlineMs: timing.renewDeadlineMs ?? defaultLeaderElectionTiming.renewDeadlineMs,
+    retryPeriodMs: timing.retryPeriodMs ?? defaultLeaderElectionTiming.retryPeriodMs,
+  };
   const problems: string[] = [];
   for (const key of ['leaseDurationMs', 'renewDeadlineMs', 'retryPeriodMs'] as const) {
     if (!Number.isFinite(t[key]) || t[key] <= 0) {
@@ -83,8 +98,4 @@ export function validateLeaderElectionTiming(
 /** `hostname_uuid`: unique per process, so a restarted replica never mistakes itself for the old holder. */
 export function defaultLeaderIdentity(): string {
   return `${hostname()}_${randomUUID()}`;
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -18,7 +18,9 @@ export {
   defaultLeaderElectionTiming,
   defaultLeaderIdentity,
   LeaderElectionConfigError,
+  LeaderElectionUsageError,
   type LeaderElectionConfigErrorReason,
+  type LeaderElectionUsageErrorReason,
   type LeaderElectionTiming,
 } from './config.ts';
 export {

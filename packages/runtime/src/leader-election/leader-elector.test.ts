@@ -5,7 +5,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FakeClock } from '../workqueue/clock.ts';
-import { LeaderElectionConfigError, validateLeaderElectionTiming } from './config.ts';
+import {
+  LeaderElectionConfigError,
+  LeaderElectionUsageError,
+  validateLeaderElectionTiming,
+} from './config.ts';
 import {
   createLeaderElector,
   LeaderElectionLostError,
@@ -373,6 +377,22 @@ describe('LeaderElector', () => {
     await tick(clock, 100);
     assert.deepEqual(a.result, { outcome: 'stopped', wasLeader: true, released: true });
     assert.equal(lock.record()?.holderIdentity, '');
+  });
+
+  it('refuses a second concurrent run and a release while running', async () => {
+    const clock = new FakeClock(0);
+    const a = candidate('a', new MemoryLock(), clock);
+    await tick(clock, 10);
+    await assert.rejects(
+      a.elector.run(),
+      (err: unknown) => err instanceof LeaderElectionUsageError && err.reason === 'AlreadyRunning',
+    );
+    await assert.rejects(
+      a.elector.release(),
+      (err: unknown) => err instanceof LeaderElectionUsageError && err.reason === 'ReleaseWhileRunning',
+    );
+    a.stop();
+    await tick(clock, 10);
   });
 
   it('reports leading status to metrics', async () => {

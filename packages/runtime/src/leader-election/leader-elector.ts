@@ -19,6 +19,7 @@ import type { LeaderElectionMetrics } from '../metrics/sinks.ts';
 import type { Logger } from '../log/logger.ts';
 import {
   defaultLeaderIdentity,
+  LeaderElectionUsageError,
   retryJitterFactor,
   validateLeaderElectionTiming,
   type LeaderElectionTiming,
@@ -142,7 +143,12 @@ class Elector implements LeaderElector {
   }
 
   async run(signal?: AbortSignal): Promise<LeaderElectionResult> {
-    if (this.#running) throw new Error(`leader election ${this.#name}: run() is already running`);
+    if (this.#running) {
+      throw new LeaderElectionUsageError(
+        'AlreadyRunning',
+        `leader election ${this.#name}: run() is already running; wait for it to resolve before calling it again`,
+      );
+    }
     this.#running = true;
     this.#metrics?.leading(false);
     try {
@@ -156,8 +162,9 @@ class Elector implements LeaderElector {
 
   async release(): Promise<boolean> {
     if (this.#running) {
-      throw new Error(
-        `leader election ${this.#name}: release() while run() is active; abort run's signal instead`,
+      throw new LeaderElectionUsageError(
+        'ReleaseWhileRunning',
+        `leader election ${this.#name}: release() while run() is active; abort run's signal instead (the lease is released once the work stops)`,
       );
     }
     return this.#release();

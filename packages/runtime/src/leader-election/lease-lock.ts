@@ -8,6 +8,7 @@ import type { KubeObject, MicroTime, ResourceDescriptor } from '../api/index.ts'
 import { createResourceClient } from '../client/create-resource-client.ts';
 import { isNotFound } from '../client/errors.ts';
 import type { ResourceClient } from '../client/resource-client.ts';
+import { LeaderElectionConfigError } from './config.ts';
 
 /** What a lock records about its holder; times are epoch milliseconds. */
 export interface LeaderElectionRecord {
@@ -84,7 +85,9 @@ export function createLeaseLock(options: LeaseLockOptions): ResourceLock {
           fieldManager: 'kubeforge-leader-election',
         }));
   if (client === undefined) {
-    throw new TypeError(`createLeaseLock(${namespace}/${name}): pass either kubeConfig or client`);
+    throw new LeaderElectionConfigError([
+      `createLeaseLock(${namespace}/${name}): pass kubeConfig (a KubeConfig) or client (a Lease ResourceClient)`,
+    ]);
   }
   // The last Lease read or written, so updates keep its labels, annotations and unknown spec fields.
   let last: Lease | undefined;

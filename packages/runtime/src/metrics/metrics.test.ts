@@ -3,7 +3,16 @@ import { describe, it } from 'node:test';
 import { FakeClock } from '../workqueue/clock.ts';
 import { createRateLimitingQueue } from '../workqueue/rate-limiting-queue.ts';
 import { queueShutDown } from '../workqueue/queue.ts';
-import { createMetrics, reconcileTimeBuckets, workQueueDurationBuckets } from './metrics.ts';
+import type { WatcherHealth } from '../watch/types.ts';
+import {
+  createMetrics,
+  reconcileTimeBuckets,
+  workQueueDurationBuckets,
+  type WatcherHealthCounters,
+} from './metrics.ts';
+
+// The watcher's health snapshot is what trackWatcher samples: keep the shapes compatible.
+const _watcherHealthFits = (health: WatcherHealth): WatcherHealthCounters => health;
 
 /** The value of one sample line, e.g. `workqueue_adds_total{name="q",controller="q"}`. */
 function sample(text: string, series: string): number | undefined {

@@ -17,11 +17,13 @@ export { createDelayingQueue, type DelayingQueue, type DelayingQueueOptions } fr
 export {
   exponentialFailureRateLimiter,
   tokenBucketRateLimiter,
+  fastSlowRateLimiter,
   maxOf,
   defaultControllerRateLimiter,
   type RateLimiter,
   type ExponentialFailureOptions,
   type TokenBucketOptions,
+  type FastSlowOptions,
 } from './rate-limiters.ts';
 export {
   createRateLimitingQueue,

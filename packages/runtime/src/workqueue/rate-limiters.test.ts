@@ -4,6 +4,7 @@ import { FakeClock } from './clock.ts';
 import {
   defaultControllerRateLimiter,
   exponentialFailureRateLimiter,
+  fastSlowRateLimiter,
   maxOf,
   tokenBucketRateLimiter,
   type RateLimiter,
@@ -105,6 +106,20 @@ describe('tokenBucketRateLimiter', () => {
   it('rejects a non-positive rate or burst', () => {
     assert.throws(() => tokenBucketRateLimiter({ qps: 0 }), /qps must be greater than 0/);
     assert.throws(() => tokenBucketRateLimiter({ burst: 0.5 }), /burst must be an integer >= 1/);
+  });
+});
+
+describe('fastSlowRateLimiter', () => {
+  it('retries quickly for the first attempts, then slowly, until forgotten', () => {
+    const limiter = fastSlowRateLimiter<string>({ fastDelayMs: 5, slowDelayMs: 10_000, maxFastAttempts: 2 });
+    assert.deepEqual(
+      [1, 2, 3, 4].map(() => limiter.when('a')),
+      [5, 5, 10_000, 10_000],
+    );
+    assert.equal(limiter.numRequeues('a'), 4);
+    assert.equal(limiter.when('b'), 5);
+    limiter.forget('a');
+    assert.equal(limiter.when('a'), 5);
   });
 });
 

@@ -90,6 +90,36 @@ export function tokenBucketRateLimiter<T>(options: TokenBucketOptions = {}): Rat
   };
 }
 
+export interface FastSlowOptions {
+  /** Delay of the first `maxFastAttempts` retries of an item. */
+  readonly fastDelayMs: number;
+  /** Delay of every retry after those. */
+  readonly slowDelayMs: number;
+  readonly maxFastAttempts: number;
+}
+
+/** Retries an item quickly a few times, then slowly (client-go's `ItemFastSlowRateLimiter`). */
+export function fastSlowRateLimiter<T>(options: FastSlowOptions): RateLimiter<T> {
+  const { fastDelayMs, slowDelayMs, maxFastAttempts } = options;
+  requireNonNegative('fastSlowRateLimiter', 'fastDelayMs', fastDelayMs);
+  requireNonNegative('fastSlowRateLimiter', 'slowDelayMs', slowDelayMs);
+  requireNonNegative('fastSlowRateLimiter', 'maxFastAttempts', maxFastAttempts);
+  const attempts = new Map<T, number>();
+  return {
+    when(item) {
+      const n = (attempts.get(item) ?? 0) + 1;
+      attempts.set(item, n);
+      return n <= maxFastAttempts ? fastDelayMs : slowDelayMs;
+    },
+    forget(item) {
+      attempts.delete(item);
+    },
+    numRequeues(item) {
+      return attempts.get(item) ?? 0;
+    },
+  };
+}
+
 /**
  * Combines limiters: waits as long as the strictest one says, reports the highest requeue
  * count, and forgets in all of them.
