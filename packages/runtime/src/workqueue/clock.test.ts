@@ -55,3 +55,13 @@ describe('realClock', () => {
     assert.ok(realClock.now() - started >= 9);
   });
 });
+
+describe('realClock long delays', () => {
+  it('does not fire a timer beyond Node’s 24.8-day limit early', async () => {
+    let fired = false;
+    const handle = realClock.setTimer(() => (fired = true), 2 ** 31 + 1000, { unref: true });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(fired, false);
+    handle.cancel();
+  });
+});

@@ -27,15 +27,24 @@ export interface Clock {
   setTimer(callback: () => void, delayMs: number, options?: TimerOptions): TimerHandle;
 }
 
+/** Node's timers overflow past 2^31 - 1 ms (about 24.8 days) and would fire at once. */
+const maxTimerDelayMs = 2 ** 31 - 1;
+
 /**
  * The process clock: monotonic (`performance.now()`) anchored at the process's start time,
- * so durations are immune to wall-clock steps.
+ * so durations are immune to wall-clock steps. Delays longer than Node's timer limit are
+ * split into several timers.
  */
 export const realClock: Clock = {
   now: () => performance.timeOrigin + performance.now(),
   setTimer(callback, delayMs, options) {
-    const timer = setTimeout(callback, Math.max(0, delayMs));
-    if (options?.unref === true) timer.unref();
+    let timer: NodeJS.Timeout;
+    const arm = (remaining: number): void => {
+      const step = Math.min(Math.max(0, remaining), maxTimerDelayMs);
+      timer = setTimeout(step < remaining ? () => arm(remaining - step) : callback, step);
+      if (options?.unref === true) timer.unref();
+    };
+    arm(delayMs);
     return { cancel: () => clearTimeout(timer) };
   },
 };
