@@ -1,0 +1,137 @@
+/**
+ * Three manager processes share one Lease: exactly one reconciles at any moment; `kill -9`
+ * of the leader hands over within the lease duration; SIGTERM releases the lease so a
+ * standby takes over well before it would expire. Every reconcile is recorded with its
+ * process's identity and timestamps, and no two processes' reconciles may overlap.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, test } from 'node:test';
+import { createNamespace, installCRDs, startControlPlane, type ControlPlane } from '@kubeforge/testing';
+import { createResourceClient } from '../client/create-resource-client.ts';
+import { GADGETS_CRD, gadgetResource, type Gadget } from '../testdata/gadgets.ts';
+
+const SCRIPT = fileURLToPath(new URL('./testdata/elected-manager.ts', import.meta.url));
+const LEASE_MS = 4000;
+
+interface Reconcile {
+  readonly identity: string;
+  readonly name: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+let cp: ControlPlane;
+let dir: string;
+const children = new Map<string, ChildProcess>();
+
+const records = (file: string): Reconcile[] =>
+  existsSync(file)
+    ? readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => JSON.parse(l) as Reconcile)
+    : [];
+
+async function eventually<T>(check: () => T | undefined, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+before(async () => {
+  cp = await startControlPlane();
+  await installCRDs(cp.kubeConfig, [GADGETS_CRD]);
+  dir = mkdtempSync(join(tmpdir(), 'kf-election-'));
+});
+
+after(async () => {
+  for (const child of children.values()) child.kill('SIGKILL');
+  await cp.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('exactly one of three managers reconciles; kill -9 and SIGTERM hand over without overlap', async () => {
+  const namespace = await createNamespace(cp.kubeConfig, 'election');
+  const gadgets = createResourceClient<Gadget>(cp.kubeConfig, gadgetResource);
+  for (const name of ['a', 'b']) await gadgets.create({ metadata: { name, namespace }, spec: { size: 1 } });
+  const file = join(dir, 'reconciles.jsonl');
+  const exits = new Map<string, Promise<number | null>>();
+  for (const identity of ['one', 'two', 'three']) {
+    const child = spawn(process.execPath, ['--conditions=kubeforge-source', SCRIPT], {
+      env: {
+        ...process.env,
+        IDENTITY: identity,
+        RECORD_FILE: file,
+        NAMESPACE: namespace,
+        KUBECONFIG_PATH: cp.kubeconfigPath,
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    children.set(identity, child);
+    exits.set(identity, new Promise((resolve) => child.once('exit', (code) => resolve(code))));
+  }
+
+  // Exactly one reconciles.
+  const first = (await eventually(() => records(file)[0], 'a first reconcile', 60_000)).identity;
+  await new Promise((r) => setTimeout(r, 2000));
+  assert.deepEqual(new Set(records(file).map((r) => r.identity)), new Set([first]));
+
+  // kill -9 the leader: another takes over within the lease duration (plus one retry period).
+  const killedAt = Date.now();
+  children.get(first)?.kill('SIGKILL');
+  const second = await eventually(
+    () => records(file).find((r) => r.identity !== first),
+    'a takeover after kill -9',
+    LEASE_MS * 3,
+  );
+  const takeover = second.start - killedAt;
+  assert.ok(takeover <= LEASE_MS + 1500, `takeover after kill -9 took ${takeover} ms`);
+
+  // SIGTERM the new leader: it releases the lease and the last one takes over well before expiry.
+  await new Promise((r) => setTimeout(r, 500));
+  const termAt = Date.now();
+  children.get(second.identity)?.kill('SIGTERM');
+  const third = await eventually(
+    () => records(file).find((r) => r.identity !== first && r.identity !== second.identity),
+    'a takeover after SIGTERM',
+    LEASE_MS * 3,
+  );
+  const handover = third.start - termAt;
+  assert.ok(handover < LEASE_MS - 1000, `takeover after SIGTERM took ${handover} ms (lease ${LEASE_MS} ms)`);
+  assert.equal(await exits.get(second.identity), 0, 'SIGTERM exits cleanly');
+  await new Promise((r) => setTimeout(r, 500));
+
+  // No moment where two processes were reconciling.
+  const all = records(file).sort((x, y) => x.start - y.start);
+  for (let i = 1; i < all.length; i++) {
+    const prev = all[i - 1];
+    const cur = all[i];
+    if (prev === undefined || cur === undefined || prev.identity === cur.identity) continue;
+    const lastOfPrev = Math.max(
+      ...all.filter((r) => r.identity === prev.identity && r.start <= cur.start).map((r) => r.end),
+    );
+    assert.ok(
+      lastOfPrev <= cur.start,
+      `${prev.identity} reconciled until ${lastOfPrev}, ${cur.identity} started at ${cur.start}`,
+    );
+  }
+  const perIdentity = (id: string) => all.filter((r) => r.identity === id);
+  for (const [a, b] of [
+    [first, second.identity],
+    [second.identity, third.identity],
+  ] as const) {
+    const lastA = Math.max(...perIdentity(a).map((r) => r.end));
+    const firstB = Math.min(...perIdentity(b).map((r) => r.start));
+    assert.ok(lastA <= firstB, `${a} reconciled until ${lastA} but ${b} began at ${firstB}`);
+  }
+  assert.ok(perIdentity(third.identity).length > 0);
+});

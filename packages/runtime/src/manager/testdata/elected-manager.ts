@@ -1,0 +1,49 @@
+/**
+ * A manager process for the leader election test: reconciles every Gadget in $NAMESPACE
+ * continually (requeue after 50 ms) and appends one JSON line per reconcile to $RECORD_FILE:
+ * `{ identity, name, start, end }` (epoch ms). Leader election uses short test timings.
+ */
+import { appendFileSync } from 'node:fs';
+import { KubeConfig } from '@kubernetes/client-node';
+import { controllerFor } from '../../controller/builder.ts';
+import { noopLogger } from '../../log/logger.ts';
+import { gadgetResource, type Gadget } from '../../testdata/gadgets.ts';
+import { createManager } from '../manager.ts';
+
+const env = (name: string): string => {
+  const value = process.env[name];
+  if (value === undefined) throw new Error(`elected-manager: set ${name}`);
+  return value;
+};
+const identity = env('IDENTITY');
+const recordFile = env('RECORD_FILE');
+const namespace = env('NAMESPACE');
+const kubeConfig = new KubeConfig();
+kubeConfig.loadFromFile(env('KUBECONFIG_PATH'));
+
+const manager = createManager({
+  kubeConfig,
+  name: `elected-${identity}`,
+  logger: noopLogger,
+  cache: { namespace },
+  shutdownTimeoutMs: 2000,
+  leaderElection: {
+    leaseName: 'elected-manager',
+    namespace,
+    identity,
+    leaseDurationMs: 4000,
+    renewDeadlineMs: 3000,
+    retryPeriodMs: 500,
+  },
+});
+manager.add(
+  controllerFor<Gadget>(gadgetResource).complete(async (request, context) => {
+    const start = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    if (context.signal.aborted) return {};
+    appendFileSync(recordFile, JSON.stringify({ identity, name: request.name, start, end: Date.now() }) + '\n');
+    return { requeueAfterMs: 50 };
+  }),
+);
+process.stdout.write(`started ${identity}\n`);
+await manager.start();
