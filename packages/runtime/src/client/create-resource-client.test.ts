@@ -48,6 +48,10 @@ class FakeTransport implements Transport {
     return Promise.resolve();
   }
 
+  destroy(): Promise<void> {
+    return Promise.resolve();
+  }
+
   last(): HttpRequest {
     return this.requests.at(-1) ?? assert.fail('no request was sent');
   }

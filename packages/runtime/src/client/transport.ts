@@ -61,8 +61,10 @@ export interface Transport {
   send(request: HttpRequest): Promise<BufferedResponse>;
   /** Sends a request and returns the streaming body; a non-2xx status throws `ApiError`. */
   open(request: HttpRequest & { readonly method: 'GET' }): Promise<StreamingResponse>;
-  /** Closes idle connections and waits for in-flight requests. */
+  /** Stops accepting requests, waits for in-flight ones (including open watches) and closes the connections. */
   close(): Promise<void>;
+  /** Stops accepting requests and aborts in-flight ones (open watches end with a NetworkError). */
+  destroy(): Promise<void>;
 }
 
 const packageVersion = ((): string => {
@@ -301,6 +303,13 @@ class PoolTransport implements Transport {
     const state = this.#state;
     this.#state = undefined;
     await state?.dispatcher.close();
+  }
+
+  async destroy(): Promise<void> {
+    this.#closed = true;
+    const state = this.#state;
+    this.#state = undefined;
+    await state?.dispatcher.destroy();
   }
 
   async #dispatch(
