@@ -47,7 +47,12 @@ describe('leader election with a Lease', () => {
     const elector = createLeaderElector({
       ...timing,
       identity,
-      lock: createLeaseLock({ kubeConfig: cp.kubeConfig, namespace, name: leaseName }),
+      lock: createLeaseLock({
+        kubeConfig: cp.kubeConfig,
+        namespace,
+        name: leaseName,
+        labels: { 'app.kubernetes.io/name': 'kubeforge-test' },
+      }),
       callbacks: {
         onStartedLeading: (signal) => {
           seen.leadingSignal = signal;
@@ -76,6 +81,11 @@ describe('leader election with a Lease', () => {
     assert.match(String(spec.renewTime), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
     assert.match(String(spec.acquireTime), /\.\d{6}Z$/);
     assert.equal(spec.leaseTransitions, 0);
+    assert.deepEqual(
+      lease.metadata.labels,
+      { 'app.kubernetes.io/name': 'kubeforge-test' },
+      'kept across renewals',
+    );
     a.stop();
     b.stop();
     await Promise.all([a.done, b.done]);
