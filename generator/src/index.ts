@@ -13,3 +13,8 @@ export * from './parse/index.ts';
 export * from './emit/index.ts';
 export * from './write/index.ts';
 export { generateManifests, type GenerateManifestsOptions, type GenerateManifestsResult } from './generate.ts';
+export * from './import/index.ts';
+export * from './emit/code/index.ts';
+export * from './emit/scaffold/index.ts';
+export * from './view-models/index.ts';
+export { generate, type GenerateOptions, type GenerateReport } from './generate-project.ts';

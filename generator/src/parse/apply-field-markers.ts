@@ -107,7 +107,11 @@ export function applyFieldMarkers(input: Schema, markers: MarkerSet, report: Mar
   if (markers.has('intOrString') && !input['x-kubernetes-int-or-string']) {
     report('intOrString', 'error', 'marker-type-mismatch', `@intOrString applies to number | string, but this is ${describeType(input)}`);
   }
-  if (markers.has('nullable')) schema = { ...withNullable(schema as Schema) };
+  if (markers.has('nullable')) {
+    const nullable = withNullable(schema as Schema);
+    if (nullable) schema = { ...nullable };
+    else report('nullable', 'error', 'unsupported-type', 'a nullable enum must consist of strings (and have no @pattern)', 'drop null, or use string literals');
+  }
 
   const rules = markers.getAll('validation');
   if (rules.length > 0) schema['x-kubernetes-validations'] = [...(input['x-kubernetes-validations'] ?? []), ...rules];
@@ -233,10 +237,16 @@ export function defaultProblem(value: JsonValue, schema: Schema): string | undef
 }
 
 /**
- * Allows `null`. An enum must list `null` too: the API server checks enum membership even
- * for nullable fields.
+ * Allows `null`, or `undefined` when that cannot be expressed. The API server checks enum
+ * membership even for `null`, and a `null` inside `enum` breaks CRD conversion on servers
+ * before 1.21 (verified on 1.20), so a nullable string enum becomes an anchored `pattern`
+ * (patterns ignore `null`); other nullable enums have no sound form.
  */
-export function withNullable(schema: Schema): Schema {
-  const needsNull = schema.enum !== undefined && !schema.enum.includes(null);
-  return { ...schema, nullable: true, ...(needsNull && schema.enum ? { enum: [...schema.enum, null] } : {}) };
+export function withNullable(schema: Schema): Schema | undefined {
+  if (schema.enum === undefined) return { ...schema, nullable: true };
+  const values = schema.enum.filter((v) => v !== null);
+  if (!values.every((v) => typeof v === 'string') || schema.pattern !== undefined) return undefined;
+  const { enum: _enum, ...rest } = schema;
+  const alternatives = values.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return { ...rest, nullable: true, pattern: `^(${alternatives.join('|')})$` };
 }

@@ -409,7 +409,11 @@ export class SchemaBuilder {
     const nullable = type.types.some((t) => t.flags & ts.TypeFlags.Null);
     const members = type.types.filter((t) => !(t.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined)));
     const schema = this.#unionMembers(type, members, hint, site, options);
-    return schema && nullable ? withNullable(schema) : schema;
+    if (!schema || !nullable) return schema;
+    return (
+      withNullable(schema) ??
+      this.error(site, 'unsupported-type', `\`${this.#checker.typeToString(type)}\`: a nullable enum must consist of strings`, 'drop `| null`, or use string literals')
+    );
   }
 
   #unionMembers(

@@ -15,8 +15,8 @@ export interface KindModuleViewModel {
   readonly sourceFile: string;
   /** A quoted module specifier of the declaration, relative to the generated module. */
   readonly importSpecifier: string;
-  /** The user's types the module imports and re-exports, comma-separated and sorted. */
-  readonly typeImports: string;
+  /** The user's types the module imports and re-exports, sorted. */
+  readonly typeImports: readonly string[];
   readonly group: string;
   readonly version: string;
   readonly kind: string;
@@ -65,7 +65,7 @@ export function buildKindModuleViewModel({ kind, version }: KindVersion): KindMo
   return {
     sourceFile: source.file,
     importSpecifier: quote(relativeSpecifier(path, source.file)),
-    typeImports: [...types].sort().join(', '),
+    typeImports: [...types].sort(),
     group: kind.group,
     version: version.name,
     kind: kind.kind,
@@ -134,28 +134,30 @@ export function buildIndexModuleViewModel(model: ProjectModel): IndexModuleViewM
     }))
     .sort((a, b) => compareStrings(a.specifier, b.specifier));
 
-  const groups = [...new Set(entries.map((e) => e.kind.group))].sort(compareStrings).map((group): IndexGroup => {
-    const inGroup = entries.filter((e) => e.kind.group === group);
-    const versions = [...new Set(inGroup.map((e) => e.version.name))].sort(compareKubeVersions);
-    return {
-      group,
-      accessor: camelCase(group),
-      versions: versions.map((version): IndexVersion => ({
-        version,
-        accessor: camelCase(version),
-        kinds: inGroup
-          .filter((e) => e.version.name === version)
-          .sort((a, b) => compareStrings(a.kind.kind, b.kind.kind))
-          .map(({ kind }) => ({
-            kind: kind.kind,
-            key: `${group}/${version}/${kind.kind}`,
-            alias: moduleAlias(kind, version),
-            accessor: camelCase(pluralize(kind.kind)),
-            scopeType: kind.scope === 'Namespaced' ? 'InformerScope' : "Omit<InformerScope, 'namespace'>",
-          })),
-      })),
-    };
-  });
+  const groups = [...new Set(entries.map((e) => e.kind.group))]
+    .sort(compareStrings)
+    .map((group): IndexGroup => {
+      const inGroup = entries.filter((e) => e.kind.group === group);
+      const versions = [...new Set(inGroup.map((e) => e.version.name))].sort(compareKubeVersions);
+      return {
+        group,
+        accessor: camelCase(group),
+        versions: versions.map((version): IndexVersion => ({
+          version,
+          accessor: camelCase(version),
+          kinds: inGroup
+            .filter((e) => e.version.name === version)
+            .sort((a, b) => compareStrings(a.kind.kind, b.kind.kind))
+            .map(({ kind }) => ({
+              kind: kind.kind,
+              key: `${group}/${version}/${kind.kind}`,
+              alias: moduleAlias(kind, version),
+              accessor: camelCase(pluralize(kind.kind)),
+              scopeType: kind.scope === 'Namespaced' ? 'InformerScope' : "Omit<InformerScope, 'namespace'>",
+            })),
+        })),
+      };
+    });
   return { modules, groups, hasKinds: entries.length > 0 };
 }
 

@@ -12,13 +12,20 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
+import type { IndexModuleViewModel, KindModuleViewModel } from './code.ts';
 import { camelCase, constantCase, kebabCase, pascalCase, pluralize } from './names.ts';
+import type { ControllerViewModel } from './scaffold.ts';
 
 /** A template that cannot be found or rendered. */
 export class TemplateError extends Error {
   readonly reason: 'NotFound' | 'RenderFailed';
   readonly template: string;
-  constructor(reason: 'NotFound' | 'RenderFailed', template: string, message: string, options?: ErrorOptions) {
+  constructor(
+    reason: 'NotFound' | 'RenderFailed',
+    template: string,
+    message: string,
+    options?: ErrorOptions,
+  ) {
     super(message, options);
     this.name = 'TemplateError';
     this.reason = reason;
@@ -28,7 +35,7 @@ export class TemplateError extends Error {
 
 /** `generator/{src,dist}/view-models/` -> the repository's `templates/`. */
 export function templatesDir(): string {
-  const override = process.env['KUBEFORGE_TEMPLATES_DIR'];
+  const override = process.env.KUBEFORGE_TEMPLATES_DIR;
   if (override !== undefined && override !== '') return override;
   return fileURLToPath(new URL('../../../templates/', import.meta.url));
 }
@@ -42,11 +49,37 @@ const nameHelpers: Readonly<Record<string, (value: string) => string>> = {
   pluralize,
 };
 
+function where(options: unknown): string {
+  const loc = (options as { loc?: { start?: { line?: number; column?: number } } } | undefined)?.loc?.start;
+  return loc?.line === undefined ? '' : ` at ${loc.line}:${loc.column ?? 0}`;
+}
+
+/**
+ * Handlebars' strict mode checks plain `{{field}}` lookups only: helper arguments, including
+ * those of `#if`, `#unless`, `#each` and `#with`, silently become `undefined`. View models
+ * never hold `undefined`, so these wrappers turn an `undefined` argument into the error strict
+ * mode would have raised.
+ */
+const strictBlockHelpers = ['if', 'unless', 'each', 'with'];
+
 function createEngine(): typeof Handlebars {
   const engine = Handlebars.create();
+  for (const name of strictBlockHelpers) {
+    const builtin = engine.helpers[name];
+    if (builtin === undefined) throw new Error(`Handlebars has no built-in helper "${name}"`);
+    engine.registerHelper(name, function (this: unknown, value: unknown, options: unknown) {
+      if (value === undefined)
+        throw new Error(`#${name}${where(options)}: a field missing from the view model`);
+      return builtin.call(this, value, options) as unknown;
+    });
+  }
   for (const [name, format] of Object.entries(nameHelpers)) {
-    engine.registerHelper(name, (value: unknown) => {
-      if (typeof value !== 'string') throw new Error(`helper "${name}" expects a string, got ${typeof value}`);
+    engine.registerHelper(name, (value: unknown, options: unknown) => {
+      if (typeof value !== 'string') {
+        throw new Error(
+          `${name}${where(options)} expects a string, got ${value === undefined ? 'a missing field' : typeof value}`,
+        );
+      }
       return format(value);
     });
   }
@@ -70,20 +103,37 @@ function compile(name: string): HandlebarsTemplateDelegate {
   const template = engine.compile(readFileSync(file, 'utf8'), {
     strict: true,
     noEscape: true,
-    knownHelpers: Object.fromEntries(Object.keys(nameHelpers).map((h) => [h, true])),
+    knownHelpers: Object.fromEntries(
+      [...strictBlockHelpers, ...Object.keys(nameHelpers)].map((h) => [h, true]),
+    ),
   });
   compiled.set(name, template);
   return template;
 }
 
+/** Each template under `templates/` this package renders, with the view model it takes. */
+export interface TemplateViewModels {
+  readonly 'code/kind.ts.hbs': KindModuleViewModel;
+  readonly 'code/index.ts.hbs': IndexModuleViewModel;
+  readonly 'scaffold/controller.ts.hbs': ControllerViewModel;
+}
+
+/** Renders one of this package's templates with its typed view model. */
+export function render<Name extends keyof TemplateViewModels>(
+  name: Name,
+  viewModel: TemplateViewModels[Name],
+): string {
+  return renderTemplate(name, viewModel);
+}
+
 /**
- * Renders `templates/<name>` with a view model. The view model's type is the template's
- * contract: callers pass a typed object built by the matching `build*ViewModel` function.
+ * Renders any template under `templates/` (path relative to it) with the strict engine; a
+ * field the template uses and `data` lacks throws a {@link TemplateError}.
  */
-export function render<ViewModel extends object>(name: string, viewModel: ViewModel): string {
+export function renderTemplate(name: string, data: object): string {
   const template = compile(name);
   try {
-    return template(viewModel);
+    return template(data);
   } catch (error) {
     throw new TemplateError(
       'RenderFailed',

@@ -4,9 +4,22 @@
  * overwritten; generated files no longer produced are removed from the directories the
  * caller names. In check mode nothing is written: the result says what is stale.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, posix, resolve } from 'node:path';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join, posix, resolve, sep } from 'node:path';
+import { generatedCodeHeader } from '../emit/code/index.ts';
 import { generatedHeader, type OutputFile } from '../emit/index.ts';
+
+/** The first lines by which the writer recognises files it generated (YAML and TypeScript). */
+const generatedHeaders = [generatedHeader, generatedCodeHeader];
 
 export interface WriteOptions {
   readonly projectDir: string;
@@ -69,19 +82,31 @@ export function writeOutputs(files: readonly OutputFile[], options: WriteOptions
   for (const dir of options.pruneDirs ?? []) {
     const absolute = join(root, dir);
     if (!existsSync(absolute)) continue;
-    for (const entry of readdirSync(absolute, { withFileTypes: true })) {
-      if (!entry.isFile()) continue;
-      const path = posix.join(posix.normalize(dir), entry.name);
+    // Recursive: generated code is nested (src/generated/<group>/<version>/<kind>.ts).
+    const entries = readdirSync(absolute, { recursive: true, encoding: 'utf8' }).sort();
+    for (const entry of entries) {
+      const target = join(absolute, entry);
+      if (!statSync(target).isFile()) continue;
+      const path = posix.join(posix.normalize(dir), entry.split(sep).join('/'));
       if (produced.has(path)) continue;
-      const target = join(absolute, entry.name);
-      if (!readFileSync(target, 'utf8').startsWith(generatedHeader)) continue;
+      const contents = readFileSync(target, 'utf8');
+      if (!generatedHeaders.some((header) => contents.startsWith(header))) continue;
       if (options.check) {
         stale.push(path);
       } else {
         rmSync(target);
         removed.push(path);
+        removeEmptyParents(dirname(target), absolute);
       }
     }
   }
   return { written, unchanged, removed, stale };
+}
+
+/** Removes `dir` and its parents up to (not including) `stop` while they are empty. */
+function removeEmptyParents(dir: string, stop: string): void {
+  for (let current = dir; current !== stop && current.startsWith(stop); current = dirname(current)) {
+    if (readdirSync(current).length > 0) return;
+    rmdirSync(current);
+  }
 }

@@ -1,0 +1,130 @@
+/**
+ * Golden tests over the fixture projects in generator/testdata/projects: every marker and
+ * type mapping, the exact diagnostics of the error fixture, determinism and incremental
+ * re-parsing. Regenerate with UPDATE_GOLDEN=1.
+ */
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import {
+  emitCrds,
+  emitRbac,
+  formatDiagnostics,
+  generateManifests,
+  loadProject,
+  markerDefinitions,
+  openProject,
+  type OutputFile,
+} from './index.ts';
+import { assertGolden, fixtureDir, scratchDir } from './testing/index.ts';
+
+function emitAll(projectDir: string): { files: OutputFile[]; diagnostics: string } {
+  const { model, diagnostics } = loadProject({ projectDir });
+  return { files: [...emitCrds(model), ...emitRbac(model)], diagnostics: formatDiagnostics(diagnostics) };
+}
+
+function sourcesOf(dir: string): string {
+  return readdirSync(join(dir, 'src'), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => readFileSync(join(dir, 'src', f), 'utf8'))
+    .join('\n');
+}
+
+describe('backup-operator fixture (every marker and type mapping)', () => {
+  const dir = fixtureDir('backup-operator');
+  const first = emitAll(dir);
+
+  it('parses without diagnostics', () => {
+    assert.equal(first.diagnostics, '');
+  });
+
+  it('emits one CRD per kind and the role, matching the golden files', () => {
+    assert.deepEqual(
+      first.files.map((f) => f.path),
+      [
+        'config/crd/bases/backup.example.com_backupschedules.yaml',
+        'config/crd/bases/storage.example.com_vaults.yaml',
+        'config/rbac/role.yaml',
+      ],
+    );
+    for (const file of first.files) assertGolden(join(dir, '__golden__', file.path), file.contents);
+  });
+
+  it('generates byte-identical output from a fresh load', () => {
+    const second = emitAll(dir);
+    assert.deepEqual(second.files, first.files);
+  });
+
+  it('uses every marker somewhere in the fixtures', () => {
+    const sources = sourcesOf(dir) + sourcesOf(fixtureDir('invalid'));
+    const unused = Object.keys(markerDefinitions).filter((name) => !new RegExp(`@${name}\\b`).test(sources));
+    assert.deepEqual(unused, []);
+  });
+});
+
+describe('invalid fixture (diagnostics)', () => {
+  const dir = fixtureDir('invalid');
+
+  it('reports every problem with position, type path and hint', () => {
+    const { diagnostics } = loadProject({ projectDir: dir });
+    assertGolden(join(dir, '__golden__', 'diagnostics.txt'), formatDiagnostics(diagnostics));
+  });
+
+  it('touches no file when there are errors', () => {
+    const copy = scratchDir('invalid');
+    try {
+      cpSync(dir, copy, { recursive: true });
+      rmSync(join(copy, '__golden__'), { recursive: true, force: true });
+      const result = generateManifests({ projectDir: copy });
+      assert.equal(result.write, undefined);
+      assert.deepEqual(result.files, []);
+      assert.ok(result.diagnostics.some((d) => d.severity === 'error'));
+      assert.equal(existsSync(join(copy, 'config')), false);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('generateManifests', () => {
+  it('writes the files, then finds them up to date, and check mode reports edits as stale', () => {
+    const copy = scratchDir('backup');
+    try {
+      cpSync(fixtureDir('backup-operator'), copy, { recursive: true });
+      rmSync(join(copy, '__golden__'), { recursive: true, force: true });
+      const session = openProject({ projectDir: copy });
+      const written = generateManifests({ projectDir: copy, session });
+      assert.equal(written.write?.written.length, 3);
+      assert.deepEqual(written.crdSizes.map((s) => s.path), written.files.slice(0, 2).map((f) => f.path));
+
+      const again = generateManifests({ projectDir: copy, session, changedFiles: [] });
+      assert.deepEqual(again.write?.written, []);
+      assert.equal(again.write?.unchanged.length, 3);
+
+      const vault = join(copy, 'src/apis/storage.example.com/v1/vault.ts');
+      writeFileSync(vault, readFileSync(vault, 'utf8').replace('readOnly?: boolean;', 'readOnly?: boolean;\n  region?: string;'));
+      const checked = generateManifests({ projectDir: copy, session, changedFiles: [vault], check: true });
+      assert.deepEqual(checked.write?.stale, ['config/crd/bases/storage.example.com_vaults.yaml']);
+      assert.match(checked.files[1]?.contents ?? '', /region:\n\s+type: string/);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
+  it('removes the CRD of a deleted kind', () => {
+    const copy = scratchDir('prune');
+    try {
+      cpSync(fixtureDir('backup-operator'), copy, { recursive: true });
+      rmSync(join(copy, '__golden__'), { recursive: true, force: true });
+      const session = openProject({ projectDir: copy });
+      generateManifests({ projectDir: copy, session });
+      const deleted = ['src/apis/storage.example.com/v1/vault.ts', 'src/apis/storage.example.com/v1beta1/vault.ts'];
+      for (const file of deleted) rmSync(join(copy, file));
+      const result = generateManifests({ projectDir: copy, session, changedFiles: deleted });
+      assert.deepEqual(result.write?.removed, ['config/crd/bases/storage.example.com_vaults.yaml']);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+});
