@@ -74,3 +74,4 @@ export {
   type BufferedResponse,
   type StreamingResponse,
 } from './transport.ts';
+export { KubeConfig, loadKubeConfig } from './kube-config.ts';
