@@ -16,7 +16,7 @@ export const typeMappings: readonly { readonly typescript: string; readonly sche
   { typescript: 'interfaces, type literals, aliases, generics, `Pick`/`Omit`/`Partial`', schema: '`type: object`, `properties` (inlined: structural schemas have no `$ref`)' },
   { typescript: '`A & B`', schema: 'one object with the properties of both' },
   { typescript: '`prop?: T`', schema: 'not in `required`' },
-  { typescript: '`T \\| null`', schema: '`nullable: true`' },
+  { typescript: '`T \\| null`', schema: '`nullable: true`; a nullable string enum becomes an anchored `pattern` (servers check enums even for null)' },
   { typescript: '`IntOrString`', schema: '`x-kubernetes-int-or-string: true` (integer or string)' },
   { typescript: '`Quantity`', schema: 'int-or-string with the quantity pattern (`500m`, `1Gi`)' },
   { typescript: '`Time`, `MicroTime`', schema: '`type: string`, `format: date-time`' },
@@ -51,7 +51,7 @@ const sections: readonly { readonly target: MarkerTarget; readonly title: string
 export function renderMarkersDoc(): string {
   const out: string[] = [
     '<!-- Generated from generator/src/markers/definitions.ts by @kubeforge/generator. DO NOT EDIT.',
-    '     Regenerate: UPDATE_GOLDEN=1 npm test -w @kubeforge/generator (or npm run update-golden -w @kubeforge/generator) -->',
+    '     Regenerate: npm run update-golden -w @kubeforge/generator -->',
     '',
     '# Markers',
     '',
@@ -62,6 +62,10 @@ export function renderMarkersDoc(): string {
     '',
     'Arguments: `<...>` is a value, `[...]` is optional, `a|b` is a choice. In `key=value` arguments,',
     'values with spaces are `"double quoted"` (JSON escapes) or `\'single quoted\'` (literal).',
+    '',
+    'CEL rules (`@validation`, and the rules generated for discriminated unions) are enforced by',
+    'Kubernetes >= 1.25. When generating for an older `kubeVersion` they are left out with a warning;',
+    'servers before 1.25 ignore `x-kubernetes-validations` anyway.',
     '',
     '## Type mapping',
     '',

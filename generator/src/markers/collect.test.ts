@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { collectMarkers } from './collect.ts';
+import { parseDocComment } from './doc-comment.ts';
+import { parseKeyValues } from './arguments.ts';
+import type { MarkerTarget } from './definitions.ts';
+
+function collect(comment: string, targets: readonly MarkerTarget[] = ['field']) {
+  const problems: string[] = [];
+  const doc = parseDocComment(comment);
+  assert.ok(doc);
+  const markers = collectMarkers(doc.tags, targets, (_offset, severity, code, message, hint) =>
+    problems.push(`${severity} ${code}: ${message}${hint ? ` (${hint})` : ''}`),
+  );
+  return { markers, problems };
+}
+
+describe('collectMarkers', () => {
+  it('parses typed values with each marker grammar', () => {
+    const { markers, problems } = collect('/**\n * @minimum -1.5\n * @maxLength 10\n * @default {"a": [1]}\n * @listMapKey name\n * @listMapKey port\n */');
+    assert.deepEqual(problems, []);
+    assert.equal(markers.get('minimum'), -1.5);
+    assert.equal(markers.get('maxLength'), 10);
+    assert.deepEqual(markers.get('default'), { a: [1] });
+    assert.deepEqual(markers.getAll('listMapKey'), ['name', 'port']);
+  });
+
+  it('takes a bare non-JSON default as a string', () => {
+    assert.equal(collect('/** @default daily */').markers.get('default'), 'daily');
+  });
+
+  it('parses key=value markers with quoted values', () => {
+    const { markers } = collect(`/**\n * @validation rule='self.x == "a"' message="x must be \\"a\\""\n */`);
+    assert.deepEqual(markers.getAll('validation'), [{ rule: 'self.x == "a"', message: 'x must be "a"' }]);
+  });
+
+  it('parses both subresources and an rbac rule with the core group', () => {
+    const resource = collect('/**\n * @subresource status\n * @subresource scale specReplicasPath=.spec.r statusReplicasPath=.status.r\n */', ['resource']);
+    assert.deepEqual(resource.markers.getAll('subresource'), [
+      { kind: 'status' },
+      { kind: 'scale', specReplicasPath: '.spec.r', statusReplicasPath: '.status.r' },
+    ]);
+    const rbac = collect('/** @rbac groups=core;apps resources=pods verbs=get;list */', ['controller']);
+    assert.deepEqual(rbac.markers.getAll('rbac'), [
+      { apiGroups: ['', 'apps'], resources: ['pods'], verbs: ['get', 'list'], resourceNames: [], nonResourceURLs: [] },
+    ]);
+  });
+
+  it('reports a bad argument with the syntax as hint', () => {
+    const { problems } = collect('/** @minItems -1 */');
+    assert.deepEqual(problems, ['error invalid-marker: @minItems expects a non-negative integer, got "-1" (syntax: @minItems <non-negative integer>)']);
+  });
+
+  it('reports a repeated non-repeatable marker', () => {
+    assert.deepEqual(collect('/**\n * @pattern a\n * @pattern b\n */').problems, ['error duplicate-marker: @pattern is given more than once (keep one)']);
+  });
+
+  it('warns about a marker in the wrong place and ignores it', () => {
+    const { markers, problems } = collect('/** @plural things */');
+    assert.equal(markers.has('plural'), false);
+    assert.deepEqual(problems, ['warning misplaced-marker: @plural applies to @resource interfaces; it is ignored here']);
+  });
+
+  it('suggests the marker a misspelt tag was meant to be, and ignores documentation tags', () => {
+    const { problems } = collect('/**\n * @maxlenght 3\n * @see https://example.com\n * @example x\n */');
+    assert.deepEqual(problems, ['warning unknown-marker: unknown marker @maxlenght; it is ignored (did you mean @maxLength?)']);
+  });
+
+  it('lets JSDoc @deprecated on fields be', () => {
+    assert.deepEqual(collect('/** @deprecated use other */').problems, []);
+  });
+});
+
+describe('parseKeyValues', () => {
+  it('rejects text that is not key=value', () => {
+    assert.deepEqual(parseKeyValues('name=a oops'), { ok: false, message: 'expects key=value pairs, got "oops"' });
+  });
+
+  it('rejects an unterminated quote', () => {
+    assert.equal(parseKeyValues('rule="abc').ok, false);
+  });
+});
