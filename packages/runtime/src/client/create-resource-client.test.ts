@@ -273,6 +273,21 @@ describe('request construction', () => {
     assert.equal(transport.requests[1]?.path, '/apis/runtime.kubeforge.dev/v1/gadgets?limit=1&continue=next');
   });
 
+  test('listAll falls back to one unpaginated list when a continue token expires', async () => {
+    const expired = { kind: 'Status', code: 410, reason: 'Expired', message: 'continue token too old' };
+    const transport = new FakeTransport()
+      .reply(200, { metadata: { resourceVersion: '9', continue: 'next' }, items: [gadget('a')] })
+      .reply(410, expired)
+      .reply(200, { metadata: { resourceVersion: '12' }, items: [gadget('a'), gadget('b'), gadget('c')] });
+    const all = await clients(transport).gadgets.listAll({ pageSize: 1, labelSelector: 'x=y' });
+    assert.deepEqual(
+      all.items.map((item) => item.metadata.name),
+      ['a', 'b', 'c'],
+    );
+    assert.equal(all.metadata.resourceVersion, '12');
+    assert.equal(transport.last().path, '/apis/runtime.kubeforge.dev/v1/gadgets?labelSelector=x%3Dy');
+  });
+
   test('failures become ApiErrors', async () => {
     const transport = new FakeTransport().reply(409, {
       kind: 'Status',

@@ -12,7 +12,7 @@ import {
   type Status,
   type WatchEvent,
 } from '../api/index.ts';
-import { ApiError, ClientUsageError, NetworkError } from './errors.ts';
+import { ApiError, ClientUsageError, isGone, NetworkError } from './errors.ts';
 import { patchContentTypes, type DeepPartial, type Patch } from './patch.ts';
 import { createResourcePaths, withParam, type ResourcePaths } from './request-path.ts';
 import type {
@@ -157,12 +157,22 @@ class HttpResourceClient<T extends KubeObject> implements ResourceClient<T> {
     const items = first.items;
     let token = first.metadata.continue;
     while (token) {
-      // Continue tokens carry the snapshot version; resourceVersion must not be sent with them.
-      const page = await this.list({
-        ...withoutVersion(rest),
-        limit: pageSize,
-        continue: token,
-      });
+      let page: ObjectList<T>;
+      try {
+        // Continue tokens carry the snapshot version; resourceVersion must not be sent with them.
+        page = await this.list({ ...withoutVersion(rest), limit: pageSize, continue: token });
+      } catch (error) {
+        if (!isGone(error)) throw error;
+        // The token expired (paging took longer than the server keeps history): fall back to
+        // one unpaginated consistent list, as client-go's pager does.
+        const full = await this.list(withoutVersion(rest));
+        return {
+          apiVersion: this.#typeMeta.apiVersion,
+          kind: `${this.resource.kind}List`,
+          metadata: full.metadata,
+          items: full.items,
+        };
+      }
       for (const item of page.items) items.push(item);
       token = page.metadata.continue;
     }

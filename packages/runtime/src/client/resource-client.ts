@@ -126,8 +126,8 @@ export interface ResourceClient<T extends KubeObject> extends ListerWatcher<T> {
   list(options?: ClientListOptions): Promise<ObjectList<T>>;
   /**
    * Lists every page, following continue tokens. The result is a consistent snapshot at the
-   * first page's `metadata.resourceVersion`. Throws `ApiError` Gone/Expired if the continue
-   * token expires midway (lists slower than the server's compaction window).
+   * first page's `metadata.resourceVersion`. If a continue token expires midway (paging slower
+   * than the server keeps history), it falls back to one unpaginated consistent list.
    */
   listAll(options?: ListAllOptions): Promise<ObjectList<T>>;
 

@@ -58,7 +58,7 @@ export async function retryOnError<R>(
   fn: (attempt: number) => Promise<R>,
   controls: RetryControls = {},
 ): Promise<R> {
-  const sleep = controls.sleep ?? defaultSleep;
+  const wait = controls.sleep ?? sleep;
   const delays = backoffDelays(backoff, controls.random);
   for (let attempt = 0; ; attempt++) {
     controls.signal?.throwIfAborted();
@@ -67,7 +67,7 @@ export async function retryOnError<R>(
     } catch (error) {
       const delay = delays[attempt];
       if (delay === undefined || !isRetriable(error)) throw error;
-      await sleep(delay, controls.signal);
+      await wait(delay, controls.signal);
     }
   }
 }
@@ -92,7 +92,9 @@ export function retryOnConflict<R>(
   return retryOnError(backoff, isConflict, fn, controls);
 }
 
-function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+/** Waits `ms` milliseconds; rejects with the signal's reason if it aborts first. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.reject(signal.reason as Error);
   return new Promise((resolve, reject) => {
     const onAbort = (): void => {
       clearTimeout(timer);

@@ -14,6 +14,7 @@ import type { Readable } from 'node:stream';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Pool, ProxyAgent, type Dispatcher } from 'undici';
 import { ApiError, ClientUsageError, NetworkError } from './errors.ts';
+import { sleep } from './retry.ts';
 
 export interface TransportOptions {
   /** Default timeout for non-watch requests: no headers, or no body bytes, for this long. Default 30 s. */
@@ -24,6 +25,12 @@ export interface TransportOptions {
   readonly authRefreshIntervalMs?: number;
   /** Maximum concurrent connections; default unlimited (every open watch holds one). */
   readonly maxConnections?: number;
+  /**
+   * How often a request answered with 429 or 5xx plus a Retry-After header is retried after
+   * the advised wait (as client-go does; the server asked for it). Default 10; 0 disables.
+   * Watches are never retried here: the watcher owns their backoff.
+   */
+  readonly maxRetries?: number;
   /** Called with each `Warning` header the server sends (deprecations, unknown fields). */
   readonly onWarning?: (warning: string, request: string) => void;
 }
@@ -82,6 +89,20 @@ export const DEFAULT_USER_AGENT = `kubeforge/${packageVersion} (node ${process.v
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_AUTH_REFRESH_MS = 10_000;
 const JSON_TYPE = 'application/json';
+const DEFAULT_MAX_RETRIES = 10;
+/** Longest Retry-After wait honoured per retry. */
+const MAX_RETRY_AFTER_SECONDS = 60;
+
+/**
+ * client-go's `checkWait`: a 429 or 5xx response carrying an integer Retry-After header is
+ * retried after that many seconds (capped at 60 s). Anything else is final.
+ */
+export function retryAfterDelayMs(statusCode: number, retryAfter: string | undefined): number | undefined {
+  if (retryAfter === undefined || (statusCode !== 429 && statusCode < 500)) return undefined;
+  const seconds = Number(retryAfter.trim());
+  if (!Number.isInteger(seconds) || seconds < 0) return undefined;
+  return Math.min(seconds, MAX_RETRY_AFTER_SECONDS) * 1000;
+}
 
 interface TlsMaterial {
   readonly ca?: Buffer | string | undefined;
@@ -198,6 +219,7 @@ class PoolTransport implements Transport {
   readonly #changeable: boolean;
   readonly #refreshMs: number;
   readonly #maxConnections: number | undefined;
+  readonly #maxRetries: number;
   readonly #onWarning: ((warning: string, request: string) => void) | undefined;
   #state: ConnectionState | undefined;
   #deriving: Promise<ConnectionState> | undefined;
@@ -238,13 +260,15 @@ class PoolTransport implements Transport {
     this.#changeable = hasChangeableCredentials(kubeConfig);
     this.#refreshMs = options.authRefreshIntervalMs ?? DEFAULT_AUTH_REFRESH_MS;
     this.#maxConnections = options.maxConnections;
+    this.#maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
     this.#onWarning = options.onWarning;
   }
 
   async send(request: HttpRequest): Promise<BufferedResponse> {
     const description = `${request.method} ${pathOnly(request.path)}`;
     let state = await this.#current();
-    for (let attempt = 0; ; attempt++) {
+    let renewedAuth = false;
+    for (let retries = 0; ;) {
       const response = await this.#dispatch(state, request, description);
       let body: string;
       try {
@@ -252,19 +276,24 @@ class PoolTransport implements Transport {
       } catch (error) {
         throw this.#failure(error, request.signal, description);
       }
-      if (response.statusCode === 401 && attempt === 0 && this.#changeable) {
+      if (response.statusCode === 401 && !renewedAuth && this.#changeable) {
+        renewedAuth = true;
         const renewed = await this.#renewAfterUnauthorized(state);
         if (renewed !== undefined) {
           state = renewed;
           continue;
         }
       }
-      return {
-        statusCode: response.statusCode,
-        body,
-        retryAfter: header(response.headers['retry-after']),
-        request: description,
-      };
+      const retryAfter = header(response.headers['retry-after']);
+      const delay =
+        retries < this.#maxRetries ? retryAfterDelayMs(response.statusCode, retryAfter) : undefined;
+      if (delay !== undefined) {
+        retries++;
+        await sleep(delay, request.signal);
+        state = await this.#current();
+        continue;
+      }
+      return { statusCode: response.statusCode, body, retryAfter, request: description };
     }
   }
 
