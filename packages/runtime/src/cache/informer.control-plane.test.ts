@@ -6,14 +6,22 @@
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { createNamespace, startControlPlane, type ControlPlane } from '@kubeforge/testing';
+import { createNamespace, installCRDs, startControlPlane, type ControlPlane } from '@kubeforge/testing';
 import { createResourceClient } from '../client/create-resource-client.ts';
 import { isAlreadyExists, isNotFound } from '../client/errors.ts';
 import type { ResourceClient } from '../client/resource-client.ts';
-import { configMapResource, type ConfigMap } from '../testdata/gadgets.ts';
+import {
+  clusterGadgetResource,
+  configMapResource,
+  TEST_CRDS,
+  type ClusterGadget,
+  type ConfigMap,
+} from '../testdata/gadgets.ts';
 import type { Logger, LogFields } from '../watch/logger.ts';
 import { startTcpProxy, type TcpProxy } from '../watch/testing/tcp-proxy.ts';
 import { createInformer } from './informer.ts';
+import { dropManagedFields } from './prepare.ts';
+import { createSharedInformerFactory } from './shared-informer-factory.ts';
 import { eventually, retrying, sleep, withServer } from './testing/eventually.ts';
 import type { Informer } from './types.ts';
 
@@ -327,5 +335,49 @@ describe('informer against a real API server', { timeout: 300_000 }, () => {
       ['rejected', 'rejected', 'rejected', 'thrown', 'thrown', 'thrown'],
     );
     assert.equal(informer.health().healthy, true);
+  });
+
+  test('a shared informer factory from a KubeConfig serves namespaced and cluster-scoped listers', async () => {
+    await installCRDs(cp.kubeConfig, [...TEST_CRDS]);
+    const gadgets = createResourceClient<ClusterGadget>(cp.kubeConfig, clusterGadgetResource);
+    const ns = await createNamespace(cp.kubeConfig, 'factory');
+    const other = await createNamespace(cp.kubeConfig, 'factory-other');
+    await configMaps.create(configMap('mine', ns, '1'));
+    await configMaps.create(configMap('theirs', other, '1'));
+    const region = `r-${ns}`;
+    await gadgets.create({ metadata: { name: `${ns}-g`, labels: { region } }, spec: { region } });
+
+    const factory = createSharedInformerFactory({
+      kubeConfig: cp.kubeConfig,
+      transform: dropManagedFields,
+      logger: recordingLogger(),
+    });
+    try {
+      const scoped = factory.informerFor<ConfigMap>(configMapResource, { namespace: ns });
+      const clusterWide = factory.informerFor<ClusterGadget>(clusterGadgetResource, {
+        labelSelector: `region=${region}`,
+      });
+      factory.start();
+      assert.equal(await factory.waitForCacheSync(AbortSignal.timeout(30_000)), true);
+      assert.deepEqual(
+        scoped.lister.list().map((o) => o.metadata.name),
+        ['mine'],
+      );
+      const g = clusterWide.lister.get(`${ns}-g`);
+      assert.equal(g?.spec.region, region);
+      assert.equal(g.metadata.managedFields, undefined, 'the transform dropped managedFields');
+      assert.ok(g.metadata.resourceVersion, 'resourceVersion is kept');
+      assert.equal(clusterWide.lister.list(`region=${region}`).length, 1);
+
+      await gadgets.create({
+        metadata: { name: `${ns}-h`, labels: { region: 'elsewhere' } },
+        spec: { region },
+      });
+      await gadgets.create({ metadata: { name: `${ns}-i`, labels: { region } }, spec: { region } });
+      await eventually(() => clusterWide.lister.get(`${ns}-i`) !== undefined, 'a matching object arrives');
+      assert.equal(clusterWide.lister.get(`${ns}-h`), undefined, 'the server filtered by the label selector');
+    } finally {
+      await factory.stop();
+    }
   });
 });
