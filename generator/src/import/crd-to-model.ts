@@ -6,7 +6,7 @@
  */
 import { parseAllDocuments } from 'yaml';
 import { DiagnosticSink, type Diagnostic } from '../diagnostics/index.ts';
-import type { JsonValue, KindModel, PrinterColumn, Schema, Subresources, VersionModel } from '../model/index.ts';
+import type { KindModel, PrinterColumn, Schema, Subresources, VersionModel } from '../model/index.ts';
 import { compareKubeVersions } from '../model/index.ts';
 
 /** One CRD document of the input, with where it came from. */
@@ -25,7 +25,11 @@ export interface CrdReadOptions {
   /** Shown in diagnostics (`file`), e.g. `certificates.yaml` or `<stdin>`. */
   readonly inputName: string;
   /** Project-relative types file of a kind; recorded as its `source.file`. */
-  readonly typesFileOf: (kind: { readonly group: string; readonly version: string; readonly kind: string }) => string;
+  readonly typesFileOf: (kind: {
+    readonly group: string;
+    readonly version: string;
+    readonly kind: string;
+  }) => string;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -47,7 +51,9 @@ export function parseCrdDocuments(text: string, inputName: string, sink: Diagnos
   documents.forEach((doc, index) => {
     if (doc.errors.length > 0) {
       for (const error of doc.errors) {
-        const [line, column] = error.linePos?.[0] ? [error.linePos[0].line, error.linePos[0].col] : [undefined, undefined];
+        const [line, column] = error.linePos?.[0]
+          ? [error.linePos[0].line, error.linePos[0].col]
+          : [undefined, undefined];
         sink.error('invalid-yaml', `YAML document ${index + 1}: ${error.message.split('\n')[0] ?? ''}`, {
           file: inputName,
           ...(line === undefined ? {} : { line }),
@@ -58,7 +64,10 @@ export function parseCrdDocuments(text: string, inputName: string, sink: Diagnos
     }
     const value: unknown = doc.toJS();
     if (value === null || value === undefined) return;
-    const items = isRecord(value) && value.kind === 'List' && Array.isArray(value.items) ? (value.items as unknown[]) : [value];
+    const items =
+      isRecord(value) && value.kind === 'List' && Array.isArray(value.items)
+        ? (value.items as unknown[])
+        : [value];
     for (const item of items) {
       if (!isRecord(item) || item.kind !== 'CustomResourceDefinition') continue;
       if (item.apiVersion === 'apiextensions.k8s.io/v1beta1') {
@@ -71,9 +80,14 @@ export function parseCrdDocuments(text: string, inputName: string, sink: Diagnos
         continue;
       }
       if (item.apiVersion !== 'apiextensions.k8s.io/v1') {
-        sink.error('unsupported-crd-version', `YAML document ${index + 1} has apiVersion ${String(item.apiVersion)}`, {
-          file: inputName,
-        }, 'expected apiextensions.k8s.io/v1');
+        sink.error(
+          'unsupported-crd-version',
+          `YAML document ${index + 1} has apiVersion ${String(item.apiVersion)}`,
+          {
+            file: inputName,
+          },
+          'expected apiextensions.k8s.io/v1',
+        );
         continue;
       }
       crds.push({ index, object: item });
@@ -96,11 +110,36 @@ function crdName(object: Readonly<Record<string, unknown>>): string {
 }
 
 const schemaKeys: readonly (keyof Schema)[] = [
-  'type', 'format', 'description', 'properties', 'required', 'items', 'additionalProperties', 'enum', 'nullable',
-  'default', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'minLength', 'maxLength',
-  'pattern', 'minItems', 'maxItems', 'minProperties', 'maxProperties', 'anyOf',
-  'x-kubernetes-int-or-string', 'x-kubernetes-preserve-unknown-fields', 'x-kubernetes-embedded-resource',
-  'x-kubernetes-list-type', 'x-kubernetes-list-map-keys', 'x-kubernetes-map-type', 'x-kubernetes-validations',
+  'type',
+  'format',
+  'description',
+  'properties',
+  'required',
+  'items',
+  'additionalProperties',
+  'enum',
+  'nullable',
+  'default',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'multipleOf',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'minItems',
+  'maxItems',
+  'minProperties',
+  'maxProperties',
+  'anyOf',
+  'x-kubernetes-int-or-string',
+  'x-kubernetes-preserve-unknown-fields',
+  'x-kubernetes-embedded-resource',
+  'x-kubernetes-list-type',
+  'x-kubernetes-list-map-keys',
+  'x-kubernetes-map-type',
+  'x-kubernetes-validations',
 ];
 
 /** Copies the keys the model knows, recursing into sub-schemas; unknown keys are dropped. */
@@ -120,10 +159,10 @@ export function toModelSchema(value: unknown): Schema {
     } else if (key === 'anyOf' && Array.isArray(field)) {
       out.anyOf = field.map(toModelSchema);
     } else {
-      out[key] = field as JsonValue;
+      out[key] = field;
     }
   }
-  return out as Schema;
+  return out;
 }
 
 function printerColumns(value: unknown): readonly PrinterColumn[] {
@@ -132,15 +171,18 @@ function printerColumns(value: unknown): readonly PrinterColumn[] {
     const name = str(c.name);
     const jsonPath = str(c.jsonPath);
     const type = c.type;
+    const description = str(c.description);
+    const format = str(c.format);
     if (name === undefined || jsonPath === undefined) return [];
-    if (type !== 'integer' && type !== 'number' && type !== 'string' && type !== 'boolean' && type !== 'date') return [];
+    if (type !== 'integer' && type !== 'number' && type !== 'string' && type !== 'boolean' && type !== 'date')
+      return [];
     return [
       {
         name,
         type,
         jsonPath,
-        ...(str(c.description) === undefined ? {} : { description: str(c.description) as string }),
-        ...(str(c.format) === undefined ? {} : { format: str(c.format) as string }),
+        ...(description === undefined ? {} : { description }),
+        ...(format === undefined ? {} : { format }),
         ...(typeof c.priority === 'number' ? { priority: c.priority } : {}),
       },
     ];
@@ -156,13 +198,23 @@ function subresourcesOf(value: unknown): Subresources {
   return {
     status: isRecord(value.status),
     ...(spec !== undefined && status !== undefined
-      ? { scale: { specReplicasPath: spec, statusReplicasPath: status, ...(selector === undefined ? {} : { labelSelectorPath: selector }) } }
+      ? {
+          scale: {
+            specReplicasPath: spec,
+            statusReplicasPath: status,
+            ...(selector === undefined ? {} : { labelSelectorPath: selector }),
+          },
+        }
       : {}),
   };
 }
 
 /** One CRD document as a kind of the model; `undefined` (with diagnostics) when malformed. */
-export function crdToKind(doc: CrdDocument, options: CrdReadOptions, sink: DiagnosticSink): KindModel | undefined {
+export function crdToKind(
+  doc: CrdDocument,
+  options: CrdReadOptions,
+  sink: DiagnosticSink,
+): KindModel | undefined {
   const name = crdName(doc.object);
   const where = { file: options.inputName, path: name };
   const spec = isRecord(doc.object.spec) ? doc.object.spec : undefined;
@@ -176,7 +228,11 @@ export function crdToKind(doc: CrdDocument, options: CrdReadOptions, sink: Diagn
     return undefined;
   }
   if (scope !== 'Namespaced' && scope !== 'Cluster') {
-    sink.error('invalid-crd', `CRD ${name} has spec.scope ${String(scope)}; expected Namespaced or Cluster`, where);
+    sink.error(
+      'invalid-crd',
+      `CRD ${name} has spec.scope ${String(scope)}; expected Namespaced or Cluster`,
+      where,
+    );
     return undefined;
   }
   if (!/^[A-Z][A-Za-z0-9]*$/.test(kind)) {
@@ -199,7 +255,9 @@ export function crdToKind(doc: CrdDocument, options: CrdReadOptions, sink: Diagn
         where,
       );
     }
-    const schema = toModelSchema(validation ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true });
+    const schema = toModelSchema(
+      validation ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+    );
     const deprecationWarning = str(v.deprecationWarning);
     versions.push({
       name: versionName,

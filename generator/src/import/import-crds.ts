@@ -35,7 +35,10 @@ function kebab(name: string): string {
 }
 
 /** Where the types of one imported version go: `<outDir>/<group>/<version>/<kind-kebab>.ts`. */
-export function importedTypesPath(outDir: string, kind: { group: string; version: string; kind: string }): string {
+export function importedTypesPath(
+  outDir: string,
+  kind: { group: string; version: string; kind: string },
+): string {
   return posix.join(outDir, kind.group, kind.version, `${kebab(kind.kind)}.ts`);
 }
 
@@ -54,7 +57,11 @@ export function emitImportedClient(kind: KindModel, version: KindModel['versions
     ...buildKindModuleViewModel({ kind, version }),
     importSpecifier: `'./${posix.basename(typesPath)}'`,
   };
-  return { path: importedClientPath(typesPath), contents: render('code/kind.ts.hbs', viewModel), ownership: 'generated' };
+  return {
+    path: importedClientPath(typesPath),
+    contents: render('code/kind.ts.hbs', viewModel),
+    ownership: 'generated',
+  };
 }
 
 export async function importCrds(text: string, options: ImportCrdsOptions): Promise<ImportResult> {
@@ -67,7 +74,10 @@ export async function importCrds(text: string, options: ImportCrdsOptions): Prom
   const files: OutputFile[] = [];
   for (const kind of kinds) {
     for (const version of kind.versions) {
-      files.push(await emitImportedTypes(kind, version, options.inputName), emitImportedClient(kind, version));
+      files.push(
+        await emitImportedTypes(kind, version, options.inputName),
+        emitImportedClient(kind, version),
+      );
     }
   }
   return { kinds, files, diagnostics: read.diagnostics };

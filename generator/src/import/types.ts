@@ -28,14 +28,16 @@ export function toJsonSchema(schema: Schema): JsonSchemaObject {
   if (schema.description !== undefined) out.description = schema.description;
   if (schema['x-kubernetes-int-or-string'] === true) {
     out.tsType = schema.nullable === true ? 'number | string | null' : 'number | string';
-    return out as JsonSchemaObject;
+    return out;
   }
   if (schema.enum !== undefined) out.enum = schema.enum;
   if (schema.type !== undefined) out.type = schema.nullable === true ? [schema.type, 'null'] : schema.type;
   if (schema.format !== undefined) out.format = schema.format;
   if (schema.default !== undefined) out.default = schema.default;
   if (schema.properties !== undefined) {
-    out.properties = Object.fromEntries(Object.entries(schema.properties).map(([k, v]) => [k, toJsonSchema(v)]));
+    out.properties = Object.fromEntries(
+      Object.entries(schema.properties).map(([k, v]) => [k, toJsonSchema(v)]),
+    );
   }
   if (schema.required !== undefined) out.required = [...schema.required];
   if (schema.items !== undefined) out.items = toJsonSchema(schema.items);
@@ -48,7 +50,7 @@ export function toJsonSchema(schema: Schema): JsonSchemaObject {
   }
   if (schema.minItems !== undefined) out.minItems = schema.minItems;
   if (schema.maxItems !== undefined) out.maxItems = schema.maxItems;
-  return out as JsonSchemaObject;
+  return out;
 }
 
 /** The root schema of a version, with metadata, apiVersion and kind pinned to their runtime types. */
@@ -58,11 +60,15 @@ export function rootJsonSchema(kind: KindModel, version: VersionModel): JsonSche
   for (const [name, schema] of Object.entries(root.properties ?? {})) {
     if (name === 'apiVersion' || name === 'kind' || name === 'metadata') continue;
     const converted = toJsonSchema(schema);
-    if (name === 'spec' && version.source.specTypeName !== undefined) converted.title = version.source.specTypeName;
-    if (name === 'status' && version.source.statusTypeName !== undefined) converted.title = version.source.statusTypeName;
+    if (name === 'spec' && version.source.specTypeName !== undefined)
+      converted.title = version.source.specTypeName;
+    if (name === 'status' && version.source.statusTypeName !== undefined)
+      converted.title = version.source.statusTypeName;
     properties[name] = converted;
   }
-  const required = (root.required ?? []).filter((n) => n !== 'apiVersion' && n !== 'kind' && n !== 'metadata');
+  const required = (root.required ?? []).filter(
+    (n) => n !== 'apiVersion' && n !== 'kind' && n !== 'metadata',
+  );
   return {
     ...(root.description === undefined ? {} : { description: root.description }),
     type: 'object',
@@ -78,7 +84,11 @@ export function rootJsonSchema(kind: KindModel, version: VersionModel): JsonSche
 }
 
 /** The types file of one version of an imported kind. */
-export async function emitImportedTypes(kind: KindModel, version: VersionModel, inputName: string): Promise<OutputFile> {
+export async function emitImportedTypes(
+  kind: KindModel,
+  version: VersionModel,
+  inputName: string,
+): Promise<OutputFile> {
   const declarations = await compile(rootJsonSchema(kind, version), kind.kind, {
     bannerComment: '',
     additionalProperties: false,

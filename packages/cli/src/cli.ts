@@ -1,28 +1,109 @@
-import { createRequire } from 'node:module';
+/**
+ * The `kubeforge` program: yargs commands, help with examples on every command, shell
+ * completion, and one place that turns failures into messages and exit codes. Exit codes:
+ * 0 success, 1 a command failed (the message says why and how to fix it), 2 a usage error
+ * (unknown command or flag, missing or malformed option).
+ */
 import yargs, { type Argv } from 'yargs';
+import { createApiCommand } from './commands/create-api.ts';
+import { generateCommand } from './commands/generate.ts';
+import { importCommand } from './commands/import.ts';
+import { initCommand } from './commands/init.ts';
+import { manifestsCommand } from './commands/manifests.ts';
+import { setupControlPlaneCommand } from './commands/setup-control-plane.ts';
+import { versionCommand } from './commands/version.ts';
+import { formatCliError, isCliError } from './errors.ts';
+import { consoleOutput, type Output } from './output.ts';
 
-const require = createRequire(import.meta.url);
-const { version } = require('../package.json') as { version: string };
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
 
 /** Builds the yargs program; `argv` excludes the node binary and script path. */
-export function createCli(argv: readonly string[]): Argv {
-  return yargs([...argv])
-    .scriptName('kubeforge')
-    .usage('$0 <command> [options]\n\nA declarative Kubernetes operator SDK for TypeScript.')
-    .command(
-      'version',
-      'Print the kubeforge version',
-      (y) => y,
-      () => {
-        console.log(version);
-      },
-    )
-    .version(version)
-    .strict()
-    .demandCommand(1, 'Name a command to run; see the list above.')
-    .recommendCommands()
-    .completion('completion', 'Print a shell completion script (bash/zsh)')
-    .help()
-    .alias('h', 'help')
-    .wrap(Math.min(110, process.stdout.columns || 80));
+export function createCli(argv: readonly string[], output: Output = consoleOutput()): Argv {
+  return (
+    yargs([...argv])
+      .scriptName('kubeforge')
+      .usage('$0 <command> [options]\n\nA declarative Kubernetes operator SDK for TypeScript.')
+      .command(initCommand(output))
+      .command(createApiCommand(output))
+      .command(generateCommand(output))
+      .command(manifestsCommand(output))
+      .command(importCommand(output))
+      .command(setupControlPlaneCommand(output))
+      .command(versionCommand(output))
+      .example('$0 init my-operator --domain example.com', 'Scaffold a new operator project')
+      .example('$0 create api --group webapp --version v1 --kind Guestbook', 'Add a kind and its controller')
+      .example('$0 generate --watch', 'Regenerate CRDs, RBAC and typed code on every save')
+      .example('$0 manifests --stdout | kubectl apply -f -', 'Install the CRDs into the current cluster')
+      .epilogue('Run `kubeforge <command> --help` for the options and examples of a command.')
+      // `create api --version v1` needs the name, so the version is the `version` command.
+      .version(false)
+      .strict()
+      .demandCommand(1, 'name a command to run')
+      .recommendCommands()
+      .completion(
+        'completion',
+        'Print a shell completion script (bash/zsh): kubeforge completion >> ~/.bashrc',
+      )
+      .help()
+      .alias('h', 'help')
+      .exitProcess(false)
+      .fail((message: string | null, err: Error | undefined) => {
+        throw err ?? new UsageError(message ?? 'invalid command line');
+      })
+      .wrap(Math.min(110, process.stdout.columns || 80))
+  );
+}
+
+/** What yargs rejected: an unknown command or flag, a missing or malformed option. */
+export class UsageError extends Error {
+  readonly reason = 'Usage';
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** Runs the CLI and returns its exit code; messages go to `output`. */
+export async function runCli(argv: readonly string[], output: Output = consoleOutput()): Promise<number> {
+  const program = createCli(argv, output);
+  try {
+    await program.parseAsync();
+    return EXIT_OK;
+  } catch (err) {
+    if (isCliError(err)) {
+      output.info(formatCliError(err).trimEnd());
+      return EXIT_FAILURE;
+    }
+    if (err instanceof UsageError) {
+      const words = argv.filter((a) => !a.startsWith('-'));
+      const known = [
+        'init',
+        'create',
+        'generate',
+        'manifests',
+        'import',
+        'setup-control-plane',
+        'version',
+        'completion',
+      ];
+      const command = known.includes(words[0] ?? '')
+        ? words.slice(0, words[0] === 'create' && words[1] === 'api' ? 2 : 1).join(' ')
+        : '';
+      output.info(`error: ${lowerFirst(err.message).replaceAll('\n', ': ')}`);
+      output.info(
+        `hint: run \`kubeforge ${command === '' ? '' : `${command} `}--help\` for the options and examples`,
+      );
+      return EXIT_USAGE;
+    }
+    output.info(
+      `error: unexpected failure (a kubeforge bug; please report it):\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+    );
+    return EXIT_FAILURE;
+  }
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
 }

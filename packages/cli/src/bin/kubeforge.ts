@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-import { createCli } from '../cli.ts';
+import { runCli } from '../cli.ts';
 
-await createCli(process.argv.slice(2)).parseAsync();
+process.exitCode = await runCli(process.argv.slice(2));

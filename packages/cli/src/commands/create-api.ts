@@ -1,0 +1,283 @@
+/**
+ * `kubeforge create api`: adds a kind to the project — its types file with an example spec
+ * and status, a sample object, the project file entry — then runs generate, which writes the
+ * CRD, RBAC and typed code and scaffolds the controller and registers it in src/main.ts.
+ * Everything is validated first; if generation fails, the new files are removed again.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CommandModule } from 'yargs';
+import { controllerPath } from '@kubeforge/generator';
+import { CliError } from '../errors.ts';
+import type { Output } from '../output.ts';
+import { templatesDir } from '../project/checkout.ts';
+import { runGeneration } from '../project/generation.ts';
+import {
+  checkApiVersion,
+  checkDnsLabel,
+  checkGroup,
+  checkKind,
+  kebabCase,
+  pluralOf,
+} from '../project/naming.ts';
+import {
+  PROJECT_FILE,
+  loadProject,
+  serializeProjectFile,
+  type Project,
+  type ProjectResource,
+  type ResourceScope,
+} from '../project/project-file.ts';
+import { applyFilePlan, type PlannedFile } from '../scaffold/file-plan.ts';
+import { renderTemplate } from '../scaffold/render.ts';
+
+export interface CreateApiOptions {
+  readonly cwd: string;
+  /** Short (`webapp`, the project domain is appended) or full (`webapp.example.com`). */
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+  readonly scope: string;
+  readonly controller: boolean;
+  readonly output: Output;
+}
+
+export interface ValidatedApi {
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+  readonly scope: ResourceScope;
+  readonly plural: string;
+}
+
+/** Short names kubectl already resolves to built-in kinds; a kind must not shadow them. */
+const builtinShortNames = new Set(
+  'cm cs csr crd crds ds deploy ep ev hpa ing limits netpol no ns pc pdb po psp pv pvc quota rc rs sa sc sts svc'.split(
+    ' ',
+  ),
+);
+
+/** A default short name: the initials of a multi-word kind (`BackupSchedule` -> `bs`). */
+export function defaultShortName(kind: string): string {
+  const words = kebabCase(kind).split('-');
+  if (words.length < 2) return '';
+  const initials = words.map((w) => w.charAt(0)).join('');
+  return builtinShortNames.has(initials) ? '' : initials;
+}
+
+export function validateApi(
+  project: Project,
+  options: Pick<CreateApiOptions, 'group' | 'version' | 'kind' | 'scope'>,
+): ValidatedApi {
+  const problems: string[] = [];
+  const group = options.group.includes('.') ? options.group : `${options.group}.${project.file.domain}`;
+  if (!options.group.includes('.')) {
+    const label = checkDnsLabel(options.group);
+    if (label !== undefined) problems.push(`--group "${options.group}" ${label}`);
+  }
+  if (problems.length === 0) {
+    const groupProblem = checkGroup(group);
+    if (groupProblem !== undefined) problems.push(`--group "${group}" ${groupProblem}`);
+  }
+  const versionProblem = checkApiVersion(options.version);
+  if (versionProblem !== undefined) problems.push(`--version "${options.version}" ${versionProblem}`);
+  const kindProblem = checkKind(options.kind);
+  if (kindProblem !== undefined) problems.push(`--kind "${options.kind}" ${kindProblem}`);
+  const scopes: Readonly<Record<string, ResourceScope>> = { namespaced: 'Namespaced', cluster: 'Cluster' };
+  const scope: ResourceScope | undefined = scopes[options.scope.toLowerCase()];
+  if (scope === undefined) problems.push(`--scope "${options.scope}" must be Namespaced or Cluster`);
+  if (problems.length > 0 || scope === undefined) {
+    throw new CliError('InvalidArgument', problems.length === 1 ? (problems[0] ?? '') : 'invalid arguments', {
+      ...(problems.length > 1 ? { details: problems.map((p) => `  ${p}`).join('\n') } : {}),
+      hint: 'for example: kubeforge create api --group webapp --version v1 --kind Guestbook (group: a DNS label, version: v1/v1beta1/v1alpha1, kind: UpperCamelCase)',
+    });
+  }
+  const existing = project.file.resources.find((r) => r.group === group && r.kind === options.kind);
+  if (existing !== undefined) {
+    throw new CliError(
+      'FileExists',
+      existing.version === options.version
+        ? `the project already has ${options.kind} in ${group}/${options.version} (${existing.path})`
+        : `the project already has ${options.kind} in ${group}, at version ${existing.version}`,
+      {
+        hint:
+          existing.version === options.version
+            ? 'edit that file instead, or pick another kind'
+            : `to serve several versions, copy ${existing.path} to src/apis/${group}/${options.version}/ by hand and mark one version @storageVersion`,
+      },
+    );
+  }
+  const plural = pluralOf(options.kind);
+  const samePlural = project.file.resources.find((r) => r.group === group && r.plural === plural);
+  if (samePlural !== undefined) {
+    throw new CliError(
+      'FileExists',
+      `${options.kind} would use the resource name ${plural}, which ${samePlural.kind} already uses in ${group}`,
+      {
+        hint: 'pick another kind name',
+      },
+    );
+  }
+  return { group, version: options.version, kind: options.kind, scope, plural };
+}
+
+function samplePath(api: ValidatedApi): string {
+  return `config/samples/${api.group}_${api.version}_${api.kind.toLowerCase()}.yaml`;
+}
+
+/** config/samples/kustomization.yaml listing every kind's sample. */
+export function samplesKustomization(
+  resources: readonly Pick<ProjectResource, 'group' | 'version' | 'kind'>[],
+): string {
+  const files = resources
+    .map((r) => samplePath({ ...r, scope: 'Namespaced', plural: '' }).slice('config/samples/'.length))
+    .sort();
+  const header = '# Example objects, one per kind; `kubectl apply -k config/samples` creates them.\n';
+  return files.length === 0
+    ? `${header}resources: []\n`
+    : `${header}resources:\n${files.map((f) => `  - ${f}\n`).join('')}`;
+}
+
+export function planCreateApi(
+  project: Project,
+  api: ValidatedApi,
+  controller: boolean,
+): { files: PlannedFile[]; resource: ProjectResource } {
+  const typesPath = `src/apis/${api.group}/${api.version}/${kebabCase(api.kind)}.ts`;
+  const dir = join(templatesDir(), 'project', 'api');
+  const view = {
+    group: api.group,
+    version: api.version,
+    kind: api.kind,
+    scope: api.scope,
+    shortName: defaultShortName(api.kind),
+    sampleName: `${kebabCase(api.kind)}-sample`,
+    projectName: project.file.name,
+  };
+  const resource: ProjectResource = { ...api, path: typesPath, controller };
+  const resources = [...project.file.resources, resource];
+  return {
+    resource,
+    files: [
+      {
+        path: typesPath,
+        contents: renderTemplate(readFileSync(join(dir, 'types.ts.hbs'), 'utf8'), view, 'types.ts.hbs'),
+        mode: 'create',
+      },
+      {
+        path: samplePath(api),
+        contents: renderTemplate(readFileSync(join(dir, 'sample.yaml.hbs'), 'utf8'), view, 'sample.yaml.hbs'),
+        mode: 'create',
+      },
+      {
+        path: 'config/samples/kustomization.yaml',
+        contents: samplesKustomization(resources),
+        mode: 'update',
+      },
+      { path: PROJECT_FILE, contents: serializeProjectFile({ ...project.file, resources }), mode: 'update' },
+    ],
+  };
+}
+
+export function createApi(options: CreateApiOptions): ProjectResource {
+  const project = loadProject(options.cwd);
+  const api = validateApi(project, options);
+  const { files, resource } = planCreateApi(project, api, options.controller);
+  const controllerFile = controllerPath({ kind: api.kind });
+  if (options.controller && existsSync(join(project.root, controllerFile))) {
+    throw new CliError('FileExists', `${controllerFile} already exists`, {
+      hint: 'nothing was written; move it away, or pass --no-controller to add only the API',
+    });
+  }
+  const applied = applyFilePlan(project.root, files);
+  let result;
+  try {
+    result = runGeneration({ projectDir: project.root, scaffold: options.controller });
+  } catch (err) {
+    applied.rollback();
+    throw err;
+  }
+  options.output.info(`Created ${api.kind} (${api.group}/${api.version}, ${api.scope}):`);
+  for (const path of [...applied.created, ...result.written.filter((p) => !applied.created.includes(p))]) {
+    options.output.info(`  ${result.scaffolded.includes(path) ? 'scaffolded' : 'wrote'} ${path}`);
+  }
+  options.output.info(
+    [
+      '',
+      'Next steps:',
+      `  edit ${resource.path} (the API), then run \`kubeforge generate\``,
+      ...(options.controller ? [`  implement the reconcile in ${controllerFile}`] : []),
+      '  npm run build',
+    ].join('\n'),
+  );
+  return resource;
+}
+
+interface CreateApiArgs {
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+  readonly scope: string;
+  readonly controller: boolean;
+}
+
+function apiCommand(output: Output): CommandModule<object, CreateApiArgs> {
+  return {
+    command: 'api',
+    describe: 'Add a kind: types file, sample, CRD, typed client and controller',
+    builder: (yargs) =>
+      yargs
+        .option('group', {
+          type: 'string',
+          demandOption: true,
+          describe: 'API group: a name (the project domain is appended) or a full group with dots',
+        })
+        .option('version', {
+          type: 'string',
+          demandOption: true,
+          describe: 'API version, e.g. v1, v1beta1, v1alpha1',
+        })
+        .option('kind', {
+          type: 'string',
+          demandOption: true,
+          describe: 'Kind, UpperCamelCase, e.g. Guestbook',
+        })
+        .option('scope', { type: 'string', default: 'Namespaced', describe: 'Namespaced or Cluster' })
+        .option('controller', {
+          type: 'boolean',
+          default: true,
+          describe: 'Scaffold a controller (--no-controller to skip)',
+        })
+        .example(
+          '$0 create api --group webapp --version v1 --kind Guestbook',
+          'A namespaced kind webapp.<domain>/v1 Guestbook and its controller',
+        )
+        .example(
+          '$0 create api --group infra --version v1alpha1 --kind Cluster --scope Cluster',
+          'A cluster-scoped kind',
+        )
+        .example(
+          '$0 create api --group webapp --version v1 --kind Theme --no-controller',
+          'Only the API, no controller',
+        ),
+    handler: (args) => {
+      createApi({ cwd: process.cwd(), ...args, output });
+    },
+  };
+}
+
+export function createApiCommand(output: Output): CommandModule {
+  return {
+    command: 'create',
+    describe: 'Scaffold something in the project (create api)',
+    builder: (yargs) =>
+      yargs
+        .command(apiCommand(output))
+        .demandCommand(1, 'name what to create: kubeforge create api')
+        .example(
+          '$0 create api --group webapp --version v1 --kind Guestbook',
+          'Add a kind and its controller',
+        ),
+    handler: () => undefined,
+  };
+}

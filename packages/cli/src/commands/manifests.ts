@@ -1,0 +1,98 @@
+/**
+ * `kubeforge manifests`: the CRD and RBAC YAML only, without touching generated code.
+ * `--stdout` writes them to standard output (and nothing to disk), so
+ * `kubeforge manifests --stdout | kubectl apply -f -` installs the CRDs.
+ */
+import { posix } from 'node:path';
+import type { CommandModule } from 'yargs';
+import { formatDiagnostics } from '@kubeforge/generator';
+import { CliError } from '../errors.ts';
+import type { Output } from '../output.ts';
+import { runManifests } from '../project/generation.ts';
+import { loadProject } from '../project/project-file.ts';
+
+export interface ManifestsOptions {
+  readonly cwd: string;
+  readonly outputDir?: string;
+  readonly stdout: boolean;
+  readonly output: Output;
+}
+
+/** Joins YAML files into one multi-document stream, CRDs first. */
+export function yamlStream(files: readonly { readonly path: string; readonly contents: string }[]): string {
+  const ordered = [...files].sort((a, b) => {
+    const rank = (p: string): number => (p.includes('/crd/') ? 0 : 1);
+    return rank(a.path) - rank(b.path) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  });
+  return ordered.map((f) => (f.contents.endsWith('\n') ? f.contents : `${f.contents}\n`)).join('---\n');
+}
+
+export function manifests(options: ManifestsOptions): void {
+  const project = loadProject(options.cwd);
+  let crdDir: string | undefined;
+  if (options.outputDir !== undefined) {
+    const rel = posix.normalize(options.outputDir.split('\\').join('/'));
+    if (rel.startsWith('../') || rel === '..' || posix.isAbsolute(rel)) {
+      throw new CliError('InvalidArgument', `--output-dir ${options.outputDir} is outside the project`, {
+        hint: 'pass a directory relative to the project root, e.g. --output-dir deploy/crds',
+      });
+    }
+    crdDir = rel;
+  }
+  const result = runManifests({
+    projectDir: project.root,
+    dryRun: options.stdout,
+    ...(crdDir === undefined ? {} : { crdDir }),
+  });
+  if (result.diagnostics.length > 0) options.output.info(formatDiagnostics(result.diagnostics).trimEnd());
+  if (options.stdout) {
+    if (result.files.length === 0) options.output.warn('no manifests: the project has no APIs yet');
+    options.output.data(yamlStream(result.files));
+    return;
+  }
+  const changed = [
+    ...result.written.map((p) => `  wrote ${p}`),
+    ...result.removed.map((p) => `  removed ${p}`),
+  ];
+  options.output.info(
+    changed.length === 0 ? 'Manifests are up to date.' : ['Manifests:', ...changed].join('\n'),
+  );
+}
+
+interface ManifestsArgs {
+  readonly 'output-dir': string | undefined;
+  readonly stdout: boolean;
+}
+
+export function manifestsCommand(output: Output): CommandModule<object, ManifestsArgs> {
+  return {
+    command: 'manifests',
+    describe: 'Generate the CRD and RBAC YAML only',
+    builder: (yargs) =>
+      yargs
+        .option('output-dir', {
+          type: 'string',
+          describe: 'Directory for the CRD files (default config/crd/bases)',
+        })
+        .option('stdout', {
+          type: 'boolean',
+          default: false,
+          describe: 'Print the YAML instead of writing files',
+        })
+        .conflicts('stdout', 'output-dir')
+        .example('$0 manifests', 'Update config/crd/bases and config/rbac/role.yaml')
+        .example(
+          '$0 manifests --stdout | kubectl apply -f -',
+          'Install the CRDs (and the role) into the current cluster',
+        )
+        .example('$0 manifests --output-dir deploy/crds', 'Write the CRDs somewhere else'),
+    handler: (args) => {
+      manifests({
+        cwd: process.cwd(),
+        stdout: args.stdout,
+        ...(args['output-dir'] === undefined ? {} : { outputDir: args['output-dir'] }),
+        output,
+      });
+    },
+  };
+}
