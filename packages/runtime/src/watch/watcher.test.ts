@@ -338,6 +338,55 @@ describe('watcher: watching', () => {
     assert.equal(h.watcher.health().relists, 2);
   });
 
+  it('lists consistently when the server has not yet seen the resourceVersion (too large)', async () => {
+    const tooLarge = () =>
+      new ApiError('Timeout', 'Too large resource version', {
+        code: 504,
+        status: {
+          code: 504,
+          reason: 'Timeout',
+          details: { causes: [{ reason: 'ResourceVersionTooLarge' }] },
+        },
+      });
+    const lw = new FakeListerWatcher<KubeObject>((o) => {
+      if (o.resourceVersionMatch === 'NotOlderThan') throw tooLarge();
+      return listOf(o.resourceVersion === '0' ? '10' : '40', []);
+    });
+    start(lw);
+    (await lw.watchNumber(1)).fail(gone());
+    await lw.watchNumber(2);
+    assert.equal(lw.listCalls[2]?.resourceVersion, undefined);
+  });
+
+  it('backs off instead of looping when even a consistent list is refused with 410', async () => {
+    let calls = 0;
+    const lw = new FakeListerWatcher<KubeObject>((o) => {
+      calls++;
+      if (o.resourceVersion === '0' || calls > 3) return listOf('10', []);
+      throw gone();
+    });
+    const h = start(lw);
+    const first = await lw.watchNumber(1);
+    first.fail(gone());
+    await settle();
+    assert.equal(calls, 3, 'NotOlderThan, then consistent, then waiting');
+    assert.equal(h.watcher.health().state, 'backoff');
+    h.clock.advance(800);
+    await lw.watchNumber(2);
+    assert.equal(lw.listCalls[3]?.resourceVersion, undefined, 'retries the consistent list');
+  });
+
+  it('reports the resourceVersion it would resume from', async () => {
+    const lw = new FakeListerWatcher<KubeObject>(() => listOf('10', []));
+    const h = start(lw);
+    const watch = await lw.watchNumber(1);
+    assert.equal(h.watcher.health().resourceVersion, '10');
+    watch.push({ type: 'bookmark', resourceVersion: '33' });
+    await settle();
+    assert.equal(h.watcher.health().resourceVersion, '33');
+    assert.ok(h.watcher.health().lastEventAt !== undefined);
+  });
+
   it('backs off and re-watches on other in-stream errors', async () => {
     const lw = new FakeListerWatcher<KubeObject>(() => listOf('10', []));
     const h = start(lw);
