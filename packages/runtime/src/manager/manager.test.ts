@@ -12,7 +12,8 @@ import { controllerFor } from '../controller/builder.ts';
 import type { Result } from '../controller/reconciler.ts';
 import { TerminalError } from '../controller/reconciler.ts';
 import { noopLogger } from '../log/logger.ts';
-import { createOrUpdate } from '../ownership/create-or-update.ts';
+import { createOrPatch, createOrUpdate } from '../ownership/create-or-update.ts';
+import { eventResource, type CoreEvent } from '../events/recorder.ts';
 import { setControllerReference } from '../ownership/owner-references.ts';
 import { exponentialFailureRateLimiter } from '../workqueue/rate-limiters.ts';
 import {
@@ -218,4 +219,52 @@ test('/metrics exposes controller-runtime names with values matching the run', a
   assert.match(text, /workqueue_work_duration_seconds_count\{[^}]*name="gadget"/);
   assert.equal(value('kubeforge_watch_healthy{resource="gadgets.runtime.kubeforge.dev/v1"}'), 1);
   assert.match(text, /kubeforge_watch_reconnects_total\{resource="configmaps.v1"\} \d+/);
+});
+
+test('repeated events are aggregated into one Event with a count', async () => {
+  const recorder = manager.eventRecorder('aggregation-test');
+  const gadget = await gadgets().create({
+    metadata: { name: 'evented', namespace, labels: { mode: 'terminal' } },
+    spec: { size: 1 },
+  });
+  for (let i = 0; i < 3; i++) recorder.event(gadget, 'Normal', 'Tested', 'same message');
+  recorder.event(gadget, 'Warning', 'Tested', 'another message');
+  await recorder.flush();
+  assert.equal(recorder.failures, 0);
+  const events = (
+    await createResourceClient<CoreEvent>(cp.kubeConfig, eventResource).list({ namespace })
+  ).items.filter((e) => e.involvedObject.name === 'evented' && e.reason === 'Tested');
+  assert.deepEqual(events.map((e) => [e.type, e.message, e.count]).sort(), [
+    ['Normal', 'same message', 3],
+    ['Warning', 'another message', 1],
+  ]);
+  const normal = events.find((e) => e.type === 'Normal');
+  assert.equal(normal?.involvedObject.uid, gadget.metadata.uid);
+  assert.equal(normal?.involvedObject.kind, 'Gadget');
+  assert.equal(normal?.source?.component, 'aggregation-test');
+});
+
+test('createOrUpdate and createOrPatch report created, updated and unchanged', async () => {
+  const client = configMaps();
+  const desired: ConfigMap = { metadata: { name: 'cou', namespace } };
+  const setData = (value: string) => (cm: ConfigMap) => {
+    cm.data = { ...cm.data, key: value };
+  };
+  assert.equal((await createOrUpdate(client, desired, setData('1'))).result, 'created');
+  assert.equal((await createOrUpdate(client, desired, setData('1'))).result, 'unchanged');
+  const updated = await createOrUpdate(client, desired, setData('2'));
+  assert.equal(updated.result, 'updated');
+  assert.equal(updated.object.data?.key, '2');
+  // createOrPatch leaves fields it does not touch alone, even ones written after its read.
+  await client.patch('cou', { type: 'merge', patch: { data: { other: 'x' } } }, { namespace });
+  const patched = await createOrPatch(client, desired, setData('3'));
+  assert.equal(patched.result, 'updated');
+  assert.deepEqual(patched.object.data, { key: '3', other: 'x' });
+  assert.equal((await createOrPatch(client, desired, setData('3'))).result, 'unchanged');
+  await assert.rejects(
+    createOrUpdate(client, desired, (cm) => {
+      cm.metadata.name = 'renamed';
+    }),
+    /changed the object's identity/,
+  );
 });
