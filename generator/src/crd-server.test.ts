@@ -9,7 +9,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createNamespace, installCRDs, startControlPlane, type ControlPlane, type CustomResourceDefinition } from '@kubeforge/testing';
+import {
+  createNamespace,
+  installCRDs,
+  startControlPlane,
+  type ControlPlane,
+  type CustomResourceDefinition,
+} from '@kubeforge/testing';
 import { parse } from 'yaml';
 import { emitCrds, loadProject } from './index.ts';
 import { fixtureDir, invalidFields, kubeRequest } from './testing/index.ts';
@@ -26,7 +32,14 @@ function validSchedule(name: string): Record<string, unknown> {
       suspend: false,
       suspendUntil: '2024-01-02T15:04:05Z',
       targets: [
-        { host: 'db-1', port: 5432, protocol: 'TCP', maxBytes: 1_000_000, weight: 2, alias: 'db.example.com' },
+        {
+          host: 'db-1',
+          port: 5432,
+          protocol: 'TCP',
+          maxBytes: 1_000_000,
+          weight: 2,
+          alias: 'db.example.com',
+        },
         { host: 'db-1', port: 5433, protocol: 'UDP' },
       ],
       tags: ['nightly', 'prod'],
@@ -48,7 +61,10 @@ function validSchedule(name: string): Record<string, unknown> {
       contact: { name: 'Bob', email: 'bob@example.com' },
       override: { team: 'storage' },
       credentials: { secretName: 'db-creds', key: 'password', namespace: 'ops' },
-      selector: { matchLabels: { app: 'db' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['a'] }] },
+      selector: {
+        matchLabels: { app: 'db' },
+        matchExpressions: [{ key: 'tier', operator: 'In', values: ['a'] }],
+      },
       settings: { plugin: { depth: 3, enabled: true } },
       raw: [1, 'two', { three: 3 }],
       template: {
@@ -102,9 +118,16 @@ describe('fixture CRDs on a real API server', () => {
 
   it('installs every fixture CRD and they become Established', async () => {
     for (const crd of crds) {
-      const response = await kubeRequest(cp.kubeConfig, 'GET', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata?.name ?? ''}`);
+      const response = await kubeRequest(
+        cp.kubeConfig,
+        'GET',
+        `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata?.name ?? ''}`,
+      );
       const conditions = (response.body as CustomResourceDefinition).status?.conditions ?? [];
-      assert.ok(conditions.some((c) => c.type === 'Established' && c.status === 'True'), `${crd.metadata?.name ?? ''} is not Established`);
+      assert.ok(
+        conditions.some((c) => c.type === 'Established' && c.status === 'True'),
+        `${crd.metadata?.name ?? ''} is not Established`,
+      );
     }
   });
 
@@ -134,47 +157,134 @@ describe('fixture CRDs on a real API server', () => {
   });
 
   it('drops null from a field that is not nullable instead of storing it', async () => {
-    const response = await kubeRequest(cp.kubeConfig, 'POST', schedules(), withSpec('null-codec', (s) => (s.codec = null)));
+    const response = await kubeRequest(
+      cp.kubeConfig,
+      'POST',
+      schedules(),
+      withSpec('null-codec', (s) => (s.codec = null)),
+    );
     assert.equal(response.status, 201, JSON.stringify(response.body));
     assert.equal('codec' in (response.body as { spec: Record<string, unknown> }).spec, false);
   });
 
   const violations: readonly [string, (spec: Record<string, unknown>) => void, string][] = [
     ['a missing required field', (s) => delete s.schedule, 'spec.schedule'],
-    ['a port below @minimum (alias-level marker)', (s) => ((s.targets as Record<string, unknown>[])[0]!.port = 0), 'spec.targets[0].port'],
-    ['a port above @maximum', (s) => ((s.targets as Record<string, unknown>[])[0]!.port = 70000), 'spec.targets[0].port'],
-    ['a fractional int32', (s) => ((s.targets as Record<string, unknown>[])[0]!.weight = 1.5), 'spec.targets[0].weight'],
-    ['an enum value outside a literal union', (s) => ((s.targets as Record<string, unknown>[])[0]!.protocol = 'SCTP'), 'spec.targets[0].protocol'],
+    [
+      'a port below @minimum (alias-level marker)',
+      (s) => ((s.targets as Record<string, unknown>[])[0]!.port = 0),
+      'spec.targets[0].port',
+    ],
+    [
+      'a port above @maximum',
+      (s) => ((s.targets as Record<string, unknown>[])[0]!.port = 70000),
+      'spec.targets[0].port',
+    ],
+    [
+      'a fractional int32',
+      (s) => ((s.targets as Record<string, unknown>[])[0]!.weight = 1.5),
+      'spec.targets[0].weight',
+    ],
+    [
+      'an enum value outside a literal union',
+      (s) => ((s.targets as Record<string, unknown>[])[0]!.protocol = 'SCTP'),
+      'spec.targets[0].protocol',
+    ],
     ['fewer items than @minItems', (s) => (s.targets = []), 'spec.targets'],
-    ['a duplicate @listMapKey key', (s) => (s.targets = [{ host: 'a', port: 1, protocol: 'TCP' }, { host: 'a', port: 1, protocol: 'UDP' }]), 'spec.targets[1]'],
+    [
+      'a duplicate @listMapKey key',
+      (s) =>
+        (s.targets = [
+          { host: 'a', port: 1, protocol: 'TCP' },
+          { host: 'a', port: 1, protocol: 'UDP' },
+        ]),
+      'spec.targets[1]',
+    ],
     ['a duplicate item in a @uniqueItems list', (s) => (s.tags = ['a', 'a']), 'spec.tags[1]'],
     ['a duplicate item in a @listType set', (s) => (s.zones = ['a', 'a']), 'spec.zones[1]'],
     ['a string enum from a TypeScript enum', (s) => (s.codec = 'lz4'), 'spec.codec'],
     ['a number outside a numeric literal union', (s) => (s.level = 2), 'spec.level'],
-    ['a @pattern mismatch in a union member', (s) => (s.destination = { type: 's3', bucket: 'Not_A_Bucket' }), 'spec.destination.bucket'],
-    ['a discriminator value of no member', (s) => (s.destination = { type: 'ftp', path: '/x' }), 'spec.destination.type'],
+    [
+      'a @pattern mismatch in a union member',
+      (s) => (s.destination = { type: 's3', bucket: 'Not_A_Bucket' }),
+      'spec.destination.bucket',
+    ],
+    [
+      'a discriminator value of no member',
+      (s) => (s.destination = { type: 'ftp', path: '/x' }),
+      'spec.destination.type',
+    ],
     ['a quantity that is not a quantity', (s) => (s.limits = { cpu: 'lots' }), 'spec.limits.cpu'],
     ['fewer properties than @minProperties', (s) => (s.limits = {}), 'spec.limits'],
-    ['a value not above @exclusiveMinimum', (s) => ((s.retention as Record<string, unknown>).ratio = 0), 'spec.retention.ratio'],
-    ['a value not below @exclusiveMaximum', (s) => ((s.retention as Record<string, unknown>).percent = 100), 'spec.retention.percent'],
-    ['a value that is not a @multipleOf', (s) => ((s.retention as Record<string, unknown>).everyMinutes = 7), 'spec.retention.everyMinutes'],
-    ['a boolean where IntOrString is expected', (s) => ((s.retention as Record<string, unknown>).surge = true), 'spec.retention.surge'],
-    ['a Duration that does not parse', (s) => ((s.window as Record<string, unknown>).length = 'forever'), 'spec.window.length'],
+    [
+      'a value not above @exclusiveMinimum',
+      (s) => ((s.retention as Record<string, unknown>).ratio = 0),
+      'spec.retention.ratio',
+    ],
+    [
+      'a value not below @exclusiveMaximum',
+      (s) => ((s.retention as Record<string, unknown>).percent = 100),
+      'spec.retention.percent',
+    ],
+    [
+      'a value that is not a @multipleOf',
+      (s) => ((s.retention as Record<string, unknown>).everyMinutes = 7),
+      'spec.retention.everyMinutes',
+    ],
+    [
+      'a boolean where IntOrString is expected',
+      (s) => ((s.retention as Record<string, unknown>).surge = true),
+      'spec.retention.surge',
+    ],
+    [
+      'a Duration that does not parse',
+      (s) => ((s.window as Record<string, unknown>).length = 'forever'),
+      'spec.window.length',
+    ],
     ['a Time that is not RFC 3339', (s) => (s.suspendUntil = 'tomorrow'), 'spec.suspendUntil'],
     ['a string that is not an @format email', (s) => (s.notify = 'not an email'), 'spec.notify'],
-    ['a @minLength violation through an alias', (s) => ((s.credentials as Record<string, unknown>).secretName = ''), 'spec.credentials.secretName'],
-    ['a label selector operator outside LabelSelector', (s) => (s.selector = { matchExpressions: [{ key: 'k', operator: 'Maybe' }] }), 'spec.selector.matchExpressions[0].operator'],
+    [
+      'a @minLength violation through an alias',
+      (s) => ((s.credentials as Record<string, unknown>).secretName = ''),
+      'spec.credentials.secretName',
+    ],
+    [
+      'a label selector operator outside LabelSelector',
+      (s) => (s.selector = { matchExpressions: [{ key: 'k', operator: 'Maybe' }] }),
+      'spec.selector.matchExpressions[0].operator',
+    ],
     ['an enum value of a nullable literal union', (s) => (s.mode = 'reckless'), 'spec.mode'],
-    ['a generic instantiation item of the wrong type', (s) => (s.ports = { items: [0] }), 'spec.ports.items[0]'],
+    [
+      'a generic instantiation item of the wrong type',
+      (s) => (s.ports = { items: [0] }),
+      'spec.ports.items[0]',
+    ],
     ['a map value of the wrong type', (s) => (s.labels = { team: 1 }), 'spec.labels.team'],
-    ['an embedded resource without kind', (s) => (s.extra = { apiVersion: 'v1', metadata: { name: 'x' } }), 'spec.extra.kind'],
-    ['more items than @maxItems', (s) => (s.targets = Array.from({ length: 11 }, (_, i) => ({ host: `h${i}`, port: 1, protocol: 'TCP' }))), 'spec.targets'],
+    [
+      'an embedded resource without kind',
+      (s) => (s.extra = { apiVersion: 'v1', metadata: { name: 'x' } }),
+      'spec.extra.kind',
+    ],
+    [
+      'more items than @maxItems',
+      (s) =>
+        (s.targets = Array.from({ length: 11 }, (_, i) => ({ host: `h${i}`, port: 1, protocol: 'TCP' }))),
+      'spec.targets',
+    ],
   ];
 
   for (const [what, edit, field] of violations) {
     it(`rejects ${what} at ${field}`, async () => {
-      const response = await kubeRequest(cp.kubeConfig, 'POST', schedules(), withSpec(`bad-${Math.random().toString(36).slice(2, 8)}`, edit));
-      assert.equal(response.status, 422, `expected 422 Invalid, got ${response.status}: ${JSON.stringify(response.body)}`);
+      const response = await kubeRequest(
+        cp.kubeConfig,
+        'POST',
+        schedules(),
+        withSpec(`bad-${Math.random().toString(36).slice(2, 8)}`, edit),
+      );
+      assert.equal(
+        response.status,
+        422,
+        `expected 422 Invalid, got ${response.status}: ${JSON.stringify(response.body)}`,
+      );
       assert.ok(
         invalidFields(response).map(withoutIndexes).includes(withoutIndexes(field)),
         `expected a cause at ${field}, got ${JSON.stringify(invalidFields(response))}`,
@@ -186,10 +296,22 @@ describe('fixture CRDs on a real API server', () => {
     const created = await kubeRequest(cp.kubeConfig, 'POST', schedules(), validSchedule('with-status'));
     assert.equal(created.status, 201);
     const object = created.body as Record<string, unknown>;
-    const condition = { type: 'Ready', status: 'True', reason: 'not a reason!', message: 'ok', lastTransitionTime: '2024-01-02T15:04:05Z' };
-    const bad = await kubeRequest(cp.kubeConfig, 'PUT', `${schedules()}/with-status/status`, { ...object, status: { conditions: [condition] } });
+    const condition = {
+      type: 'Ready',
+      status: 'True',
+      reason: 'not a reason!',
+      message: 'ok',
+      lastTransitionTime: '2024-01-02T15:04:05Z',
+    };
+    const bad = await kubeRequest(cp.kubeConfig, 'PUT', `${schedules()}/with-status/status`, {
+      ...object,
+      status: { conditions: [condition] },
+    });
     assert.equal(bad.status, 422);
-    assert.ok(invalidFields(bad).map(withoutIndexes).includes('status.conditions.reason'), JSON.stringify(invalidFields(bad)));
+    assert.ok(
+      invalidFields(bad).map(withoutIndexes).includes('status.conditions.reason'),
+      JSON.stringify(invalidFields(bad)),
+    );
     const good = await kubeRequest(cp.kubeConfig, 'PUT', `${schedules()}/with-status/status`, {
       ...object,
       status: { conditions: [{ ...condition, reason: 'Scheduled' }], replicas: 2, selector: 'app=db' },
@@ -210,7 +332,9 @@ describe('fixture CRDs on a real API server', () => {
     const table = await kubeRequest(cp.kubeConfig, 'GET', schedules(), undefined, {
       accept: 'application/json;as=Table;v=v1;g=meta.k8s.io',
     });
-    const columns = (table.body as { columnDefinitions: { name: string }[] }).columnDefinitions.map((c) => c.name);
+    const columns = (table.body as { columnDefinitions: { name: string }[] }).columnDefinitions.map(
+      (c) => c.name,
+    );
     assert.deepEqual(columns, ['Name', 'Schedule', 'Suspended', 'Ready', 'Last-Run', 'Age']);
   });
 
@@ -223,23 +347,38 @@ describe('fixture CRDs on a real API server', () => {
     };
     const created = await kubeRequest(cp.kubeConfig, 'POST', schedules('v1alpha1'), old);
     assert.equal(created.status, 201, JSON.stringify(created.body));
-    const rejected = await kubeRequest(cp.kubeConfig, 'POST', schedules('v1alpha1'), { ...old, metadata: { name: 'no-schedule' }, spec: {} });
+    const rejected = await kubeRequest(cp.kubeConfig, 'POST', schedules('v1alpha1'), {
+      ...old,
+      metadata: { name: 'no-schedule' },
+      spec: {},
+    });
     assert.equal(rejected.status, 422);
     assert.ok(invalidFields(rejected).includes('spec.schedule'));
     for (const version of ['v1alpha1', 'v1']) {
       const list = await kubeRequest(cp.kubeConfig, 'GET', schedules(version));
       assert.equal(list.status, 200);
-      const names = (list.body as { items: { metadata: { name: string } }[] }).items.map((i) => i.metadata.name);
+      const names = (list.body as { items: { metadata: { name: string } }[] }).items.map(
+        (i) => i.metadata.name,
+      );
       assert.ok(names.includes('from-alpha'), `${version} lists ${names.join(', ')}`);
     }
   });
 
   it('serves a cluster-scoped kind only in its served version', async () => {
-    const vault = { apiVersion: 'storage.example.com/v1', kind: 'Vault', metadata: { name: 'main' }, spec: { url: 'https://vault.example.com' } };
+    const vault = {
+      apiVersion: 'storage.example.com/v1',
+      kind: 'Vault',
+      metadata: { name: 'main' },
+      spec: { url: 'https://vault.example.com' },
+    };
     const created = await kubeRequest(cp.kubeConfig, 'POST', '/apis/storage.example.com/v1/vaults', vault);
     assert.equal(created.status, 201, JSON.stringify(created.body));
     assert.equal((created.body as { spec: { readOnly: boolean } }).spec.readOnly, false);
-    const bad = await kubeRequest(cp.kubeConfig, 'POST', '/apis/storage.example.com/v1/vaults', { ...vault, metadata: { name: 'bad' }, spec: { url: 'x', readOnly: 'yes' } });
+    const bad = await kubeRequest(cp.kubeConfig, 'POST', '/apis/storage.example.com/v1/vaults', {
+      ...vault,
+      metadata: { name: 'bad' },
+      spec: { url: 'x', readOnly: 'yes' },
+    });
     assert.equal(bad.status, 422);
     assert.ok(invalidFields(bad).includes('spec.readOnly'), JSON.stringify(invalidFields(bad)));
     const unserved = await kubeRequest(cp.kubeConfig, 'GET', '/apis/storage.example.com/v1beta1/vaults');

@@ -39,10 +39,21 @@ export interface GenerateManifestsResult {
 export function generateManifests(options: GenerateManifestsOptions): GenerateManifestsResult {
   const optionProblems: Diagnostic[] = [];
   if (options.kubeVersion !== undefined && !isKubeVersionString(options.kubeVersion)) {
-    optionProblems.push({ severity: 'error', code: 'invalid-option', message: `kubeVersion "${options.kubeVersion}" must look like 1.25` });
+    optionProblems.push({
+      severity: 'error',
+      code: 'invalid-option',
+      message: `kubeVersion "${options.kubeVersion}" must look like 1.25`,
+    });
   }
-  if (options.maxDescriptionLength !== undefined && !(Number.isInteger(options.maxDescriptionLength) && options.maxDescriptionLength >= 0)) {
-    optionProblems.push({ severity: 'error', code: 'invalid-option', message: 'maxDescriptionLength must be a non-negative integer' });
+  if (
+    options.maxDescriptionLength !== undefined &&
+    !(Number.isInteger(options.maxDescriptionLength) && options.maxDescriptionLength >= 0)
+  ) {
+    optionProblems.push({
+      severity: 'error',
+      code: 'invalid-option',
+      message: 'maxDescriptionLength must be a non-negative integer',
+    });
   }
   const session = options.session ?? openProject(options);
   const loaded = options.changedFiles ? session.update(options.changedFiles) : session.load();

@@ -96,14 +96,21 @@ describe('generateManifests', () => {
       const session = openProject({ projectDir: copy });
       const written = generateManifests({ projectDir: copy, session });
       assert.equal(written.write?.written.length, 3);
-      assert.deepEqual(written.crdSizes.map((s) => s.path), written.files.slice(0, 2).map((f) => f.path));
+      assert.deepEqual(
+        written.crdSizes.map((s) => s.path),
+        written.files.slice(0, 2).map((f) => f.path),
+      );
 
       const again = generateManifests({ projectDir: copy, session, changedFiles: [] });
       assert.deepEqual(again.write?.written, []);
-      assert.equal(again.write?.unchanged.length, 3);
+      assert.ok(again.write);
+      assert.equal(again.write.unchanged.length, 3);
 
       const vault = join(copy, 'src/apis/storage.example.com/v1/vault.ts');
-      writeFileSync(vault, readFileSync(vault, 'utf8').replace('readOnly?: boolean;', 'readOnly?: boolean;\n  region?: string;'));
+      writeFileSync(
+        vault,
+        readFileSync(vault, 'utf8').replace('readOnly?: boolean;', 'readOnly?: boolean;\n  region?: string;'),
+      );
       const checked = generateManifests({ projectDir: copy, session, changedFiles: [vault], check: true });
       assert.deepEqual(checked.write?.stale, ['config/crd/bases/storage.example.com_vaults.yaml']);
       assert.match(checked.files[1]?.contents ?? '', /region:\n\s+type: string/);
@@ -119,7 +126,10 @@ describe('generateManifests', () => {
       rmSync(join(copy, '__golden__'), { recursive: true, force: true });
       const session = openProject({ projectDir: copy });
       generateManifests({ projectDir: copy, session });
-      const deleted = ['src/apis/storage.example.com/v1/vault.ts', 'src/apis/storage.example.com/v1beta1/vault.ts'];
+      const deleted = [
+        'src/apis/storage.example.com/v1/vault.ts',
+        'src/apis/storage.example.com/v1beta1/vault.ts',
+      ];
       for (const file of deleted) rmSync(join(copy, file));
       const result = generateManifests({ projectDir: copy, session, changedFiles: deleted });
       assert.deepEqual(result.write?.removed, ['config/crd/bases/storage.example.com_vaults.yaml']);

@@ -20,9 +20,7 @@ export function formatDiagnostics(diagnostics: readonly Diagnostic[]): string {
 
 export function formatDiagnostic(d: Diagnostic): string {
   const where =
-    d.file === undefined
-      ? ''
-      : `${d.file}${d.line === undefined ? '' : `:${d.line}:${d.column ?? 1}`} - `;
+    d.file === undefined ? '' : `${d.file}${d.line === undefined ? '' : `:${d.line}:${d.column ?? 1}`} - `;
   const path = d.path ? `${d.path}: ` : '';
   const hint = d.hint ? `\n  hint: ${d.hint}` : '';
   return `${where}${d.severity} ${d.code}: ${path}${d.message}${hint}`;

@@ -17,7 +17,9 @@ function collect(comment: string, targets: readonly MarkerTarget[] = ['field']) 
 
 describe('collectMarkers', () => {
   it('parses typed values with each marker grammar', () => {
-    const { markers, problems } = collect('/**\n * @minimum -1.5\n * @maxLength 10\n * @default {"a": [1]}\n * @listMapKey name\n * @listMapKey port\n */');
+    const { markers, problems } = collect(
+      '/**\n * @minimum -1.5\n * @maxLength 10\n * @default {"a": [1]}\n * @listMapKey name\n * @listMapKey port\n */',
+    );
     assert.deepEqual(problems, []);
     assert.equal(markers.get('minimum'), -1.5);
     assert.equal(markers.get('maxLength'), 10);
@@ -35,35 +37,52 @@ describe('collectMarkers', () => {
   });
 
   it('parses both subresources and an rbac rule with the core group', () => {
-    const resource = collect('/**\n * @subresource status\n * @subresource scale specReplicasPath=.spec.r statusReplicasPath=.status.r\n */', ['resource']);
+    const resource = collect(
+      '/**\n * @subresource status\n * @subresource scale specReplicasPath=.spec.r statusReplicasPath=.status.r\n */',
+      ['resource'],
+    );
     assert.deepEqual(resource.markers.getAll('subresource'), [
       { kind: 'status' },
       { kind: 'scale', specReplicasPath: '.spec.r', statusReplicasPath: '.status.r' },
     ]);
     const rbac = collect('/** @rbac groups=core;apps resources=pods verbs=get;list */', ['controller']);
     assert.deepEqual(rbac.markers.getAll('rbac'), [
-      { apiGroups: ['', 'apps'], resources: ['pods'], verbs: ['get', 'list'], resourceNames: [], nonResourceURLs: [] },
+      {
+        apiGroups: ['', 'apps'],
+        resources: ['pods'],
+        verbs: ['get', 'list'],
+        resourceNames: [],
+        nonResourceURLs: [],
+      },
     ]);
   });
 
   it('reports a bad argument with the syntax as hint', () => {
     const { problems } = collect('/** @minItems -1 */');
-    assert.deepEqual(problems, ['error invalid-marker: @minItems expects a non-negative integer, got "-1" (syntax: @minItems <non-negative integer>)']);
+    assert.deepEqual(problems, [
+      'error invalid-marker: @minItems expects a non-negative integer, got "-1" (syntax: @minItems <non-negative integer>)',
+    ]);
   });
 
   it('reports a repeated non-repeatable marker', () => {
-    assert.deepEqual(collect('/**\n * @pattern a\n * @pattern b\n */').problems, ['error duplicate-marker: @pattern is given more than once (keep one)']);
+    assert.deepEqual(collect('/**\n * @pattern a\n * @pattern b\n */').problems, [
+      'error duplicate-marker: @pattern is given more than once (keep one)',
+    ]);
   });
 
   it('warns about a marker in the wrong place and ignores it', () => {
     const { markers, problems } = collect('/** @plural things */');
     assert.equal(markers.has('plural'), false);
-    assert.deepEqual(problems, ['warning misplaced-marker: @plural applies to @resource interfaces; it is ignored here']);
+    assert.deepEqual(problems, [
+      'warning misplaced-marker: @plural applies to @resource interfaces; it is ignored here',
+    ]);
   });
 
   it('suggests the marker a misspelt tag was meant to be, and ignores documentation tags', () => {
     const { problems } = collect('/**\n * @maxlenght 3\n * @see https://example.com\n * @example x\n */');
-    assert.deepEqual(problems, ['warning unknown-marker: unknown marker @maxlenght; it is ignored (did you mean @maxLength?)']);
+    assert.deepEqual(problems, [
+      'warning unknown-marker: unknown marker @maxlenght; it is ignored (did you mean @maxLength?)',
+    ]);
   });
 
   it('lets JSDoc @deprecated on fields be', () => {
@@ -73,7 +92,10 @@ describe('collectMarkers', () => {
 
 describe('parseKeyValues', () => {
   it('rejects text that is not key=value', () => {
-    assert.deepEqual(parseKeyValues('name=a oops'), { ok: false, message: 'expects key=value pairs, got "oops"' });
+    assert.deepEqual(parseKeyValues('name=a oops'), {
+      ok: false,
+      message: 'expects key=value pairs, got "oops"',
+    });
   });
 
   it('rejects an unterminated quote', () => {

@@ -73,10 +73,39 @@ export type MarkerProblemReporter = (
 
 /** JSDoc/TSDoc tags that document code and are never markers. */
 const documentationTags = new Set([
-  'see', 'example', 'remarks', 'internal', 'param', 'returns', 'return', 'throws', 'since', 'todo',
-  'link', 'author', 'version', 'beta', 'alpha', 'experimental', 'public', 'private', 'packageDocumentation',
-  'module', 'type', 'typedef', 'template', 'inheritDoc', 'override', 'readonly', 'defaultValue', 'title',
-  'description', 'examples', 'category', 'hidden', 'ignore',
+  'see',
+  'example',
+  'remarks',
+  'internal',
+  'param',
+  'returns',
+  'return',
+  'throws',
+  'since',
+  'todo',
+  'link',
+  'author',
+  'version',
+  'beta',
+  'alpha',
+  'experimental',
+  'public',
+  'private',
+  'packageDocumentation',
+  'module',
+  'type',
+  'typedef',
+  'template',
+  'inheritDoc',
+  'override',
+  'readonly',
+  'defaultValue',
+  'title',
+  'description',
+  'examples',
+  'category',
+  'hidden',
+  'ignore',
 ]);
 
 const targetNames: Record<MarkerTarget, string> = {
@@ -100,7 +129,13 @@ export function collectMarkers(
       if (documentationTags.has(tag.name)) continue;
       const suggestion = closestMarker(tag.name);
       if (suggestion !== undefined) {
-        report(tag.offset, 'warning', 'unknown-marker', `unknown marker @${tag.name}; it is ignored`, `did you mean @${suggestion}?`);
+        report(
+          tag.offset,
+          'warning',
+          'unknown-marker',
+          `unknown marker @${tag.name}; it is ignored`,
+          `did you mean @${suggestion}?`,
+        );
       }
       continue;
     }
@@ -122,7 +157,8 @@ export function collectMarkers(
         'error',
         'invalid-marker',
         `@${tag.name} ${parsed.message}`,
-        parsed.hint ?? `syntax: @${tag.name}${definition.grammar.syntax ? ` ${definition.grammar.syntax}` : ''}`,
+        parsed.hint ??
+          `syntax: @${tag.name}${definition.grammar.syntax ? ` ${definition.grammar.syntax}` : ''}`,
       );
       continue;
     }

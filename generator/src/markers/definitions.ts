@@ -148,7 +148,10 @@ const rbac = keyValues<RbacMarker>(
       return argumentError('urls cannot be combined with groups or resources');
     }
     if (nonResourceURLs.length === 0 && (!pairs.has('groups') || resources.length === 0)) {
-      return argumentError('needs groups=<group;...> and resources=<resource;...> (or urls=<path;...>)', 'the core group is groups=core or groups=""');
+      return argumentError(
+        'needs groups=<group;...> and resources=<resource;...> (or urls=<path;...>)',
+        'the core group is groups=core or groups=""',
+      );
     }
     for (const verb of verbs) {
       if (verb !== '*' && !rbacVerbs.includes(verb)) {
@@ -234,7 +237,7 @@ export const markerDefinitions = {
     grammar: printColumn,
     summary: 'Adds a column to `kubectl get` output (additionalPrinterColumns); repeat for several.',
     details:
-      "Values with spaces are quoted: `description=\"Last run\"`; use single quotes for JSONPaths with double quotes: `jsonPath='.status.conditions[?(@.type==\"Ready\")].status'`. Columns with priority > 0 show only with `-o wide`.",
+      'Values with spaces are quoted: `description="Last run"`; use single quotes for JSONPaths with double quotes: `jsonPath=\'.status.conditions[?(@.type=="Ready")].status\'`. Columns with priority > 0 show only with `-o wide`.',
     example: `${resourceHead} @resource\n * @printColumn name=Schedule type=string jsonPath=.spec.schedule\n * @printColumn name=Age type=date jsonPath=.metadata.creationTimestamp\n * @printColumn name=Ready type=string jsonPath='.status.conditions[?(@.type=="Ready")].status' priority=1\n */`,
   }),
   storageVersion: define({
@@ -287,7 +290,8 @@ export const markerDefinitions = {
     repeatable: false,
     grammar: number,
     summary: 'Values must be greater than this number.',
-    details: 'Emitted as `minimum: n` with `exclusiveMinimum: true` (OpenAPI v3.0); cannot be combined with `@minimum`.',
+    details:
+      'Emitted as `minimum: n` with `exclusiveMinimum: true` (OpenAPI v3.0); cannot be combined with `@minimum`.',
     example: `/** @exclusiveMinimum 0 */\nratio: number;`,
   }),
   exclusiveMaximum: define({
@@ -336,7 +340,8 @@ export const markerDefinitions = {
     target: 'field',
     repeatable: false,
     grammar: text,
-    summary: 'A format strings (or numbers) must have, e.g. `date-time`, `email`, `uri`, `uuid`, `hostname`, `ipv4`, `cidr`, `int32`.',
+    summary:
+      'A format strings (or numbers) must have, e.g. `date-time`, `email`, `uri`, `uuid`, `hostname`, `ipv4`, `cidr`, `int32`.',
     details:
       '`@format int32` or `@format int64` on a `number` makes it an integer. Formats the API server does not know are accepted by it but not checked (a warning).',
     example: `/** @format email */\nnotify: string;\n\n/** @format int64 */\nbytes: number;`,
@@ -406,8 +411,10 @@ export const markerDefinitions = {
     target: 'field',
     repeatable: false,
     grammar: oneOf(['atomic', 'set', 'map']),
-    summary: 'How server-side apply merges an array: replace it whole (`atomic`), as a set of scalars, or as a map keyed by `@listMapKey`.',
-    details: '`set` needs scalar items; `map` needs object items and at least one `@listMapKey` naming required (or defaulted) fields.',
+    summary:
+      'How server-side apply merges an array: replace it whole (`atomic`), as a set of scalars, or as a map keyed by `@listMapKey`.',
+    details:
+      '`set` needs scalar items; `map` needs object items and at least one `@listMapKey` naming required (or defaulted) fields.',
     example: `/**\n * @listType map\n * @listMapKey name\n */\ntargets: Target[];`,
   }),
   listMapKey: define({
@@ -423,7 +430,8 @@ export const markerDefinitions = {
     target: 'field',
     repeatable: false,
     grammar: oneOf(['atomic', 'granular']),
-    summary: 'How server-side apply merges a map (`Record<string, T>`): whole (`atomic`) or per key (`granular`, the default).',
+    summary:
+      'How server-side apply merges a map (`Record<string, T>`): whole (`atomic`) or per key (`granular`, the default).',
     example: `/** @mapType atomic */\nselector: Record<string, string>;`,
   }),
   structType: define({
@@ -431,7 +439,8 @@ export const markerDefinitions = {
     target: 'field',
     repeatable: false,
     grammar: oneOf(['atomic', 'granular']),
-    summary: 'How server-side apply merges an object with fixed properties: whole (`atomic`) or per field (`granular`, the default).',
+    summary:
+      'How server-side apply merges an object with fixed properties: whole (`atomic`) or per field (`granular`, the default).',
     example: `/** @structType atomic */\nexport interface Endpoint {\n  host: string;\n  port: int32;\n}`,
   }),
   preserveUnknownFields: define({
@@ -439,7 +448,8 @@ export const markerDefinitions = {
     target: 'field',
     repeatable: false,
     grammar: flag,
-    summary: 'Keeps fields the schema does not declare instead of pruning them; required for `unknown`/`any` values.',
+    summary:
+      'Keeps fields the schema does not declare instead of pruning them; required for `unknown`/`any` values.',
     example: `/** @preserveUnknownFields */\nconfig?: Record<string, unknown>;`,
   }),
   embeddedResource: define({
@@ -448,7 +458,8 @@ export const markerDefinitions = {
     repeatable: false,
     grammar: flag,
     summary: 'The value is a whole Kubernetes object (apiVersion, kind, metadata), validated as such.',
-    details: 'Use with `KubeObject` or an interface with `apiVersion`, `kind` and `metadata`; with `unknown` it also preserves unknown fields.',
+    details:
+      'Use with `KubeObject` or an interface with `apiVersion`, `kind` and `metadata`; with `unknown` it also preserves unknown fields.',
     example: `/** @embeddedResource */\ntemplate: KubeObject;`,
   }),
   intOrString: define({
@@ -464,7 +475,8 @@ export const markerDefinitions = {
     target: 'field',
     repeatable: true,
     grammar: validation,
-    summary: 'A CEL rule the value must satisfy (`x-kubernetes-validations`); `self` is the field. Repeatable.',
+    summary:
+      'A CEL rule the value must satisfy (`x-kubernetes-validations`); `self` is the field. Repeatable.',
     details:
       'Enforced by API servers >= 1.25 (CustomResourceValidationExpressions). Older servers ignore the rules: when generating for an older `kubeVersion` they are left out with a warning. On a `@resource` interface, `self` is the whole object.',
     example: `/**\n * @validation rule="self.minReplicas <= self.maxReplicas" message="minReplicas must not exceed maxReplicas"\n */\nexport interface Autoscaling {\n  minReplicas: int32;\n  maxReplicas: int32;\n}`,
@@ -476,7 +488,8 @@ export const markerDefinitions = {
     target: 'controller',
     repeatable: true,
     grammar: rbac,
-    summary: 'A permission the operator needs, collected from comments in `src/controllers/**` into `config/rbac/role.yaml`.',
+    summary:
+      'A permission the operator needs, collected from comments in `src/controllers/**` into `config/rbac/role.yaml`.',
     details: `Lists are separated by \`;\`. The core group is \`groups=core\` (or \`groups=""\`). Verbs: ${rbacVerbs.join(', ')} or \`*\`. Rules are merged and sorted; the role always includes what the manager needs (its own kinds with /status and /finalizers, Leases for leader election, Events).`,
     example: `/**\n * @rbac groups=apps resources=deployments verbs=get;list;watch;create;update;patch;delete\n * @rbac groups=core resources=secrets verbs=get\n */\nexport class BackupScheduleReconciler {}`,
   }),
@@ -484,7 +497,8 @@ export const markerDefinitions = {
 
 export type MarkerDefinitions = typeof markerDefinitions;
 export type MarkerName = keyof MarkerDefinitions;
-export type MarkerValue<N extends MarkerName> = MarkerDefinitions[N] extends MarkerDefinition<infer T> ? T : never;
+export type MarkerValue<N extends MarkerName> =
+  MarkerDefinitions[N] extends MarkerDefinition<infer T> ? T : never;
 
 export function isMarkerName(name: string): name is MarkerName {
   return Object.hasOwn(markerDefinitions, name);

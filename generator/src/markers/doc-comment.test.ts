@@ -4,9 +4,18 @@ import { parseDocComment } from './doc-comment.ts';
 
 describe('parseDocComment', () => {
   it('splits the description from tags and keeps paragraphs', () => {
-    const doc = parseDocComment('/**\n * First line.\n *\n * Second paragraph.\n * @minimum 1\n * @pattern ^a$\n */');
-    assert.deepEqual(doc?.description, 'First line.\n\nSecond paragraph.');
-    assert.deepEqual(doc?.tags.map((t) => [t.name, t.text]), [['minimum', '1'], ['pattern', '^a$']]);
+    const doc = parseDocComment(
+      '/**\n * First line.\n *\n * Second paragraph.\n * @minimum 1\n * @pattern ^a$\n */',
+    );
+    assert.ok(doc);
+    assert.deepEqual(doc.description, 'First line.\n\nSecond paragraph.');
+    assert.deepEqual(
+      doc.tags.map((t) => [t.name, t.text]),
+      [
+        ['minimum', '1'],
+        ['pattern', '^a$'],
+      ],
+    );
   });
 
   it('records the absolute offset of each tag', () => {
@@ -16,13 +25,18 @@ describe('parseDocComment', () => {
   });
 
   it('treats an @ inside a line as text, not a new tag', () => {
-    const doc = parseDocComment(`/**\n * @printColumn name=Ready jsonPath='.status.conditions[?(@.type=="Ready")].status'\n */`);
-    assert.equal(doc?.tags.length, 1);
-    assert.equal(doc?.tags[0]?.text, `name=Ready jsonPath='.status.conditions[?(@.type=="Ready")].status'`);
+    const doc = parseDocComment(
+      `/**\n * @printColumn name=Ready jsonPath='.status.conditions[?(@.type=="Ready")].status'\n */`,
+    );
+    assert.ok(doc);
+    assert.equal(doc.tags.length, 1);
+    assert.equal(doc.tags[0]?.text, `name=Ready jsonPath='.status.conditions[?(@.type=="Ready")].status'`);
   });
 
   it('continues a tag value on the following lines', () => {
-    const doc = parseDocComment('/**\n * @validation rule="a < b"\n *   message="a must be less than b"\n */');
+    const doc = parseDocComment(
+      '/**\n * @validation rule="a < b"\n *   message="a must be less than b"\n */',
+    );
     assert.equal(doc?.tags[0]?.text, 'rule="a < b"\n  message="a must be less than b"');
   });
 

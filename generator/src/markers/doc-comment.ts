@@ -45,7 +45,11 @@ export function parseDocComment(comment: string, start = 0): DocComment | undefi
   }
   return {
     description: trimBlankLines(description).join('\n'),
-    tags: tags.map((t) => ({ name: t.name, text: trimBlankLines(t.lines).join('\n').trim(), offset: t.offset })),
+    tags: tags.map((t) => ({
+      name: t.name,
+      text: trimBlankLines(t.lines).join('\n').trim(),
+      offset: t.offset,
+    })),
   };
 }
 

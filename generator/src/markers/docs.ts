@@ -8,45 +8,74 @@ import { markerDefinitions, type MarkerDefinition, type MarkerTarget } from './d
 export const typeMappings: readonly { readonly typescript: string; readonly schema: string }[] = [
   { typescript: '`string`', schema: '`type: string`' },
   { typescript: '`number`', schema: '`type: number` (`@format int32`/`int64` make it an integer)' },
-  { typescript: '`int32`, `int64` (from @kubeforge/runtime)', schema: '`type: integer`, `format: int32`/`int64`' },
+  {
+    typescript: '`int32`, `int64` (from @kubeforge/runtime)',
+    schema: '`type: integer`, `format: int32`/`int64`',
+  },
   { typescript: '`boolean`', schema: '`type: boolean`' },
   { typescript: "`'a' \\| 'b'`, `1 \\| 2`, string enums", schema: '`enum` of the literals' },
   { typescript: '`T[]`, `readonly T[]`, `Array<T>`', schema: '`type: array`, `items`' },
-  { typescript: '`Record<string, T>`, `{ [key: string]: T }`', schema: '`type: object`, `additionalProperties`' },
-  { typescript: 'interfaces, type literals, aliases, generics, `Pick`/`Omit`/`Partial`', schema: '`type: object`, `properties` (inlined: structural schemas have no `$ref`)' },
+  {
+    typescript: '`Record<string, T>`, `{ [key: string]: T }`',
+    schema: '`type: object`, `additionalProperties`',
+  },
+  {
+    typescript: 'interfaces, type literals, aliases, generics, `Pick`/`Omit`/`Partial`',
+    schema: '`type: object`, `properties` (inlined: structural schemas have no `$ref`)',
+  },
   { typescript: '`A & B`', schema: 'one object with the properties of both' },
   { typescript: '`prop?: T`', schema: 'not in `required`' },
-  { typescript: '`T \\| null`', schema: '`nullable: true`; a nullable string enum becomes an anchored `pattern` (servers check enums even for null)' },
+  {
+    typescript: '`T \\| null`',
+    schema:
+      '`nullable: true`; a nullable string enum becomes an anchored `pattern` (servers check enums even for null)',
+  },
   { typescript: '`IntOrString`', schema: '`x-kubernetes-int-or-string: true` (integer or string)' },
   { typescript: '`Quantity`', schema: 'int-or-string with the quantity pattern (`500m`, `1Gi`)' },
   { typescript: '`Time`, `MicroTime`', schema: '`type: string`, `format: date-time`' },
   { typescript: '`Duration`', schema: '`type: string`, `format: duration` (`1h30m`)' },
   { typescript: '`ObjectMeta` at `metadata`', schema: '`type: object` (the API server validates metadata)' },
-  { typescript: '`ObjectMeta` elsewhere (templates)', schema: 'name, generateName, namespace, labels, annotations, finalizers' },
-  { typescript: '`LabelSelector`, `Condition`, `OwnerReference`, ...', schema: 'their upstream schemas (Condition with its upstream validation)' },
-  { typescript: 'union of objects with a common literal field', schema: 'one object; the field is an `enum`; CEL rules require each member\'s fields (servers >= 1.25)' },
-  { typescript: '`unknown`, `any`', schema: 'error unless `@preserveUnknownFields` (then `x-kubernetes-preserve-unknown-fields`)' },
-  { typescript: 'functions, tuples, `Date`, `Map`, `bigint`, recursive types, other unions', schema: 'error: no sound JSON schema' },
+  {
+    typescript: '`ObjectMeta` elsewhere (templates)',
+    schema: 'name, generateName, namespace, labels, annotations, finalizers',
+  },
+  {
+    typescript: '`LabelSelector`, `Condition`, `OwnerReference`, ...',
+    schema: 'their upstream schemas (Condition with its upstream validation)',
+  },
+  {
+    typescript: 'union of objects with a common literal field',
+    schema: "one object; the field is an `enum`; CEL rules require each member's fields (servers >= 1.25)",
+  },
+  {
+    typescript: '`unknown`, `any`',
+    schema: 'error unless `@preserveUnknownFields` (then `x-kubernetes-preserve-unknown-fields`)',
+  },
+  {
+    typescript: 'functions, tuples, `Date`, `Map`, `bigint`, recursive types, other unions',
+    schema: 'error: no sound JSON schema',
+  },
 ];
 
-const sections: readonly { readonly target: MarkerTarget; readonly title: string; readonly intro: string }[] = [
-  {
-    target: 'resource',
-    title: 'Resource markers',
-    intro: 'In the JSDoc of an exported interface in `src/apis/<group>/<version>/*.ts`.',
-  },
-  {
-    target: 'field',
-    title: 'Field markers',
-    intro:
-      'In the JSDoc of a property, or of a type alias or interface (then they apply wherever the type is used; a property\'s own markers win). Validation markers use ts-json-schema-generator\'s names.',
-  },
-  {
-    target: 'controller',
-    title: 'Controller markers',
-    intro: 'In any JSDoc comment of a file under `src/controllers/`.',
-  },
-];
+const sections: readonly { readonly target: MarkerTarget; readonly title: string; readonly intro: string }[] =
+  [
+    {
+      target: 'resource',
+      title: 'Resource markers',
+      intro: 'In the JSDoc of an exported interface in `src/apis/<group>/<version>/*.ts`.',
+    },
+    {
+      target: 'field',
+      title: 'Field markers',
+      intro:
+        "In the JSDoc of a property, or of a type alias or interface (then they apply wherever the type is used; a property's own markers win). Validation markers use ts-json-schema-generator's names.",
+    },
+    {
+      target: 'controller',
+      title: 'Controller markers',
+      intro: 'In any JSDoc comment of a file under `src/controllers/`.',
+    },
+  ];
 
 export function renderMarkersDoc(): string {
   const out: string[] = [

@@ -110,8 +110,6 @@ export function compareKubeVersions(a: string, b: string): number {
   if (!pa || !pb) return pa ? -1 : pb ? 1 : a < b ? -1 : a > b ? 1 : 0;
   const stability = (m: RegExpExecArray): number => (m[2] === undefined ? 2 : m[2] === 'beta' ? 1 : 0);
   return (
-    stability(pb) - stability(pa) ||
-    Number(pb[1]) - Number(pa[1]) ||
-    Number(pb[3] ?? 0) - Number(pa[3] ?? 0)
+    stability(pb) - stability(pa) || Number(pb[1]) - Number(pa[1]) || Number(pb[3] ?? 0) - Number(pa[3] ?? 0)
   );
 }

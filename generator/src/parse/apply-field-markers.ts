@@ -17,9 +17,35 @@ export type MarkerReport = (
 
 /** Formats the API server validates (k8s.io/kube-openapi's registry); others are not checked. */
 export const knownFormats: ReadonlySet<string> = new Set([
-  'bsonobjectid', 'uri', 'email', 'hostname', 'ipv4', 'ipv6', 'cidr', 'mac', 'uuid', 'uuid3', 'uuid4',
-  'uuid5', 'isbn', 'isbn10', 'isbn13', 'creditcard', 'ssn', 'hexcolor', 'rgbcolor', 'byte', 'password',
-  'date', 'duration', 'datetime', 'date-time', 'int32', 'int64', 'float', 'double',
+  'bsonobjectid',
+  'uri',
+  'email',
+  'hostname',
+  'ipv4',
+  'ipv6',
+  'cidr',
+  'mac',
+  'uuid',
+  'uuid3',
+  'uuid4',
+  'uuid5',
+  'isbn',
+  'isbn10',
+  'isbn13',
+  'creditcard',
+  'ssn',
+  'hexcolor',
+  'rgbcolor',
+  'byte',
+  'password',
+  'date',
+  'duration',
+  'datetime',
+  'date-time',
+  'int32',
+  'int64',
+  'float',
+  'double',
 ]);
 
 const numberMarkers = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf'] as const;
@@ -39,7 +65,12 @@ export function applyFieldMarkers(input: Schema, markers: MarkerSet, report: Mar
   const isNumber = input.type === 'integer' || input.type === 'number';
   const isString = input.type === 'string' || input['x-kubernetes-int-or-string'] === true;
   const misplaced = (name: MarkerName, expected: string): void =>
-    report(name, 'error', 'marker-type-mismatch', `@${name} applies to ${expected}, but this is ${describeType(input)}`);
+    report(
+      name,
+      'error',
+      'marker-type-mismatch',
+      `@${name} applies to ${expected}, but this is ${describeType(input)}`,
+    );
 
   for (const name of numberMarkers) {
     const value = markers.get(name);
@@ -51,7 +82,13 @@ export function applyFieldMarkers(input: Schema, markers: MarkerSet, report: Mar
     if (name === 'exclusiveMinimum' || name === 'exclusiveMaximum') {
       const bound = name === 'exclusiveMinimum' ? 'minimum' : 'maximum';
       if (markers.has(bound)) {
-        report(name, 'error', 'conflicting-markers', `@${name} and @${bound} cannot both be set`, `keep one of them`);
+        report(
+          name,
+          'error',
+          'conflicting-markers',
+          `@${name} and @${bound} cannot both be set`,
+          `keep one of them`,
+        );
         continue;
       }
       schema[bound] = value;
@@ -75,7 +112,12 @@ export function applyFieldMarkers(input: Schema, markers: MarkerSet, report: Mar
     } else if (isString || isNumber) {
       schema.format = format;
       if (!knownFormats.has(format)) {
-        report('format', 'warning', 'unknown-format', `the API server does not know format "${format}" and will not check it`);
+        report(
+          'format',
+          'warning',
+          'unknown-format',
+          `the API server does not know format "${format}" and will not check it`,
+        );
       }
     } else {
       misplaced('format', 'strings and numbers');
@@ -92,7 +134,8 @@ export function applyFieldMarkers(input: Schema, markers: MarkerSet, report: Mar
   }
 
   if (markers.has('preserveUnknownFields')) {
-    if (input.type === undefined || input.type === 'object') schema['x-kubernetes-preserve-unknown-fields'] = true;
+    if (input.type === undefined || input.type === 'object')
+      schema['x-kubernetes-preserve-unknown-fields'] = true;
     else misplaced('preserveUnknownFields', 'objects and unknown values');
   }
   if (markers.has('embeddedResource')) {
@@ -105,24 +148,37 @@ export function applyFieldMarkers(input: Schema, markers: MarkerSet, report: Mar
     }
   }
   if (markers.has('intOrString') && !input['x-kubernetes-int-or-string']) {
-    report('intOrString', 'error', 'marker-type-mismatch', `@intOrString applies to number | string, but this is ${describeType(input)}`);
+    report(
+      'intOrString',
+      'error',
+      'marker-type-mismatch',
+      `@intOrString applies to number | string, but this is ${describeType(input)}`,
+    );
   }
   if (markers.has('nullable')) {
-    const nullable = withNullable(schema as Schema);
+    const nullable = withNullable(schema);
     if (nullable) schema = { ...nullable };
-    else report('nullable', 'error', 'unsupported-type', 'a nullable enum must consist of strings (and have no @pattern)', 'drop null, or use string literals');
+    else
+      report(
+        'nullable',
+        'error',
+        'unsupported-type',
+        'a nullable enum must consist of strings (and have no @pattern)',
+        'drop null, or use string literals',
+      );
   }
 
   const rules = markers.getAll('validation');
-  if (rules.length > 0) schema['x-kubernetes-validations'] = [...(input['x-kubernetes-validations'] ?? []), ...rules];
+  if (rules.length > 0)
+    schema['x-kubernetes-validations'] = [...(input['x-kubernetes-validations'] ?? []), ...rules];
 
   const defaultValue = markers.get('default');
   if (defaultValue !== undefined) {
-    const problem = defaultProblem(defaultValue, schema as Schema);
+    const problem = defaultProblem(defaultValue, schema);
     if (problem === undefined) schema.default = defaultValue;
     else report('default', 'error', 'invalid-default', `@default ${JSON.stringify(defaultValue)} ${problem}`);
   }
-  return schema as Schema;
+  return schema;
 }
 
 function applyArrayMarkers(
@@ -140,29 +196,68 @@ function applyArrayMarkers(
   const keys = markers.getAll('listMapKey');
   if (markers.has('uniqueItems')) {
     if (!isScalarSchema(items)) {
-      report('uniqueItems', 'error', 'marker-type-mismatch', '@uniqueItems needs scalar items (CRD schemas forbid uniqueItems on objects)', 'for objects use @listType map with @listMapKey');
+      report(
+        'uniqueItems',
+        'error',
+        'marker-type-mismatch',
+        '@uniqueItems needs scalar items (CRD schemas forbid uniqueItems on objects)',
+        'for objects use @listType map with @listMapKey',
+      );
     } else if (listType !== undefined && listType !== 'set') {
-      report('uniqueItems', 'error', 'conflicting-markers', `@uniqueItems makes the list a set, but @listType is ${listType}`);
+      report(
+        'uniqueItems',
+        'error',
+        'conflicting-markers',
+        `@uniqueItems makes the list a set, but @listType is ${listType}`,
+      );
     } else {
       schema['x-kubernetes-list-type'] = 'set';
     }
   }
   if (listType === 'set' && !isScalarSchema(items)) {
-    report('listType', 'error', 'marker-type-mismatch', '@listType set needs scalar items', 'use @listType map with @listMapKey for objects');
+    report(
+      'listType',
+      'error',
+      'marker-type-mismatch',
+      '@listType set needs scalar items',
+      'use @listType map with @listMapKey for objects',
+    );
   } else if (listType === 'map') {
     if (items.type !== 'object' || items.properties === undefined) {
-      report('listType', 'error', 'marker-type-mismatch', '@listType map needs items that are objects with properties');
+      report(
+        'listType',
+        'error',
+        'marker-type-mismatch',
+        '@listType map needs items that are objects with properties',
+      );
     } else if (keys.length === 0) {
-      report('listType', 'error', 'missing-marker', '@listType map needs at least one @listMapKey', 'add @listMapKey <field>');
+      report(
+        'listType',
+        'error',
+        'missing-marker',
+        '@listType map needs at least one @listMapKey',
+        'add @listMapKey <field>',
+      );
     } else {
       for (const key of keys) {
         const keySchema = items.properties[key];
         if (keySchema === undefined) {
-          report('listMapKey', 'error', 'invalid-marker', `@listMapKey ${key} is not a property of the items`);
+          report(
+            'listMapKey',
+            'error',
+            'invalid-marker',
+            `@listMapKey ${key} is not a property of the items`,
+          );
         } else if (!isScalarSchema(keySchema)) {
           report('listMapKey', 'error', 'invalid-marker', `@listMapKey ${key} must be a scalar field`);
         } else if (!(items.required ?? []).includes(key) && keySchema.default === undefined) {
-          report('listMapKey', 'error', 'invalid-marker', `@listMapKey ${key} must be a required field (or have a @default)`, `declare ${key} without "?"`);
+          report(
+            'listMapKey',
+            'error',
+            'invalid-marker',
+            `@listMapKey ${key} must be a required field (or have a @default)`,
+            `declare ${key} without "?"`,
+          );
         }
       }
       schema['x-kubernetes-list-map-keys'] = keys;
@@ -190,7 +285,13 @@ function applyObjectMarkers(
   const mapType = markers.get('mapType');
   if (mapType !== undefined) {
     if (input.additionalProperties === undefined) {
-      report('mapType', 'error', 'marker-type-mismatch', '@mapType applies to maps (Record<string, T>); this object has fixed properties', 'use @structType');
+      report(
+        'mapType',
+        'error',
+        'marker-type-mismatch',
+        '@mapType applies to maps (Record<string, T>); this object has fixed properties',
+        'use @structType',
+      );
     } else {
       schema['x-kubernetes-map-type'] = mapType;
     }
@@ -198,7 +299,13 @@ function applyObjectMarkers(
   const structType = markers.get('structType');
   if (structType !== undefined) {
     if (input.additionalProperties !== undefined) {
-      report('structType', 'error', 'marker-type-mismatch', '@structType applies to objects with fixed properties; this is a map', 'use @mapType');
+      report(
+        'structType',
+        'error',
+        'marker-type-mismatch',
+        '@structType applies to objects with fixed properties; this is a map',
+        'use @mapType',
+      );
     } else {
       schema['x-kubernetes-map-type'] = structType;
     }
@@ -229,7 +336,8 @@ export function defaultProblem(value: JsonValue, schema: Schema): string | undef
       : expected === 'number'
         ? actual === 'number'
         : expected === actual;
-  if (!fits) return `is ${actual === 'array' || actual === 'object' ? 'an' : 'a'} ${actual}, but the field is ${describeType(schema)}`;
+  if (!fits)
+    return `is ${actual === 'array' || actual === 'object' ? 'an' : 'a'} ${actual}, but the field is ${describeType(schema)}`;
   if (schema.enum && !schema.enum.some((e) => JSON.stringify(e) === JSON.stringify(value))) {
     return `is not one of ${schema.enum.map((e) => JSON.stringify(e)).join(', ')}`;
   }

@@ -3,6 +3,12 @@
  * project, finds `@resource` interfaces and `@rbac` tags, and returns plain model data plus
  * diagnostics; no compiler object escapes this folder.
  */
-export { loadProject, openProject, type LoadProjectOptions, type LoadResult, type ProjectSession } from './load-project.ts';
+export {
+  loadProject,
+  openProject,
+  type LoadProjectOptions,
+  type LoadResult,
+  type ProjectSession,
+} from './load-project.ts';
 export { defaultPlural } from './names.ts';
 export { knownFormats } from './apply-field-markers.ts';

@@ -66,7 +66,7 @@ export function openProject(options: LoadProjectOptions): ProjectSession {
       .sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0));
     for (const file of files) {
       for (const diagnostic of program.getSyntacticDiagnostics(file)) {
-        const position = diagnostic.start ?? 0;
+        const position = diagnostic.start;
         const { line, character } = file.getLineAndCharacterOfPosition(position);
         sink.error('syntax-error', ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'), {
           file: ctx.relativePath(file.fileName),
@@ -76,7 +76,12 @@ export function openProject(options: LoadProjectOptions): ProjectSession {
       }
     }
     if (!files.some((f) => isApiFile(ctx.relativePath(f.fileName)))) {
-      sink.warning('no-apis', `no TypeScript files under src/apis/<group>/<version>/ in ${projectDir}`, {}, 'create one with `kubeforge create api`, or check --project-dir and the tsconfig include');
+      sink.warning(
+        'no-apis',
+        `no TypeScript files under src/apis/<group>/<version>/ in ${projectDir}`,
+        {},
+        'create one with `kubeforge create api`, or check --project-dir and the tsconfig include',
+      );
     }
     const kinds = sink.hasErrors ? [] : collectKinds(ctx, files);
     const rbacRules = collectRbacRules(ctx, files);

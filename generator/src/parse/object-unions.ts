@@ -13,7 +13,11 @@ interface Member {
   readonly properties: ReadonlyMap<string, ts.Symbol>;
 }
 
-export function unionOfObjects(builder: SchemaBuilder, types: readonly ts.Type[], site: Site): Schema | undefined {
+export function unionOfObjects(
+  builder: SchemaBuilder,
+  types: readonly ts.Type[],
+  site: Site,
+): Schema | undefined {
   const checker = builder.ctx.checker;
   const members: Member[] = types.map((type) => ({
     type,
@@ -61,7 +65,9 @@ export function unionOfObjects(builder: SchemaBuilder, types: readonly ts.Type[]
     enum: allValues,
     ...(firstDiscriminator?.description ? { description: firstDiscriminator.description } : {}),
   };
-  const requiredEverywhere = Object.keys(properties).filter((p) => p !== name && schemas.every((s) => s.required?.includes(p)));
+  const requiredEverywhere = Object.keys(properties).filter(
+    (p) => p !== name && schemas.every((s) => s.required?.includes(p)),
+  );
   const rules: ValidationRule[] = [];
   for (const [index, schema] of schemas.entries()) {
     const memberValues = values[index] ?? [];
@@ -73,7 +79,10 @@ export function unionOfObjects(builder: SchemaBuilder, types: readonly ts.Type[]
       memberValues.length === 1
         ? `${field} != ${JSON.stringify(memberValues[0])}`
         : `!(${field} in [${memberValues.map((v) => JSON.stringify(v)).join(', ')}])`;
-    const checks = [...needs.map((p) => `has(self.${celField(p)})`), ...forbids.map((p) => `!has(self.${celField(p)})`)];
+    const checks = [
+      ...needs.map((p) => `has(self.${celField(p)})`),
+      ...forbids.map((p) => `!has(self.${celField(p)})`),
+    ];
     const parts = [
       ...(needs.length > 0 ? [`${needs.join(', ')} ${needs.length === 1 ? 'is' : 'are'} required`] : []),
       ...(forbids.length > 0 ? [`${forbids.join(', ')} must not be set`] : []),
@@ -97,7 +106,9 @@ function findDiscriminator(
 ): { readonly name: string; readonly values: readonly (readonly string[])[] } | undefined {
   const [first] = members;
   if (first === undefined) return undefined;
-  const candidates = [...first.properties.keys()].filter((n) => members.every((m) => m.properties.has(n))).sort();
+  const candidates = [...first.properties.keys()]
+    .filter((n) => members.every((m) => m.properties.has(n)))
+    .sort();
   for (const name of candidates) {
     const values: string[][] = [];
     for (const member of members) {
@@ -120,8 +131,27 @@ function fingerprint(schema: Schema): string {
 }
 
 const celReserved = new Set([
-  'true', 'false', 'null', 'in', 'as', 'break', 'const', 'continue', 'else', 'for', 'function', 'if',
-  'import', 'let', 'loop', 'package', 'namespace', 'return', 'var', 'void', 'while',
+  'true',
+  'false',
+  'null',
+  'in',
+  'as',
+  'break',
+  'const',
+  'continue',
+  'else',
+  'for',
+  'function',
+  'if',
+  'import',
+  'let',
+  'loop',
+  'package',
+  'namespace',
+  'return',
+  'var',
+  'void',
+  'while',
 ]);
 
 /** A property name as CEL sees it (Kubernetes' escaping of `__`, `.`, `-`, `/` and keywords). */

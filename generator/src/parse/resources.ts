@@ -44,7 +44,9 @@ const kindDescription =
   'Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. In CamelCase.';
 
 export function isApiFile(relativePath: string): boolean {
-  return apiFilePattern.test(relativePath) && !relativePath.endsWith('.d.ts') && !relativePath.endsWith('.test.ts');
+  return (
+    apiFilePattern.test(relativePath) && !relativePath.endsWith('.d.ts') && !relativePath.endsWith('.test.ts')
+  );
 }
 
 export function collectKinds(ctx: SourceContext, files: readonly ts.SourceFile[]): readonly KindModel[] {
@@ -56,13 +58,19 @@ export function collectKinds(ctx: SourceContext, files: readonly ts.SourceFile[]
     const [, group = '', version = ''] = match;
     for (const statement of file.statements) {
       const isInterface = ts.isInterfaceDeclaration(statement);
-      if (!isInterface && !ts.isTypeAliasDeclaration(statement) && !ts.isClassDeclaration(statement)) continue;
+      if (!isInterface && !ts.isTypeAliasDeclaration(statement) && !ts.isClassDeclaration(statement))
+        continue;
       if (!statement.name) continue;
       const path = statement.name.text;
       const doc = ctx.doc(statement, ['resource', 'field'], path);
       if (!doc.markers.has('resource')) continue;
       if (!isInterface) {
-        ctx.sink.error('invalid-resource', '@resource must be on an exported interface', { ...ctx.location(statement.name), path }, 'declare the resource with `export interface`');
+        ctx.sink.error(
+          'invalid-resource',
+          '@resource must be on an exported interface',
+          { ...ctx.location(statement.name), path },
+          'declare the resource with `export interface`',
+        );
         continue;
       }
       const candidate = parseVersion(ctx, builder, statement, group, version, doc.markers, doc.description);
@@ -89,11 +97,20 @@ function parseVersion(
     ok = false;
   }
   if (!isValidGroup(group)) {
-    ctx.sink.error('invalid-group', `API group "${group}" (the folder under src/apis/) must be a lowercase DNS name with at least one dot`, where, 'e.g. src/apis/backup.example.com/v1/');
+    ctx.sink.error(
+      'invalid-group',
+      `API group "${group}" (the folder under src/apis/) must be a lowercase DNS name with at least one dot`,
+      where,
+      'e.g. src/apis/backup.example.com/v1/',
+    );
     ok = false;
   }
   if (!isKubeVersion(version)) {
-    ctx.sink.error('invalid-version', `API version "${version}" (the folder under the group) must look like v1, v1beta1 or v2alpha3`, where);
+    ctx.sink.error(
+      'invalid-version',
+      `API version "${version}" (the folder under the group) must look like v1, v1beta1 or v2alpha3`,
+      where,
+    );
     ok = false;
   }
   if (!/^[A-Z][A-Za-z0-9]*$/.test(kind)) {
@@ -107,13 +124,27 @@ function parseVersion(
   const metadataType = metadata && checker.getNonNullableType(checker.getTypeOfSymbol(metadata));
   const metadataSymbol = metadataType?.aliasSymbol ?? metadataType?.getSymbol();
   const metadataDeclaration = metadataSymbol?.declarations?.[0];
-  if (!metadataDeclaration || metadataSymbol.name !== 'ObjectMeta' || !ctx.isRuntimeDeclaration(metadataDeclaration)) {
-    ctx.sink.error('invalid-resource', `${kind} needs \`metadata: ObjectMeta\``, where, "import type { ObjectMeta } from '@kubeforge/runtime'");
+  if (
+    !metadataDeclaration ||
+    metadataSymbol.name !== 'ObjectMeta' ||
+    !ctx.isRuntimeDeclaration(metadataDeclaration)
+  ) {
+    ctx.sink.error(
+      'invalid-resource',
+      `${kind} needs \`metadata: ObjectMeta\``,
+      where,
+      "import type { ObjectMeta } from '@kubeforge/runtime'",
+    );
     ok = false;
   }
   const spec = property('spec');
   if (!spec) {
-    ctx.sink.error('invalid-resource', `${kind} needs a \`spec\` property`, where, 'declare the desired state as `spec: <Kind>Spec`');
+    ctx.sink.error(
+      'invalid-resource',
+      `${kind} needs a \`spec\` property`,
+      where,
+      'declare the desired state as `spec: <Kind>Spec`',
+    );
     ok = false;
   }
   checkTypeMetaLiteral(ctx, checker, property('kind'), kind, kind, where);
@@ -126,7 +157,14 @@ function parseVersion(
 
   const plural = markers.get('plural') ?? defaultPlural(kind);
   const subresources = parseSubresources(ctx, markers, schema, declaration, kind);
-  const printerColumns = checkPrinterColumns(ctx, markers.getAll('printColumn'), schema, declaration, markers, kind);
+  const printerColumns = checkPrinterColumns(
+    ctx,
+    markers.getAll('printColumn'),
+    schema,
+    declaration,
+    markers,
+    kind,
+  );
   const deprecated = markers.has('deprecated');
   const warning = markers.get('deprecated');
   const source: TypeSource = {
@@ -229,7 +267,12 @@ function parseSubresources(
     if (subresource.kind === 'status') {
       status = true;
       if (schema.properties?.status === undefined) {
-        ctx.sink.warning('missing-status', `${kind} enables the status subresource but declares no \`status\``, where, 'add `status?: <Kind>Status`');
+        ctx.sink.warning(
+          'missing-status',
+          `${kind} enables the status subresource but declares no \`status\``,
+          where,
+          'add `status?: <Kind>Status`',
+        );
       }
       continue;
     }
@@ -237,14 +280,21 @@ function parseSubresources(
     const checks: [string, string, string, boolean][] = [
       ['specReplicasPath', paths.specReplicasPath, '.spec.', true],
       ['statusReplicasPath', paths.statusReplicasPath, '.status.', true],
-      ...(paths.labelSelectorPath === undefined ? [] : [['labelSelectorPath', paths.labelSelectorPath, '.', false] as [string, string, string, boolean]]),
+      ...(paths.labelSelectorPath === undefined
+        ? []
+        : [['labelSelectorPath', paths.labelSelectorPath, '.', false] as [string, string, string, boolean]]),
     ];
     let valid = true;
     for (const [name, path, prefix, integer] of checks) {
       const target = schemaAtPath(schema, path);
       const expectedType = integer ? 'integer' : 'string';
-      if (!path.startsWith(prefix) || target === undefined || target.type !== expectedType) {
-        ctx.sink.error('invalid-subresource', `scale ${name} ${path} must point to ${integer ? 'an integer' : 'a string'} field${prefix.length > 1 ? ` under ${prefix.slice(0, -1)}` : ''}`, where, integer ? 'declare the field as int32' : undefined);
+      if (!path.startsWith(prefix) || target?.type !== expectedType) {
+        ctx.sink.error(
+          'invalid-subresource',
+          `scale ${name} ${path} must point to ${integer ? 'an integer' : 'a string'} field${prefix.length > 1 ? ` under ${prefix.slice(0, -1)}` : ''}`,
+          where,
+          integer ? 'declare the field as int32' : undefined,
+        );
         valid = false;
       }
     }
@@ -264,11 +314,21 @@ function checkPrinterColumns(
   const names = new Set<string>();
   const where = { ...ctx.location(declaration, markers.offsetOf('printColumn')), path: kind };
   for (const column of columns) {
-    if (names.has(column.name)) ctx.sink.error('invalid-marker', `printer column ${column.name} is declared twice`, where);
+    if (names.has(column.name))
+      ctx.sink.error('invalid-marker', `printer column ${column.name} is declared twice`, where);
     names.add(column.name);
     const simple = /^(\.[A-Za-z0-9_-]+)+$/.test(column.jsonPath);
-    if (simple && !column.jsonPath.startsWith('.metadata.') && schemaAtPath(schema, column.jsonPath) === undefined) {
-      ctx.sink.warning('unknown-json-path', `printer column ${column.name}: ${column.jsonPath} is not a field of ${kind}`, where, 'check the spelling; the column will be empty');
+    if (
+      simple &&
+      !column.jsonPath.startsWith('.metadata.') &&
+      schemaAtPath(schema, column.jsonPath) === undefined
+    ) {
+      ctx.sink.warning(
+        'unknown-json-path',
+        `printer column ${column.name}: ${column.jsonPath} is not a field of ${kind}`,
+        where,
+        'check the spelling; the column will be empty',
+      );
     }
   }
   return columns;
@@ -292,12 +352,20 @@ function assembleKinds(ctx: SourceContext, candidates: readonly VersionCandidate
     for (const candidate of versions) {
       const where = { ...ctx.location(candidate.node), path: candidate.kind };
       if (seen.has(candidate.version.name)) {
-        ctx.sink.error('duplicate-kind', `${candidate.kind} is declared twice in ${candidate.group}/${candidate.version.name}`, where);
+        ctx.sink.error(
+          'duplicate-kind',
+          `${candidate.kind} is declared twice in ${candidate.group}/${candidate.version.name}`,
+          where,
+        );
         ok = false;
       }
       seen.add(candidate.version.name);
       if (JSON.stringify(candidate.names) !== JSON.stringify(first.names)) {
-        ctx.sink.error('inconsistent-versions', `${candidate.kind} ${candidate.version.name} declares different names or scope than ${first.version.name} (@plural, @singular, @shortName, @category, @scope must agree across versions)`, where);
+        ctx.sink.error(
+          'inconsistent-versions',
+          `${candidate.kind} ${candidate.version.name} declares different names or scope than ${first.version.name} (@plural, @singular, @shortName, @category, @scope must agree across versions)`,
+          where,
+        );
         ok = false;
       }
     }
@@ -317,7 +385,12 @@ function assembleKinds(ctx: SourceContext, candidates: readonly VersionCandidate
     }
     const pluralKey = `${first.group}/${first.names.plural}`;
     if (plurals.has(pluralKey)) {
-      ctx.sink.error('duplicate-kind', `${first.kind} and ${plurals.get(pluralKey) ?? ''} have the same plural ${first.names.plural} in ${first.group}`, { ...ctx.location(first.node), path: first.kind }, 'set @plural on one of them');
+      ctx.sink.error(
+        'duplicate-kind',
+        `${first.kind} and ${plurals.get(pluralKey) ?? ''} have the same plural ${first.names.plural} in ${first.group}`,
+        { ...ctx.location(first.node), path: first.kind },
+        'set @plural on one of them',
+      );
       ok = false;
     }
     plurals.set(pluralKey, first.kind);

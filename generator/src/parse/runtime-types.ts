@@ -37,7 +37,8 @@ const conditionSchema: Schema = {
     lastTransitionTime: {
       type: 'string',
       format: 'date-time',
-      description: 'lastTransitionTime is the last time the condition transitioned from one status to another.',
+      description:
+        'lastTransitionTime is the last time the condition transitioned from one status to another.',
     },
     message: {
       type: 'string',
@@ -55,9 +56,14 @@ const conditionSchema: Schema = {
       minLength: 1,
       maxLength: 1024,
       pattern: '^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$',
-      description: "reason contains a programmatic identifier indicating the reason for the condition's last transition.",
+      description:
+        "reason contains a programmatic identifier indicating the reason for the condition's last transition.",
     },
-    status: { type: 'string', enum: ['True', 'False', 'Unknown'], description: 'status of the condition, one of True, False, Unknown.' },
+    status: {
+      type: 'string',
+      enum: ['True', 'False', 'Unknown'],
+      description: 'status of the condition, one of True, False, Unknown.',
+    },
     type: {
       type: 'string',
       maxLength: 316,

@@ -47,7 +47,8 @@ export class SchemaBuilder {
     this.#checker = ctx.checker;
   }
 
-  error(site: Site, code: string, message: string, hint?: string): undefined {
+  /** Reports an error at `site`; returns `undefined` (typed as a failed conversion) so callers can `return this.error(...)`. */
+  error(site: Site, code: string, message: string, hint?: string): Schema | undefined {
     this.ctx.sink.error(code, message, { ...this.#where(site.node), path: site.path }, hint);
     return undefined;
   }
@@ -57,7 +58,12 @@ export class SchemaBuilder {
   }
 
   /** The schema of `type`, or `undefined` after reporting why there is none. */
-  convert(type: ts.Type, hint: TypeHint | undefined, site: Site, options: ConvertOptions = {}): Schema | undefined {
+  convert(
+    type: ts.Type,
+    hint: TypeHint | undefined,
+    site: Site,
+    options: ConvertOptions = {},
+  ): Schema | undefined {
     if (hint) {
       const viaHint = this.#convertViaHint(type, hint, site, options);
       if (viaHint !== 'no-match') return viaHint;
@@ -67,7 +73,12 @@ export class SchemaBuilder {
     return this.#convertType(type, hint, site, options);
   }
 
-  #convertViaHint(type: ts.Type, hint: TypeHint, site: Site, options: ConvertOptions): Schema | undefined | 'no-match' {
+  #convertViaHint(
+    type: ts.Type,
+    hint: TypeHint,
+    site: Site,
+    options: ConvertOptions,
+  ): Schema | undefined | 'no-match' {
     let node = hint.node;
     while (ts.isParenthesizedTypeNode(node)) node = node.type;
     if (!ts.isTypeReferenceNode(node)) return 'no-match';
@@ -76,7 +87,9 @@ export class SchemaBuilder {
     if (symbol.flags & ts.SymbolFlags.TypeParameter) {
       if (!hint.frames?.has(symbol)) return 'no-match';
       const substituted = hint.frames.get(symbol);
-      return substituted ? this.convert(type, substituted, site, options) : this.#convertType(type, undefined, site, options);
+      return substituted
+        ? this.convert(type, substituted, site, options)
+        : this.#convertType(type, undefined, site, options);
     }
     const runtime = this.#runtimeName(symbol);
     if (runtime !== undefined && scalarSchemas[runtime]) return scalarSchemas[runtime];
@@ -90,12 +103,22 @@ export class SchemaBuilder {
       return 'no-match';
     }
     if (this.#aliases.includes(declaration)) {
-      return this.error(site, 'recursive-type', `type ${symbol.name} refers to itself`, 'structural schemas cannot express recursion; bound the depth with separate types');
+      return this.error(
+        site,
+        'recursive-type',
+        `type ${symbol.name} refers to itself`,
+        'structural schemas cannot express recursion; bound the depth with separate types',
+      );
     }
     const frames = this.#framesFor(declaration.typeParameters, node.typeArguments, hint);
     this.#aliases.push(declaration);
     try {
-      const inner = this.convert(type, { node: declaration.type, ...(frames ? { frames } : {}) }, site, options);
+      const inner = this.convert(
+        type,
+        { node: declaration.type, ...(frames ? { frames } : {}) },
+        site,
+        options,
+      );
       return inner && this.#withTypeDoc(inner, declaration, site);
     } finally {
       this.#aliases.pop();
@@ -112,7 +135,11 @@ export class SchemaBuilder {
     parameters.forEach((parameter, index) => {
       const symbol = this.#checker.getSymbolAtLocation(parameter.name);
       const arg = args?.[index];
-      if (symbol) frames.set(symbol, arg ? { node: arg, ...(outer.frames ? { frames: outer.frames } : {}) } : undefined);
+      if (symbol)
+        frames.set(
+          symbol,
+          arg ? { node: arg, ...(outer.frames ? { frames: outer.frames } : {}) } : undefined,
+        );
     });
     return frames;
   }
@@ -130,12 +157,16 @@ export class SchemaBuilder {
 
   /** Adds the declaration's JSDoc description and type-level markers to its schema. */
   #withTypeDoc(schema: Schema, declaration: ts.Node, site: Site): Schema {
-    const targets = ts.isInterfaceDeclaration(declaration) ? (['resource', 'field'] as const) : (['field'] as const);
+    const targets = ts.isInterfaceDeclaration(declaration)
+      ? (['resource', 'field'] as const)
+      : (['field'] as const);
     const doc = this.ctx.doc(declaration, targets, site.path);
     // A resource's own markers and description are applied to its root schema by resources.ts.
     if (doc.markers.has('resource')) return schema;
     const marked = this.applyMarkers(schema, doc.markers, declaration, site);
-    return doc.description && marked.description === undefined ? { ...marked, description: doc.description } : marked;
+    return doc.description && marked.description === undefined
+      ? { ...marked, description: doc.description }
+      : marked;
   }
 
   applyMarkers(schema: Schema, markers: MarkerSet, declaration: ts.Node, site: Site): Schema {
@@ -147,18 +178,38 @@ export class SchemaBuilder {
     });
   }
 
-  #convertType(type: ts.Type, hint: TypeHint | undefined, site: Site, options: ConvertOptions): Schema | undefined {
+  #convertType(
+    type: ts.Type,
+    hint: TypeHint | undefined,
+    site: Site,
+    options: ConvertOptions,
+  ): Schema | undefined {
     const flags = type.flags;
     if (flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) {
       if ((type as { intrinsicName?: string }).intrinsicName === 'error') {
-        return this.error(site, 'unresolved-type', 'the type could not be resolved', 'check the import and that the module is installed');
+        return this.error(
+          site,
+          'unresolved-type',
+          'the type could not be resolved',
+          'check the import and that the module is installed',
+        );
       }
       if (options.allowUnknown) return {};
-      return this.error(site, 'unknown-type', `\`${this.#checker.typeToString(type)}\` has no schema`, 'declare the type, or mark the field @preserveUnknownFields to keep arbitrary JSON');
+      return this.error(
+        site,
+        'unknown-type',
+        `\`${this.#checker.typeToString(type)}\` has no schema`,
+        'declare the type, or mark the field @preserveUnknownFields to keep arbitrary JSON',
+      );
     }
     if (flags & ts.TypeFlags.NonPrimitive) {
       if (options.allowUnknown) return { type: 'object' };
-      return this.error(site, 'unknown-type', '`object` has no schema', 'declare the properties, use Record<string, T>, or mark the field @preserveUnknownFields');
+      return this.error(
+        site,
+        'unknown-type',
+        '`object` has no schema',
+        'declare the properties, use Record<string, T>, or mark the field @preserveUnknownFields',
+      );
     }
     if (flags & ts.TypeFlags.StringLike && !(flags & ts.TypeFlags.StringLiteral)) {
       if (flags & ts.TypeFlags.TemplateLiteral) {
@@ -173,10 +224,20 @@ export class SchemaBuilder {
     }
     if (flags & ts.TypeFlags.Union) return this.#union(type as ts.UnionType, hint, site, options);
     if (flags & ts.TypeFlags.BigIntLike) {
-      return this.error(site, 'unsupported-type', '`bigint` has no JSON form', 'use int64 from @kubeforge/runtime');
+      return this.error(
+        site,
+        'unsupported-type',
+        '`bigint` has no JSON form',
+        'use int64 from @kubeforge/runtime',
+      );
     }
     if (flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void | ts.TypeFlags.Never)) {
-      return this.error(site, 'unsupported-type', `\`${this.#checker.typeToString(type)}\` alone has no schema`, 'give the field a value type, e.g. `T | null`');
+      return this.error(
+        site,
+        'unsupported-type',
+        `\`${this.#checker.typeToString(type)}\` alone has no schema`,
+        'give the field a value type, e.g. `T | null`',
+      );
     }
     if (flags & ts.TypeFlags.ESSymbolLike) {
       return this.error(site, 'unsupported-type', '`symbol` has no JSON form');
@@ -184,41 +245,80 @@ export class SchemaBuilder {
     if (flags & ts.TypeFlags.Intersection) {
       const members = (type as ts.IntersectionType).types;
       if (!members.every((m) => m.flags & ts.TypeFlags.Object)) {
-        return this.error(site, 'unsupported-type', `intersection \`${this.#checker.typeToString(type)}\` mixes objects with other types`, 'intersect object types only');
+        return this.error(
+          site,
+          'unsupported-type',
+          `intersection \`${this.#checker.typeToString(type)}\` mixes objects with other types`,
+          'intersect object types only',
+        );
       }
       return this.objectSchema(type, undefined, site, options);
     }
     if (flags & ts.TypeFlags.Object) return this.#objectType(type as ts.ObjectType, hint, site, options);
     if (flags & ts.TypeFlags.TypeParameter) {
-      return this.error(site, 'unsupported-type', `type parameter \`${this.#checker.typeToString(type)}\` is not instantiated`);
+      return this.error(
+        site,
+        'unsupported-type',
+        `type parameter \`${this.#checker.typeToString(type)}\` is not instantiated`,
+      );
     }
     return this.error(site, 'unsupported-type', `\`${this.#checker.typeToString(type)}\` has no schema`);
   }
 
-  #objectType(type: ts.ObjectType, hint: TypeHint | undefined, site: Site, options: ConvertOptions): Schema | undefined {
+  #objectType(
+    type: ts.ObjectType,
+    hint: TypeHint | undefined,
+    site: Site,
+    options: ConvertOptions,
+  ): Schema | undefined {
     if (this.#checker.isTupleType(type)) {
-      return this.error(site, 'unsupported-type', `tuple \`${this.#checker.typeToString(type)}\` has no structural schema`, 'use an array of one type or an object with named fields');
+      return this.error(
+        site,
+        'unsupported-type',
+        `tuple \`${this.#checker.typeToString(type)}\` has no structural schema`,
+        'use an array of one type or an object with named fields',
+      );
     }
     if (this.#checker.isArrayType(type)) {
       const element = this.#checker.getTypeArguments(type as ts.TypeReference)[0];
       if (element === undefined) return this.error(site, 'unsupported-type', 'array without an element type');
-      const items = this.convert(element, this.#elementHint(hint), { ...site, path: `${site.path}[]` }, {
-        ...(options.allowUnknown ? { allowUnknown: true } : {}),
-      });
+      const items = this.convert(
+        element,
+        this.#elementHint(hint),
+        { ...site, path: `${site.path}[]` },
+        {
+          ...(options.allowUnknown ? { allowUnknown: true } : {}),
+        },
+      );
       return items && { type: 'array', items };
     }
     if (type.getCallSignatures().length > 0 || type.getConstructSignatures().length > 0) {
-      return this.error(site, 'unsupported-type', 'functions have no JSON form', 'API types hold data only; move behaviour out of the interface');
+      return this.error(
+        site,
+        'unsupported-type',
+        'functions have no JSON form',
+        'API types hold data only; move behaviour out of the interface',
+      );
     }
     const symbol = type.getSymbol();
     const declaration = symbol?.declarations?.[0];
-    if (symbol && declaration && symbol.flags & (ts.SymbolFlags.Interface | ts.SymbolFlags.Class) && this.ctx.isLibFile(declaration.getSourceFile())) {
+    if (
+      symbol &&
+      declaration &&
+      symbol.flags & (ts.SymbolFlags.Interface | ts.SymbolFlags.Class) &&
+      this.ctx.isLibFile(declaration.getSourceFile())
+    ) {
       const hints: Record<string, string> = {
         Date: 'use Time (RFC 3339 string) from @kubeforge/runtime',
         Map: 'use Record<string, T>',
         Set: 'use an array with @uniqueItems or @listType set',
       };
-      return this.error(site, 'unsupported-type', `\`${symbol.name}\` has no JSON form`, hints[symbol.name] ?? 'use plain data types');
+      return this.error(
+        site,
+        'unsupported-type',
+        `\`${symbol.name}\` has no JSON form`,
+        hints[symbol.name] ?? 'use plain data types',
+      );
     }
     const runtime = symbol && this.#runtimeName(symbol);
     if (runtime === 'ObjectMeta' && options.objectRoot) return { type: 'object' };
@@ -233,11 +333,18 @@ export class SchemaBuilder {
   #elementHint(hint: TypeHint | undefined): TypeHint | undefined {
     if (!hint) return undefined;
     let node = hint.node;
-    while (ts.isParenthesizedTypeNode(node) || (ts.isTypeOperatorNode(node) && node.operator === ts.SyntaxKind.ReadonlyKeyword)) {
+    while (
+      ts.isParenthesizedTypeNode(node) ||
+      (ts.isTypeOperatorNode(node) && node.operator === ts.SyntaxKind.ReadonlyKeyword)
+    ) {
       node = ts.isParenthesizedTypeNode(node) ? node.type : node.type;
     }
     if (ts.isArrayTypeNode(node)) return { ...hint, node: node.elementType };
-    if (ts.isTypeReferenceNode(node) && ts.isIdentifier(node.typeName) && ['Array', 'ReadonlyArray'].includes(node.typeName.text)) {
+    if (
+      ts.isTypeReferenceNode(node) &&
+      ts.isIdentifier(node.typeName) &&
+      ['Array', 'ReadonlyArray'].includes(node.typeName.text)
+    ) {
       const arg = node.typeArguments?.[0];
       return arg ? { ...hint, node: arg } : undefined;
     }
@@ -282,9 +389,15 @@ export class SchemaBuilder {
     hint?: TypeHint,
   ): Schema | undefined {
     if (this.#expanding.includes(type)) {
-      return this.error(site, 'recursive-type', `type \`${this.#checker.typeToString(type)}\` contains itself`, 'structural schemas cannot express recursion; bound the depth with separate types');
+      return this.error(
+        site,
+        'recursive-type',
+        `type \`${this.#checker.typeToString(type)}\` contains itself`,
+        'structural schemas cannot express recursion; bound the depth with separate types',
+      );
     }
-    const cacheable = frames === undefined && !options.objectRoot && !options.allowUnknown && hint === undefined;
+    const cacheable =
+      frames === undefined && !options.objectRoot && !options.allowUnknown && hint === undefined;
     if (cacheable && this.#cache.has(type)) return this.#cache.get(type);
     this.#expanding.push(type);
     let schema: Schema | undefined;
@@ -294,7 +407,11 @@ export class SchemaBuilder {
       this.#expanding.pop();
     }
     const declaration = type.aliasSymbol?.declarations?.[0] ?? type.getSymbol()?.declarations?.[0];
-    if (schema && declaration && (ts.isInterfaceDeclaration(declaration) || ts.isClassDeclaration(declaration))) {
+    if (
+      schema &&
+      declaration &&
+      (ts.isInterfaceDeclaration(declaration) || ts.isClassDeclaration(declaration))
+    ) {
       schema = this.#withTypeDoc(schema, declaration, site);
     }
     if (cacheable) this.#cache.set(type, schema);
@@ -324,12 +441,30 @@ export class SchemaBuilder {
     if (indexInfos.length > 0) {
       const info = indexInfos[0];
       if (info === undefined || !(info.keyType.flags & ts.TypeFlags.String) || indexInfos.length > 1) {
-        return this.error(site, 'unsupported-type', 'only string-keyed maps have a JSON form', 'use Record<string, T>');
+        return this.error(
+          site,
+          'unsupported-type',
+          'only string-keyed maps have a JSON form',
+          'use Record<string, T>',
+        );
       }
       if (Object.keys(properties).length > 0) {
-        return this.error(site, 'unsupported-type', 'an object cannot have both fixed properties and an index signature in a structural schema', 'move the map into its own field');
+        return this.error(
+          site,
+          'unsupported-type',
+          'an object cannot have both fixed properties and an index signature in a structural schema',
+          'move the map into its own field',
+        );
       }
-      const value = this.convert(info.type, this.#valueHint(hint) ?? (info.declaration?.type ? { node: info.declaration.type, ...(frames ? { frames } : {}) } : undefined), { ...site, path: `${site.path}{}` }, options.allowUnknown ? { allowUnknown: true } : {});
+      const value = this.convert(
+        info.type,
+        this.#valueHint(hint) ??
+          (info.declaration?.type
+            ? { node: info.declaration.type, ...(frames ? { frames } : {}) }
+            : undefined),
+        { ...site, path: `${site.path}{}` },
+        options.allowUnknown ? { allowUnknown: true } : {},
+      );
       if (value === undefined) return undefined;
       if (options.allowUnknown && Object.keys(value).length === 0) return { type: 'object' };
       return { type: 'object', additionalProperties: value };
@@ -351,16 +486,21 @@ export class SchemaBuilder {
   ): { readonly schema: Schema; readonly required: boolean } | undefined {
     const declaration = property.valueDeclaration ?? property.declarations?.[0];
     const inProject = declaration !== undefined && this.ctx.isProjectFile(declaration.getSourceFile());
-    const site: Site = { path: `${parent.path}.${property.name}`, node: inProject ? declaration : parent.node };
+    const site: Site = {
+      path: `${parent.path}.${property.name}`,
+      node: inProject ? declaration : parent.node,
+    };
     if (declaration && (ts.isMethodSignature(declaration) || ts.isMethodDeclaration(declaration))) {
-      return this.error(site, 'unsupported-type', 'methods have no JSON form', 'API types hold data only');
+      this.error(site, 'unsupported-type', 'methods have no JSON form', 'API types hold data only');
+      return undefined;
     }
     const type = this.#checker.getTypeOfSymbol(property);
     const doc = declaration ? this.ctx.doc(declaration, ['field'], site.path) : undefined;
     const markers = doc?.markers;
     const optional =
       (property.flags & ts.SymbolFlags.Optional) !== 0 ||
-      (type.flags & ts.TypeFlags.Union && (type as ts.UnionType).types.some((t) => t.flags & ts.TypeFlags.Undefined)) === true;
+      (type.flags & ts.TypeFlags.Union &&
+        (type as ts.UnionType).types.some((t) => t.flags & ts.TypeFlags.Undefined)) === true;
     if (
       parentOptions.objectRoot &&
       property.name === 'metadata' &&
@@ -370,7 +510,9 @@ export class SchemaBuilder {
     }
     const hint = this.#propertyHint(declaration, type, frames);
     const options: ConvertOptions = {
-      ...(markers?.has('preserveUnknownFields') || markers?.has('embeddedResource') ? { allowUnknown: true } : {}),
+      ...(markers?.has('preserveUnknownFields') || markers?.has('embeddedResource')
+        ? { allowUnknown: true }
+        : {}),
       ...(markers?.has('embeddedResource') ? { objectRoot: true } : {}),
       ...(markers?.has('intOrString') ? { intOrString: true } : {}),
     };
@@ -395,24 +537,39 @@ export class SchemaBuilder {
     type: ts.Type,
     frames: ReadonlyMap<ts.Symbol, TypeHint | undefined> | undefined,
   ): TypeHint | undefined {
-    if (!declaration || !(ts.isPropertySignature(declaration) || ts.isPropertyDeclaration(declaration)) || !declaration.type) {
+    if (
+      !declaration ||
+      !(ts.isPropertySignature(declaration) || ts.isPropertyDeclaration(declaration)) ||
+      !declaration.type
+    ) {
       return undefined;
     }
     const node = declaration.type;
     if (frames) return { node, frames };
     const declared = this.#checker.getTypeFromTypeNode(node);
-    if (this.#checker.getNonNullableType(declared) !== this.#checker.getNonNullableType(type)) return undefined;
+    if (this.#checker.getNonNullableType(declared) !== this.#checker.getNonNullableType(type))
+      return undefined;
     return { node };
   }
 
-  #union(type: ts.UnionType, hint: TypeHint | undefined, site: Site, options: ConvertOptions): Schema | undefined {
+  #union(
+    type: ts.UnionType,
+    hint: TypeHint | undefined,
+    site: Site,
+    options: ConvertOptions,
+  ): Schema | undefined {
     const nullable = type.types.some((t) => t.flags & ts.TypeFlags.Null);
     const members = type.types.filter((t) => !(t.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined)));
     const schema = this.#unionMembers(type, members, hint, site, options);
     if (!schema || !nullable) return schema;
     return (
       withNullable(schema) ??
-      this.error(site, 'unsupported-type', `\`${this.#checker.typeToString(type)}\`: a nullable enum must consist of strings`, 'drop `| null`, or use string literals')
+      this.error(
+        site,
+        'unsupported-type',
+        `\`${this.#checker.typeToString(type)}\`: a nullable enum must consist of strings`,
+        'drop `| null`, or use string literals',
+      )
     );
   }
 
@@ -424,20 +581,42 @@ export class SchemaBuilder {
     options: ConvertOptions,
   ): Schema | undefined {
     const [first] = members;
-    if (first === undefined) return this.error(site, 'unsupported-type', `\`${this.#checker.typeToString(type)}\` has no value type`);
-    const literalFlags = ts.TypeFlags.StringLiteral | ts.TypeFlags.NumberLiteral | ts.TypeFlags.BooleanLiteral;
-    if (members.every((m) => m.flags & ts.TypeFlags.BooleanLiteral) && members.length === 2) return { type: 'boolean' };
+    if (first === undefined)
+      return this.error(
+        site,
+        'unsupported-type',
+        `\`${this.#checker.typeToString(type)}\` has no value type`,
+      );
+    const literalFlags =
+      ts.TypeFlags.StringLiteral | ts.TypeFlags.NumberLiteral | ts.TypeFlags.BooleanLiteral;
+    if (members.every((m) => m.flags & ts.TypeFlags.BooleanLiteral) && members.length === 2)
+      return { type: 'boolean' };
     if (members.length === 1) return this.convert(first, this.#singleMemberHint(hint), site, options);
     if (members.every((m) => m.flags & literalFlags)) return this.#literalUnion(members, hint, site);
     const kinds = new Set(members.map((m) => m.flags & (ts.TypeFlags.StringLike | ts.TypeFlags.NumberLike)));
     if (members.every((m) => m.flags & (ts.TypeFlags.String | ts.TypeFlags.Number)) && kinds.size === 2) {
       if (options.intOrString) return scalarSchemas.IntOrString;
-      return this.error(site, 'unsupported-type', '`number | string` needs a declared meaning', 'use IntOrString from @kubeforge/runtime or mark the field @intOrString');
+      return this.error(
+        site,
+        'unsupported-type',
+        '`number | string` needs a declared meaning',
+        'use IntOrString from @kubeforge/runtime or mark the field @intOrString',
+      );
     }
-    if (members.every((m) => m.flags & ts.TypeFlags.Object && !this.#checker.isArrayType(m) && !this.#checker.isTupleType(m))) {
+    if (
+      members.every(
+        (m) =>
+          m.flags & ts.TypeFlags.Object && !this.#checker.isArrayType(m) && !this.#checker.isTupleType(m),
+      )
+    ) {
       return unionOfObjects(this, members, site);
     }
-    return this.error(site, 'unsupported-union', `union \`${this.#checker.typeToString(type)}\` mixes types that have no common schema`, 'use literal unions (enums), T | null, or a union of objects with a common literal field (a discriminated union)');
+    return this.error(
+      site,
+      'unsupported-union',
+      `union \`${this.#checker.typeToString(type)}\` mixes types that have no common schema`,
+      'use literal unions (enums), T | null, or a union of objects with a common literal field (a discriminated union)',
+    );
   }
 
   #singleMemberHint(hint: TypeHint | undefined): TypeHint | undefined {
@@ -458,16 +637,29 @@ export class SchemaBuilder {
   #literalUnion(members: readonly ts.Type[], hint: TypeHint | undefined, site: Site): Schema | undefined {
     const values: JsonValue[] = [];
     for (const member of members) {
-      if (member.flags & ts.TypeFlags.BooleanLiteral) values.push(this.#checker.typeToString(member) === 'true');
+      if (member.flags & ts.TypeFlags.BooleanLiteral)
+        values.push(this.#checker.typeToString(member) === 'true');
       else values.push((member as ts.LiteralType).value as string | number);
     }
     const kinds = new Set(values.map((v) => typeof v));
     if (kinds.size > 1) {
-      return this.error(site, 'unsupported-union', `literal union mixes ${[...kinds].sort().join(' and ')} values`, 'use literals of one type');
+      return this.error(
+        site,
+        'unsupported-union',
+        `literal union mixes ${[...kinds].sort().join(' and ')} values`,
+        'use literals of one type',
+      );
     }
     const ordered = this.#sourceOrder(values, hint);
     const kind = [...kinds][0];
-    const type = kind === 'string' ? 'string' : kind === 'boolean' ? 'boolean' : values.every((v) => Number.isInteger(v)) ? 'integer' : 'number';
+    const type =
+      kind === 'string'
+        ? 'string'
+        : kind === 'boolean'
+          ? 'boolean'
+          : values.every((v) => Number.isInteger(v))
+            ? 'integer'
+            : 'number';
     return { type, enum: ordered };
   }
 
@@ -478,17 +670,19 @@ export class SchemaBuilder {
       else if (ts.isUnionTypeNode(node)) node.types.forEach(visit);
       else if (ts.isLiteralTypeNode(node)) {
         const literal = node.literal;
-        if (ts.isStringLiteral(literal) || ts.isNoSubstitutionTemplateLiteral(literal)) fromSource.push(literal.text);
+        if (ts.isStringLiteral(literal) || ts.isNoSubstitutionTemplateLiteral(literal))
+          fromSource.push(literal.text);
         else if (ts.isNumericLiteral(literal)) fromSource.push(Number(literal.text));
-        else if (ts.isPrefixUnaryExpression(literal) && ts.isNumericLiteral(literal.operand)) fromSource.push(-Number(literal.operand.text));
+        else if (ts.isPrefixUnaryExpression(literal) && ts.isNumericLiteral(literal.operand))
+          fromSource.push(-Number(literal.operand.text));
         else if (literal.kind === ts.SyntaxKind.TrueKeyword) fromSource.push(true);
         else if (literal.kind === ts.SyntaxKind.FalseKeyword) fromSource.push(false);
       }
     };
     if (hint) visit(hint.node);
-    const same =
-      fromSource.length === values.length && values.every((v) => fromSource.includes(v));
+    const same = fromSource.length === values.length && values.every((v) => fromSource.includes(v));
     if (same) return fromSource;
-    return [...values].sort((a, b) => (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0));
+    const key = (v: JsonValue): string => JSON.stringify(v);
+    return [...values].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   }
 }

@@ -40,13 +40,16 @@ export class SourceContext {
 
   /** Whether a file is the user's (inside the project, not a dependency or the TS library). */
   isProjectFile(file: ts.SourceFile): boolean {
-    if (this.program.isSourceFileDefaultLibrary(file) || this.program.isSourceFileFromExternalLibrary(file)) return false;
+    if (this.program.isSourceFileDefaultLibrary(file) || this.program.isSourceFileFromExternalLibrary(file))
+      return false;
     const rel = this.relativePath(file.fileName);
     return !rel.startsWith('..') && !rel.includes('node_modules/');
   }
 
   isLibFile(file: ts.SourceFile): boolean {
-    return this.program.isSourceFileDefaultLibrary(file) || /[\\/]typescript[\\/]lib[\\/]/.test(file.fileName);
+    return (
+      this.program.isSourceFileDefaultLibrary(file) || /[\\/]typescript[\\/]lib[\\/]/.test(file.fileName)
+    );
   }
 
   isRuntimeDeclaration(node: ts.Node): boolean {

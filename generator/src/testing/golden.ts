@@ -24,7 +24,11 @@ export function assertGolden(path: string, actual: string): void {
     return;
   }
   assert.ok(existsSync(path), `golden file ${path} is missing; run with UPDATE_GOLDEN=1 to create it`);
-  assert.equal(actual, readFileSync(path, 'utf8'), `${path} is stale; run with UPDATE_GOLDEN=1 and review the diff`);
+  assert.equal(
+    actual,
+    readFileSync(path, 'utf8'),
+    `${path} is stale; run with UPDATE_GOLDEN=1 and review the diff`,
+  );
 }
 
 /**

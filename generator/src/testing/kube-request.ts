@@ -26,21 +26,25 @@ export async function kubeRequest(
   };
   await kubeConfig.applyToHTTPSOptions(options);
   return new Promise((resolve, reject) => {
-    const req = httpsRequest(new URL(server.replace(/\/$/, '') + path), { timeout: 10_000, ...options }, (res) => {
-      let data = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (data += chunk));
-      res.on('end', () => {
-        let parsed: unknown = data;
-        try {
-          parsed = JSON.parse(data);
-        } catch {
-          // Not JSON (e.g. an empty body); keep the text.
-        }
-        resolve({ status: res.statusCode ?? 0, body: parsed });
-      });
-      res.on('error', reject);
-    });
+    const req = httpsRequest(
+      new URL(server.replace(/\/$/, '') + path),
+      { timeout: 10_000, ...options },
+      (res) => {
+        let data = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (data += chunk));
+        res.on('end', () => {
+          let parsed: unknown = data;
+          try {
+            parsed = JSON.parse(data);
+          } catch {
+            // Not JSON (e.g. an empty body); keep the text.
+          }
+          resolve({ status: res.statusCode ?? 0, body: parsed });
+        });
+        res.on('error', reject);
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`${method} ${path} timed out`)));
     req.on('error', reject);
     req.end(body === undefined ? undefined : JSON.stringify(body));

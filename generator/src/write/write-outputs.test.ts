@@ -6,7 +6,11 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { generatedHeader, type OutputFile } from '../emit/index.ts';
 import { OutputPathError, writeOutputs } from './write-outputs.ts';
 
-const generated = (path: string, body: string): OutputFile => ({ path, contents: `${generatedHeader}\n${body}`, ownership: 'generated' });
+const generated = (path: string, body: string): OutputFile => ({
+  path,
+  contents: `${generatedHeader}\n${body}`,
+  ownership: 'generated',
+});
 
 describe('writeOutputs', () => {
   let dir: string;
@@ -28,7 +32,10 @@ describe('writeOutputs', () => {
   it('never overwrites a scaffold file that exists', () => {
     mkdirSync(join(dir, 'src'));
     writeFileSync(join(dir, 'src/controller.ts'), 'user code');
-    const result = writeOutputs([{ path: 'src/controller.ts', contents: 'template', ownership: 'scaffold' }], { projectDir: dir });
+    const result = writeOutputs(
+      [{ path: 'src/controller.ts', contents: 'template', ownership: 'scaffold' }],
+      { projectDir: dir },
+    );
     assert.deepEqual(result.unchanged, ['src/controller.ts']);
     assert.equal(readFileSync(join(dir, 'src/controller.ts'), 'utf8'), 'user code');
   });
@@ -37,7 +44,11 @@ describe('writeOutputs', () => {
     mkdirSync(join(dir, 'config'), { recursive: true });
     writeFileSync(join(dir, 'config/old.yaml'), `${generatedHeader}\nold: 1\n`);
     writeFileSync(join(dir, 'config/mine.yaml'), 'user: file\n');
-    const result = writeOutputs([generated('config/a.yaml', 'a: 1\n')], { projectDir: dir, check: true, pruneDirs: ['config'] });
+    const result = writeOutputs([generated('config/a.yaml', 'a: 1\n')], {
+      projectDir: dir,
+      check: true,
+      pruneDirs: ['config'],
+    });
     assert.deepEqual(result.stale, ['config/a.yaml', 'config/old.yaml']);
     assert.equal(existsSync(join(dir, 'config/a.yaml')), false);
     assert.equal(existsSync(join(dir, 'config/old.yaml')), true);
@@ -53,6 +64,9 @@ describe('writeOutputs', () => {
   });
 
   it('refuses paths outside the project', () => {
-    assert.throws(() => writeOutputs([generated('../escape.yaml', '')], { projectDir: dir }), OutputPathError);
+    assert.throws(
+      () => writeOutputs([generated('../escape.yaml', '')], { projectDir: dir }),
+      OutputPathError,
+    );
   });
 });

@@ -19,7 +19,11 @@ export function crdSizes(files: readonly OutputFile[]): readonly CrdSize[] {
   return files.map((f) => ({ path: f.path, bytes: Buffer.byteLength(f.contents) }));
 }
 
-export function checkCrds(model: ProjectModel, files: readonly OutputFile[], options: CrdOptions = {}): Diagnostic[] {
+export function checkCrds(
+  model: ProjectModel,
+  files: readonly OutputFile[],
+  options: CrdOptions = {},
+): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   for (const size of crdSizes(files)) {
     if (size.bytes > annotationLimitBytes) {

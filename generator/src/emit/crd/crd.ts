@@ -87,11 +87,12 @@ export function finishSchema(schema: Schema, options: CrdOptions): Schema {
       else out.description = description;
     }
     if (!cel) delete out['x-kubernetes-validations'];
-    if (s.properties) out.properties = Object.fromEntries(Object.entries(s.properties).map(([k, v]) => [k, visit(v)]));
+    if (s.properties)
+      out.properties = Object.fromEntries(Object.entries(s.properties).map(([k, v]) => [k, visit(v)]));
     if (s.items) out.items = visit(s.items);
     if (s.additionalProperties) out.additionalProperties = visit(s.additionalProperties);
     if (s.anyOf) out.anyOf = s.anyOf.map(visit);
-    return out as Schema;
+    return out;
   };
   return visit(schema);
 }

@@ -115,7 +115,9 @@ export function emitRbac(model: ProjectModel, options: RbacOptions = {}): Output
   return [
     {
       path: options.path ?? 'config/rbac/role.yaml',
-      contents: toYaml(role, [`Source: @rbac tags in ${sources.length > 0 ? sources.join(', ') : 'src/controllers/**'} and the manager's own needs`]),
+      contents: toYaml(role, [
+        `Source: @rbac tags in ${sources.length > 0 ? sources.join(', ') : 'src/controllers/**'} and the manager's own needs`,
+      ]),
       ownership: 'generated',
     },
   ];
