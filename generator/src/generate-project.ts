@@ -21,6 +21,7 @@ import {
   registerControllers,
 } from './emit/scaffold/index.ts';
 import { generateManifests, type GenerateManifestsOptions } from './generate.ts';
+import { openProject } from './parse/index.ts';
 import type { KindModel, ProjectModel } from './model/index.ts';
 import { writeOutputs, type WriteResult } from './write/index.ts';
 
@@ -52,23 +53,28 @@ const emptyWrite: WriteResult = { written: [], unchanged: [], removed: [], stale
 /** Generates everything for the operator project in `projectDir`; see the module comment. */
 export function generate(projectDir: string, options: GenerateOptions = {}): GenerateReport {
   const check = options.check === true;
-  const manifests = generateManifests({ ...options, projectDir, check });
+  const session = options.session ?? openProject({ ...options, projectDir });
+  const manifests = generateManifests({ ...options, projectDir, check, session });
   if (manifests.write === undefined || hasErrors(manifests.diagnostics)) {
     return report([manifests.write ?? emptyWrite], [], manifests.diagnostics, check);
   }
   const model = manifests.model;
   const code = writeOutputs(emitCode(model), { projectDir, check, pruneDirs: [generatedCodeDir] });
-  const scaffold =
-    check || options.scaffold === false
-      ? { files: [], diagnostics: [] }
-      : scaffoldControllers(projectDir, model);
+  const scaffold = check || options.scaffold === false ? noScaffolds : scaffoldControllers(projectDir, model);
   const scaffoldWrite = writeOutputs(scaffold.files, { projectDir });
   const scaffolded = scaffold.files.filter((f) => f.ownership === 'scaffold').map((f) => f.path);
+  if (scaffolded.length === 0) {
+    const diagnostics = [...manifests.diagnostics, ...scaffold.diagnostics];
+    return report([manifests.write, code, scaffoldWrite], scaffolded, diagnostics, check);
+  }
+  // New controllers bring @rbac tags: regenerate the manifests so the role has them now, not
+  // on the next run.
+  const withControllers = generateManifests({ ...options, projectDir, session, changedFiles: scaffolded });
   return report(
-    [manifests.write, code, scaffoldWrite],
+    [manifests.write, code, scaffoldWrite, withControllers.write ?? emptyWrite],
     scaffolded,
-    [...manifests.diagnostics, ...scaffold.diagnostics],
-    check,
+    [...withControllers.diagnostics, ...scaffold.diagnostics],
+    false,
   );
 }
 
@@ -77,12 +83,14 @@ interface ScaffoldPlan {
   readonly diagnostics: readonly Diagnostic[];
 }
 
+const noScaffolds: ScaffoldPlan = { files: [], diagnostics: [] };
+
 /** Controller scaffolds of kinds without a controller, and the edited `src/main.ts`. */
 function scaffoldControllers(projectDir: string, model: ProjectModel): ScaffoldPlan {
   const mainPath = join(projectDir, mainFile);
   const main = existsSync(mainPath) ? readFileSync(mainPath, 'utf8') : undefined;
   const missing = model.kinds.filter((kind) => needsController(projectDir, kind, main));
-  if (missing.length === 0) return { files: [], diagnostics: [] };
+  if (missing.length === 0) return noScaffolds;
   if (main === undefined) {
     return {
       files: [],

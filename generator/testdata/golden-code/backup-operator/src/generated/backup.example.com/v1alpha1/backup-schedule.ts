@@ -14,6 +14,7 @@ import {
   type DeepPartial,
   type Informer,
   type InformerScope,
+  type KubeConfig,
   type NamespaceLister,
   type ObjectClient,
   type ResourceClient,
@@ -100,7 +101,7 @@ export interface BackupScheduleClient
 
 /** Creates a client of backupschedules for the cluster of `kubeConfig`. */
 export function createBackupScheduleClient(
-  kubeConfig: Parameters<typeof createResourceClient>[0],
+  kubeConfig: KubeConfig,
   options?: ResourceClientOptions,
 ): BackupScheduleClient {
   const client = createResourceClient<BackupSchedule>(kubeConfig, backupScheduleResource, options);

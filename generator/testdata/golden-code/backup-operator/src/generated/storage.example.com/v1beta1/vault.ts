@@ -14,6 +14,7 @@ import {
   type DeepPartial,
   type Informer,
   type InformerScope,
+  type KubeConfig,
   type ObjectClient,
   type ResourceClient,
   type ResourceClientOptions,
@@ -96,7 +97,7 @@ export interface VaultClient
 
 /** Creates a client of vaults for the cluster of `kubeConfig`. */
 export function createVaultClient(
-  kubeConfig: Parameters<typeof createResourceClient>[0],
+  kubeConfig: KubeConfig,
   options?: ResourceClientOptions,
 ): VaultClient {
   const client = createResourceClient<Vault>(kubeConfig, vaultResource, options);

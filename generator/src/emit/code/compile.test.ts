@@ -1,0 +1,135 @@
+/**
+ * The generated code is a contract the user's code compiles against: generate for the
+ * backup-operator fixture into a project with `kubeforge init`'s main.ts, add user code that
+ * uses (and deliberately misuses) the typed API, and type-check everything with the strictest
+ * settings. Then change a type the user's code relies on and check that the break surfaces
+ * as TypeScript errors in the user's code, not in generated code and not as a silent `any`.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { generate, type GenerateReport } from '../../generate-project.ts';
+import { fixtureDir, generatorDir, scratchDir } from '../../testing/index.ts';
+import { renderTemplate } from '../../view-models/index.ts';
+
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+const usageFile = join(generatorDir, 'testdata', 'typed-usage', 'schedule-usage.ts');
+
+export const strictCompilerOptions = {
+  target: 'ES2023',
+  lib: ['ES2023'],
+  module: 'nodenext',
+  moduleResolution: 'nodenext',
+  customConditions: ['kubeforge-source'],
+  types: ['node'],
+  strict: true,
+  exactOptionalPropertyTypes: true,
+  noUncheckedIndexedAccess: true,
+  noImplicitOverride: true,
+  noImplicitReturns: true,
+  noFallthroughCasesInSwitch: true,
+  useUnknownInCatchVariables: true,
+  verbatimModuleSyntax: true,
+  isolatedModules: true,
+  rewriteRelativeImportExtensions: true,
+  skipLibCheck: true,
+};
+
+/** A copy of the backup-operator fixture with init's main.ts and a strict tsconfig. */
+export function createOperatorProject(prefix: string): string {
+  const dir = scratchDir(prefix);
+  cpSync(join(fixtureDir('backup-operator'), 'src'), join(dir, 'src'), { recursive: true });
+  writeFileSync(
+    join(dir, 'src', 'main.ts'),
+    renderTemplate('project/init/src/main.ts.hbs', { name: 'backup-operator' }),
+  );
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        ...strictCompilerOptions,
+        declaration: true,
+        emitDeclarationOnly: true,
+        outDir: 'types',
+      },
+      include: ['src'],
+    }),
+  );
+  return dir;
+}
+
+function typeCheck(dir: string): { status: number | null; errors: readonly string[] } {
+  const result = spawnSync(process.execPath, [tsc, '-p', dir, '--pretty', 'false'], {
+    cwd: dir,
+    encoding: 'utf8',
+  });
+  const errors = result.stdout.split('\n').filter((line) => / error TS\d+/.test(line));
+  return { status: result.status, errors };
+}
+
+describe('generated code under the strictest compiler settings', () => {
+  let dir = '';
+  let report: GenerateReport;
+
+  before(() => {
+    dir = createOperatorProject('compile');
+    report = generate(dir);
+    cpSync(usageFile, join(dir, 'src', 'controllers', 'schedule-usage.ts'));
+  });
+
+  it('scaffolds and registers a controller per kind, without diagnostics', () => {
+    assert.deepEqual(report.diagnostics, []);
+    assert.deepEqual(report.scaffolded, [
+      'src/controllers/backup-schedule.controller.ts',
+      'src/controllers/vault.controller.ts',
+    ]);
+    const main = readFileSync(join(dir, 'src', 'main.ts'), 'utf8');
+    assert.match(
+      main,
+      /import \{ registerBackupScheduleController \} from '\.\/controllers\/backup-schedule\.controller\.ts';/,
+    );
+    assert.match(
+      main,
+      /\n {2}registerVaultController\(manager\);\n {2}\/\/ \+kubeforge:scaffold:controllers/,
+    );
+  });
+
+  it('type-checks generated code, scaffolds, main.ts and user code with zero errors', () => {
+    const { status, errors } = typeCheck(dir);
+    assert.deepEqual(errors, []);
+    assert.equal(status, 0);
+  });
+
+  it('declares no `any` in the public signatures of generated modules', () => {
+    const declarations = join(dir, 'types', 'generated');
+    const files = readdirSync(declarations, { recursive: true, encoding: 'utf8' }).filter((f) =>
+      f.endsWith('.d.ts'),
+    );
+    assert.equal(files.length, 5);
+    for (const file of files) {
+      assert.doesNotMatch(readFileSync(join(declarations, file), 'utf8'), /\bany\b/, file);
+    }
+  });
+
+  it('turns a breaking change of a type into errors in the user code that relies on it', () => {
+    const types = join(dir, 'src', 'apis', 'backup.example.com', 'v1', 'backup-schedule.ts');
+    const source = readFileSync(types, 'utf8');
+    writeFileSync(types, source.replace('  schedule: string;', '  cron: string;'));
+    const regenerated = generate(dir);
+    assert.equal(regenerated.exitCode, 0, JSON.stringify(regenerated.diagnostics));
+    // The generated module imports the user's types rather than copying them: only the CRD changes.
+    assert.deepEqual(regenerated.written, ['config/crd/bases/backup.example.com_backupschedules.yaml']);
+    const { status, errors } = typeCheck(dir);
+    assert.notEqual(status, 0);
+    assert.ok(errors.length > 0);
+    // Every error is in the user's code; none in generated code or the scaffolds.
+    for (const error of errors) assert.match(error, /^src\/controllers\/schedule-usage\.ts\(/, error);
+    assert.ok(
+      errors.some((e) => e.includes('Property \'schedule\' does not exist on type \'BackupScheduleSpec\'')),
+      errors.join('\n'),
+    );
+  });
+});
