@@ -44,6 +44,10 @@ class FakeTransport implements Transport {
     });
   }
 
+  stats(): undefined {
+    return undefined;
+  }
+
   close(): Promise<void> {
     return Promise.resolve();
   }

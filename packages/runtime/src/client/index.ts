@@ -70,6 +70,7 @@ export {
   DEFAULT_USER_AGENT,
   type Transport,
   type TransportOptions,
+  type TransportStats,
   type HttpRequest,
   type BufferedResponse,
   type StreamingResponse,

@@ -608,6 +608,54 @@ describe('ResourceClient against a real API server', () => {
     });
   });
 
+  describe('connections', () => {
+    test('sequential requests reuse kept-alive connections instead of opening one each', async () => {
+      const transport = createTransport(cp.kubeConfig);
+      try {
+        const client = createResourceClient<Gadget>(cp.kubeConfig, gadgetResource, { transport });
+        await client.create(gadget('reused', ns));
+        for (let index = 0; index < 20; index++) {
+          await client.patch(
+            'reused',
+            { type: 'merge', patch: { spec: { size: index + 1 } } },
+            { namespace: ns },
+          );
+          await client.get('reused', { namespace: ns });
+        }
+        // undici marks a connection busy until the tick after its response ends, so a request
+        // sent immediately after may take a second connection; never more.
+        const stats = transport.stats() ?? assert.fail('no stats');
+        assert.ok(stats.connected <= 2, `41 requests opened ${stats.connected} connections`);
+        assert.equal(stats.running, 0);
+      } finally {
+        await transport.close();
+      }
+    });
+
+    test('an open watch holds its own connection while requests use another', async () => {
+      const transport = createTransport(cp.kubeConfig);
+      const controller = new AbortController();
+      try {
+        const client = createResourceClient<Gadget>(cp.kubeConfig, gadgetResource, { transport });
+        const list = await client.list({ namespace: ns });
+        const watching = collect(
+          client.watch({
+            namespace: ns,
+            resourceVersion: list.metadata.resourceVersion ?? '',
+            signal: controller.signal,
+          }),
+          (event) => event.type === 'added',
+        );
+        await client.create(gadget('while-watching', ns));
+        await watching;
+        assert.equal(transport.stats()?.connected, 2);
+      } finally {
+        controller.abort();
+        await transport.close();
+      }
+    });
+  });
+
   describe('credentials', () => {
     test('exec plugin credentials are used and re-derived after a 401', async () => {
       const cluster = cp.kubeConfig.getCurrentCluster() ?? assert.fail('no cluster');

@@ -61,9 +61,23 @@ export interface HttpRequest {
   readonly timeoutMs?: number | undefined;
 }
 
+/** Connection counts of a transport, for metrics and tests. */
+export interface TransportStats {
+  /** Open connections. */
+  readonly connected: number;
+  /** Open connections without a request in flight (kept alive for reuse). */
+  readonly idle: number;
+  /** Requests in flight, including open watches. */
+  readonly running: number;
+  /** Requests waiting for a connection. */
+  readonly queued: number;
+}
+
 /** The connection to one API server, shared by every resource client built from the same KubeConfig. */
 export interface Transport {
   readonly timeoutMs: number;
+  /** Current connection counts; undefined before the first request or when going through a proxy. */
+  stats(): TransportStats | undefined;
   /** Sends a request and reads the whole response; non-2xx statuses are returned, not thrown. */
   send(request: HttpRequest): Promise<BufferedResponse>;
   /** Sends a request and returns the streaming body; a non-2xx status throws `ApiError`. */
@@ -325,6 +339,13 @@ class PoolTransport implements Transport {
         header(response.headers['retry-after']),
       );
     }
+  }
+
+  stats(): TransportStats | undefined {
+    const dispatcher = this.#state?.dispatcher;
+    if (!(dispatcher instanceof Pool)) return undefined;
+    const { connected, free, running, queued } = dispatcher.stats;
+    return { connected, idle: free, running, queued };
   }
 
   async close(): Promise<void> {
