@@ -63,13 +63,18 @@ describe('backup-operator fixture (every marker and type mapping)', () => {
   });
 });
 
-describe('invalid fixture (diagnostics)', () => {
-  const dir = fixtureDir('invalid');
-
-  it('reports every problem with position, type path and hint', () => {
-    const { diagnostics } = loadProject({ projectDir: dir });
-    assertGolden(join(dir, '__golden__', 'diagnostics.txt'), formatDiagnostics(diagnostics));
+for (const fixture of ['invalid', 'invalid-resources']) {
+  describe(`${fixture} fixture (diagnostics)`, () => {
+    it('reports every problem with position, type path and hint', () => {
+      const dir = fixtureDir(fixture);
+      const { diagnostics } = loadProject({ projectDir: dir });
+      assertGolden(join(dir, '__golden__', 'diagnostics.txt'), formatDiagnostics(diagnostics));
+    });
   });
+}
+
+describe('a project with errors', () => {
+  const dir = fixtureDir('invalid');
 
   it('touches no file when there are errors', () => {
     const copy = scratchDir('invalid');

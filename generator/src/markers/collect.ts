@@ -41,6 +41,16 @@ export class MarkerSet {
     return (this.#markers.get(name) ?? []).map((o) => o.value as MarkerValue<N>);
   }
 
+  /** Every occurrence of a marker with its tag's source offset, in source order. */
+  occurrences<N extends MarkerName>(
+    name: N,
+  ): readonly { readonly value: MarkerValue<N>; readonly offset: number }[] {
+    return (this.#markers.get(name) ?? []).map((o) => ({
+      value: o.value as MarkerValue<N>,
+      offset: o.offset,
+    }));
+  }
+
   /** Source offset of the (first) tag of a marker. */
   offsetOf(name: MarkerName): number | undefined {
     return this.#markers.get(name)?.[0]?.offset;

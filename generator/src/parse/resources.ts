@@ -230,10 +230,13 @@ function checkTypeMetaLiteral(
   if (type.flags & ts.TypeFlags.String) return;
   const actual = type.flags & ts.TypeFlags.StringLiteral ? (type as ts.StringLiteralType).value : undefined;
   if (actual !== expected) {
+    const declaration = symbol.valueDeclaration;
+    const location =
+      declaration && ctx.isProjectFile(declaration.getSourceFile()) ? ctx.location(declaration) : where;
     ctx.sink.error(
       'invalid-resource',
       `${kind}.${symbol.name} must be \`string\` or the literal '${expected}'`,
-      { ...where, path: `${kind}.${symbol.name}` },
+      { ...location, path: `${kind}.${symbol.name}` },
     );
   }
 }
@@ -262,8 +265,8 @@ function parseSubresources(
 ): VersionModel['subresources'] {
   let status = false;
   let scale: VersionModel['subresources']['scale'];
-  const where = { ...ctx.location(declaration, markers.offsetOf('subresource')), path: kind };
-  for (const subresource of markers.getAll('subresource')) {
+  for (const { value: subresource, offset } of markers.occurrences('subresource')) {
+    const where = { ...ctx.location(declaration, offset), path: kind };
     if (subresource.kind === 'status') {
       status = true;
       if (schema.properties?.status === undefined) {
@@ -312,8 +315,8 @@ function checkPrinterColumns(
   kind: string,
 ): readonly PrinterColumn[] {
   const names = new Set<string>();
-  const where = { ...ctx.location(declaration, markers.offsetOf('printColumn')), path: kind };
-  for (const column of columns) {
+  for (const { value: column, offset } of markers.occurrences('printColumn')) {
+    const where = { ...ctx.location(declaration, offset), path: kind };
     if (names.has(column.name))
       ctx.sink.error('invalid-marker', `printer column ${column.name} is declared twice`, where);
     names.add(column.name);
