@@ -239,9 +239,10 @@ test('repeated events are aggregated into one Event with a count', async () => {
     ['Warning', 'another message', 1],
   ]);
   const normal = events.find((e) => e.type === 'Normal');
-  assert.equal(normal?.involvedObject.uid, gadget.metadata.uid);
-  assert.equal(normal?.involvedObject.kind, 'Gadget');
-  assert.equal(normal?.source?.component, 'aggregation-test');
+  assert.ok(normal !== undefined);
+  assert.equal(normal.involvedObject.uid, gadget.metadata.uid);
+  assert.equal(normal.involvedObject.kind, 'Gadget');
+  assert.equal(normal.source?.component, 'aggregation-test');
 });
 
 test('createOrUpdate and createOrPatch report created, updated and unchanged', async () => {

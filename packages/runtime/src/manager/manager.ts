@@ -33,7 +33,7 @@ import { createEventRecorder, eventResource } from '../events/recorder.ts';
 import type { LeaderElectionTiming } from '../leader-election/config.ts';
 import { defaultLeaderIdentity, validateLeaderElectionTiming } from '../leader-election/config.ts';
 import type { LeaderElector } from '../leader-election/leader-elector.ts';
-import { createLeaderElector } from '../leader-election/leader-elector.ts';
+import { createLeaderElector, LeaderElectionLostError } from '../leader-election/leader-elector.ts';
 import { createLeaseLock } from '../leader-election/lease-lock.ts';
 import type { Logger } from '../log/logger.ts';
 import { createLogger } from '../log/logger.ts';
@@ -170,6 +170,7 @@ class OperatorManager implements Manager {
         logger: this.logger.child({ component: 'cache' }),
         ...(options.cache?.transform !== undefined && { transform: options.cache.transform }),
       });
+    this.#createElector();
     this.client = createCachedClient({
       informers: this.informers,
       apiClient: (resource) => this.#apiClient(resource),
@@ -299,7 +300,7 @@ class OperatorManager implements Manager {
     this.#trackWatchers();
     await stopped;
     // The leader-loss path stops controllers itself with a shorter deadline.
-    if (!(signal.reason instanceof Error && signal.reason.name === 'LeaderElectionLostError')) {
+    if (!(signal.reason instanceof LeaderElectionLostError)) {
       await this.#stopControllers(this.#shutdownTimeoutMs());
     }
     this.#leading = false;
@@ -362,7 +363,7 @@ class OperatorManager implements Manager {
     return client;
   }
 
-  async #startProbes(): Promise<void> {
+  #createElector(): void {
     const le = this.#options.leaderElection;
     if (le !== undefined && this.#timing !== undefined && this.identity !== undefined) {
       this.#elector = createLeaderElector({
@@ -384,6 +385,9 @@ class OperatorManager implements Manager {
         },
       });
     }
+  }
+
+  async #startProbes(): Promise<void> {
     const probes = this.#options.probes;
     if (probes === undefined) return;
     this.#probe = await startProbeServer({
