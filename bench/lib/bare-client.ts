@@ -95,6 +95,47 @@ export async function createBareUndiciClient(kubeConfig: KubeConfig): Promise<Ba
   };
 }
 
+/**
+ * A bare watch: one streaming GET, newline-delimited JSON events parsed and handed to
+ * `onEvent` as they arrive. Resolves when the server ends the stream or `signal` aborts.
+ */
+export async function bareWatch(
+  kubeConfig: KubeConfig,
+  path: string,
+  onEvent: (event: { type: string; object: unknown }) => void,
+  signal: AbortSignal,
+): Promise<void> {
+  const connection = await connectionOf(kubeConfig);
+  const pool = new Pool(connection.origin, { connect: connection.tls });
+  try {
+    const response = await pool.request({
+      method: 'GET',
+      path: connection.pathPrefix + path,
+      headers: connection.headers,
+      signal,
+    });
+    if (response.statusCode >= 300) {
+      throw new BareHttpError(response.statusCode, `GET ${path}`, await response.body.text());
+    }
+    let pending = '';
+    response.body.setEncoding('utf8');
+    for await (const chunk of response.body as AsyncIterable<string>) {
+      pending += chunk;
+      let newline = pending.indexOf('\n');
+      while (newline !== -1) {
+        const line = pending.slice(0, newline);
+        pending = pending.slice(newline + 1);
+        if (line.length > 0) onEvent(JSON.parse(line) as { type: string; object: unknown });
+        newline = pending.indexOf('\n');
+      }
+    }
+  } catch (error) {
+    if (!signal.aborted) throw error;
+  } finally {
+    await pool.destroy();
+  }
+}
+
 export async function createBareFetchClient(kubeConfig: KubeConfig): Promise<BareClient> {
   const connection = await connectionOf(kubeConfig);
   const agent = new Agent({ connect: connection.tls });
@@ -136,4 +177,26 @@ export async function runConcurrently(
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+}
+
+/**
+ * Runs `task(0, 1, ...)` with `concurrency` in flight until `durationMs` has passed (tasks in
+ * flight then finish); resolves to the number of tasks completed.
+ */
+export async function runForDuration(
+  durationMs: number,
+  concurrency: number,
+  task: (index: number) => Promise<unknown>,
+): Promise<number> {
+  const deadline = performance.now() + durationMs;
+  let next = 0;
+  let completed = 0;
+  const worker = async (): Promise<void> => {
+    while (performance.now() < deadline) {
+      await task(next++);
+      completed++;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return completed;
 }

@@ -1,6 +1,150 @@
-import type { Scenario } from '../lib/scenario.ts';
+/**
+ * Scenario 2, cache fill: an informer over a namespace of N BenchItems, from start to synced,
+ * and the memory its cache holds afterwards. Every run is a fresh worker process (see
+ * workers/informer-worker.ts), so heap and RSS growth belong to that contender alone.
+ */
+import { checkTarget, type ScenarioReport, type Table, type TargetCheck } from '../lib/report.ts';
+import { runRounds, samplesOf, type BenchContext, type Contender, type Scenario } from '../lib/scenario.ts';
+import { formatMiB, formatMs, formatNumber, formatRatio, median, ratio } from '../lib/stats.ts';
+import { startWorker } from '../lib/worker-process.ts';
+import type {
+  FillResult,
+  InformerContender,
+  InformerWorkerInput,
+  InformerWorkerMessage,
+} from '../workers/informer-worker.ts';
+
+const WORKER = new URL('../workers/informer-worker.ts', import.meta.url);
+
+const CONTENDERS: readonly (readonly [InformerContender, string])[] = [
+  ['kubeforge', 'kubeforge informer (defaults)'],
+  ['kubeforge-drop-managed-fields', 'kubeforge informer + dropManagedFields'],
+  ['client-node', 'client-node makeInformer'],
+];
+
+async function fill(
+  input: InformerWorkerInput,
+  cpuProfDir: string | undefined,
+  profileName: string,
+): Promise<FillResult> {
+  const worker = startWorker<never, InformerWorkerMessage>(WORKER, input, { cpuProfDir, profileName });
+  try {
+    const message = await worker.next();
+    if (message.type !== 'filled')
+      throw new Error(`informer worker answered ${message.type}, expected filled`);
+    if (message.cached !== input.expected) {
+      throw new Error(`${input.contender} cached ${message.cached} objects, expected ${input.expected}`);
+    }
+    await worker.exited();
+    return message;
+  } catch (error) {
+    worker.kill();
+    throw error;
+  }
+}
+
+const TITLE = '2. Cache fill: informer time to synced and memory held';
+
 export const cacheFillScenario: Scenario = {
   id: 'cache-fill',
-  title: 'cache-fill',
-  run: () => Promise.reject(new Error('todo')),
+  title: TITLE,
+  async run(context: BenchContext): Promise<ScenarioReport> {
+    const cluster = await context.cluster();
+    const sizes = context.options.quick ? [300, 1000] : [5000, 20_000];
+    const tables: Table[] = [];
+    const targets: TargetCheck[] = [];
+    for (const size of sizes) {
+      const namespace = await cluster.newNamespace(`fill-${size}`);
+      const filling = performance.now();
+      await cluster.fill(namespace, size);
+      context.log(
+        `cache fill: created ${size} objects in ${namespace} in ${formatMs(performance.now() - filling)} (untimed fixture)`,
+      );
+      const contenders: Contender<FillResult>[] = CONTENDERS.map(([contender, name]) => ({
+        name,
+        run: (round) =>
+          fill(
+            { mode: 'fill', contender, kubeconfigPath: cluster.kubeconfigPath, namespace, expected: size },
+            context.options.cpuProfDir,
+            `cache-fill-${size}-${contender}-${round + 1}`,
+          ),
+      }));
+      const samples = await runRounds(contenders, context.rounds, context.log);
+      const stat = (name: string, pick: (r: FillResult) => number): number =>
+        median(samplesOf(samples, name).map(pick));
+      const reference = CONTENDERS[2]?.[1] ?? '';
+      const rows = CONTENDERS.map(([, name]) => {
+        const syncMs = stat(name, (r) => r.syncMs);
+        const heap = stat(name, (r) => r.heapGrowth);
+        const rss = stat(name, (r) => r.rssGrowth);
+        return [
+          name,
+          formatMs(syncMs),
+          formatRatio(
+            ratio(
+              syncMs,
+              stat(reference, (r) => r.syncMs),
+            ),
+          ),
+          formatMiB(heap),
+          formatRatio(
+            ratio(
+              heap,
+              stat(reference, (r) => r.heapGrowth),
+            ),
+          ),
+          formatMiB(rss),
+          formatRatio(
+            ratio(
+              rss,
+              stat(reference, (r) => r.rssGrowth),
+            ),
+          ),
+        ];
+      });
+      tables.push({
+        caption: `${formatNumber(size)} objects`,
+        columns: [
+          'contender',
+          'time to synced',
+          'vs client-node',
+          'heap growth (after GC)',
+          'vs client-node',
+          'RSS growth',
+          'vs client-node',
+        ],
+        rows,
+      });
+      const kubeforge = CONTENDERS[0]?.[1] ?? '';
+      targets.push(
+        checkTarget(
+          `${formatNumber(size)} objects: kubeforge time to synced <= 0.5x client-node`,
+          ratio(
+            stat(kubeforge, (r) => r.syncMs),
+            stat(reference, (r) => r.syncMs),
+          ),
+          { atMost: 0.5 },
+          formatRatio,
+        ),
+        checkTarget(
+          `${formatNumber(size)} objects: kubeforge heap growth <= 0.5x client-node`,
+          ratio(
+            stat(kubeforge, (r) => r.heapGrowth),
+            stat(reference, (r) => r.heapGrowth),
+          ),
+          { atMost: 0.5 },
+          formatRatio,
+        ),
+      );
+      await cluster.empty(namespace);
+    }
+    return {
+      id: 'cache-fill',
+      title: TITLE,
+      method: `An informer over one namespace holding N BenchItems (created beforehand, untimed), each run in a fresh worker process: time from start to synced, and heap used after a full GC and RSS, each minus the same figures taken just before starting the informer (both libraries already loaded). Medians of ${context.rounds} interleaved rounds. client-node's informer lists in one request; kubeforge's lists in pages of 500.`,
+      tables,
+      targets,
+      notes: [],
+    };
+  },
 };

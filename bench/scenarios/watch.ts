@@ -1,6 +1,187 @@
-import type { Scenario } from '../lib/scenario.ts';
+/**
+ * Scenario 3, watch throughput and latency: while an informer (in its own worker process)
+ * watches a namespace, the runner patches its objects as fast as the API server accepts them
+ * (bare client, concurrency 16), each patch carrying its send time. The worker records the
+ * delay from send to handler for every update; "keeps up" means every update arrived and the
+ * last one within a second of the last write.
+ */
+import { createBareUndiciClient, runForDuration } from '../lib/bare-client.ts';
+import { collectionPath, itemName } from '../lib/bench-resource.ts';
+import { checkTarget, type ScenarioReport, type Table, type TargetCheck } from '../lib/report.ts';
+import { runRounds, samplesOf, type BenchContext, type Contender, type Scenario } from '../lib/scenario.ts';
+import { formatMs, formatNumber, formatRatio, median } from '../lib/stats.ts';
+import { startWorker } from '../lib/worker-process.ts';
+import type {
+  InformerContender,
+  InformerWorkerInput,
+  InformerWorkerMessage,
+  WatchExpect,
+} from '../workers/informer-worker.ts';
+
+const WORKER = new URL('../workers/informer-worker.ts', import.meta.url);
+const KEEP_UP_MS = 1000;
+
+interface WatchSample {
+  readonly writesPerSecond: number;
+  readonly written: number;
+  readonly received: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+  /** From the last write's answer to the last update handled. */
+  readonly catchUpMs: number;
+}
+
+const CONTENDERS: readonly (readonly [InformerContender, string])[] = [
+  ['kubeforge', 'kubeforge informer'],
+  ['client-node', 'client-node makeInformer'],
+  ['bare-watch', 'bare watch stream (floor)'],
+];
+
+/** Writers in flight: the API server's maximum rate, and a light steady load. */
+const LOADS: readonly (readonly [number, string])[] = [
+  [16, 'maximum write rate (16 patches in flight)'],
+  [1, 'steady load (1 patch in flight)'],
+];
+
+const TITLE = '3. Watch: throughput and write-to-handler latency';
+const now = (): number => performance.timeOrigin + performance.now();
+
 export const watchScenario: Scenario = {
   id: 'watch',
-  title: 'watch',
-  run: () => Promise.reject(new Error('todo')),
+  title: TITLE,
+  async run(context: BenchContext): Promise<ScenarioReport> {
+    const cluster = await context.cluster();
+    const objects = context.options.quick ? 50 : 200;
+    const durationMs = context.options.quick ? 2000 : 10_000;
+    const namespace = await cluster.newNamespace('watch');
+    await cluster.fill(namespace, objects);
+    const writer = await createBareUndiciClient(cluster.kubeConfig);
+    const base = collectionPath(namespace);
+
+    const measure = async (
+      contender: InformerContender,
+      concurrency: number,
+      round: number,
+    ): Promise<WatchSample> => {
+      const input: InformerWorkerInput = {
+        mode: 'watch',
+        contender,
+        kubeconfigPath: cluster.kubeconfigPath,
+        namespace,
+        expected: objects,
+      };
+      const worker = startWorker<WatchExpect, InformerWorkerMessage>(WORKER, input, {
+        cpuProfDir: context.options.cpuProfDir,
+        profileName: `watch-c${concurrency}-${contender}-${round + 1}`,
+      });
+      try {
+        const ready = await worker.next();
+        if (ready.type !== 'ready') throw new Error(`informer worker answered ${ready.type}, expected ready`);
+        const started = performance.now();
+        const written = await runForDuration(durationMs, concurrency, (i) =>
+          writer.send(
+            'PATCH',
+            `${base}/${itemName(i % objects)}`,
+            { spec: { value: i, sentAt: now() } },
+            'application/merge-patch+json',
+          ),
+        );
+        const writesEnd = now();
+        const elapsedMs = performance.now() - started;
+        worker.send({ type: 'expect', count: written });
+        const result = await worker.next();
+        if (result.type !== 'watched')
+          throw new Error(`informer worker answered ${result.type}, expected watched`);
+        await worker.exited();
+        return {
+          writesPerSecond: (written / elapsedMs) * 1000,
+          written,
+          received: result.received,
+          p50Ms: result.p50Ms,
+          p99Ms: result.p99Ms,
+          maxMs: result.maxMs,
+          catchUpMs: Math.max(0, result.lastEventAt - writesEnd),
+        };
+      } catch (error) {
+        worker.kill();
+        throw error;
+      }
+    };
+
+    const keptUp = (s: WatchSample): boolean => s.received >= s.written && s.catchUpMs < KEEP_UP_MS;
+    const tables: Table[] = [];
+    const targets: TargetCheck[] = [];
+    const notes: string[] = [];
+    try {
+      for (const [concurrency, load] of LOADS) {
+        const contenders: Contender<WatchSample>[] = CONTENDERS.map(([contender, name]) => ({
+          name,
+          run: (round) => measure(contender, concurrency, round),
+        }));
+        context.log(`watch: ${load}, ${objects} objects, ${durationMs / 1000} s per run`);
+        const samples = await runRounds(contenders, context.rounds, context.log);
+        const rows = CONTENDERS.map(([, name]) => {
+          const runs = samplesOf(samples, name);
+          const stat = (pick: (s: WatchSample) => number): number => median(runs.map(pick));
+          return [
+            name,
+            formatNumber(stat((s) => s.writesPerSecond)),
+            `${formatNumber(stat((s) => s.received / Math.max(1, s.written)) * 100, 1)} %`,
+            formatMs(stat((s) => s.p50Ms)),
+            formatMs(stat((s) => s.p99Ms)),
+            formatMs(stat((s) => s.maxMs)),
+            formatMs(stat((s) => s.catchUpMs)),
+            `${runs.filter(keptUp).length}/${runs.length}`,
+          ];
+        });
+        tables.push({
+          caption: load,
+          columns: [
+            'contender',
+            'writes/s',
+            'updates received',
+            'p50',
+            'p99',
+            'max',
+            'catch-up after last write',
+            'rounds kept up',
+          ],
+          rows,
+        });
+        const p99 = (index: number): number =>
+          median(samplesOf(samples, CONTENDERS[index]?.[1] ?? '').map((s) => s.p99Ms));
+        const kubeforgeRuns = samplesOf(samples, CONTENDERS[0]?.[1] ?? '');
+        if (concurrency > 1) {
+          targets.push(
+            checkTarget(
+              'kubeforge keeps up with the maximum write rate (every round)',
+              kubeforgeRuns.length === 0
+                ? Number.NaN
+                : kubeforgeRuns.filter(keptUp).length / kubeforgeRuns.length,
+              { atLeast: 1 },
+              (v) => `${formatNumber(v * 100)} % of rounds`,
+            ),
+          );
+        }
+        targets.push(
+          checkTarget(`kubeforge p99 write-to-handler < 50 ms, ${load}`, p99(0), { below: 50 }, formatMs),
+        );
+        notes.push(
+          `${load}: p99 kubeforge ${formatMs(p99(0))}, client-node ${formatMs(p99(1))}, bare watch ${formatMs(p99(2))} (the floor: the API server's own write and fan-out latency); kubeforge vs client-node ${formatRatio(p99(0) / p99(1))}.`,
+        );
+      }
+    } finally {
+      await writer.close();
+      await cluster.empty(namespace);
+    }
+    return {
+      id: 'watch',
+      title: TITLE,
+      method: `${objects} objects in one namespace, merge-patched for ${durationMs / 1000} s per run by the runner (bare undici client, round-robin over the objects), each patch carrying its send time; the informer runs in a fresh worker process and timestamps each update in its handler, so the delay includes the API server's own latency (see the bare watch floor). Two loads: the server's maximum rate and one write in flight. Medians of ${context.rounds} interleaved rounds. "Keeps up": every update arrived and the last within ${KEEP_UP_MS} ms of the last write.`,
+      tables,
+      targets,
+      notes,
+    };
+  },
 };

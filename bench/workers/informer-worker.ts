@@ -1,0 +1,270 @@
+/**
+ * A worker process holding one informer, for the cache-fill and watch scenarios.
+ *
+ * - `fill`: measures the time from start to synced (every object of the namespace in the
+ *   cache) and the memory the cache holds: heap used after a full GC, and RSS, each minus
+ *   the same figures taken after loading both libraries and before starting the informer.
+ * - `watch`: syncs, answers `ready`, then records for every update the delay between the
+ *   writer's timestamp (`spec.sentAt`) and the handler call, until the parent says how many
+ *   updates it wrote and they all arrived (or 10 s passed without a new one).
+ */
+import {
+  createInformer,
+  createResourceClient,
+  dropManagedFields,
+  silentLogger,
+  type Informer,
+} from '@kubeforge/runtime';
+import {
+  CustomObjectsApi,
+  KubeConfig,
+  makeInformer,
+  type Informer as ClientNodeInformer,
+  type KubernetesListObject,
+  type KubernetesObject,
+  type ObjectCache,
+} from '@kubernetes/client-node';
+import { bareWatch, createBareUndiciClient } from '../lib/bare-client.ts';
+import { benchItemResource, collectionPath, type BenchItem } from '../lib/bench-resource.ts';
+import { percentile } from '../lib/stats.ts';
+import { nextFromParent, sendToParent, workerInput } from '../lib/worker-process.ts';
+
+/** `bare-watch`: a list then one raw streaming watch (watch scenario only): the floor. */
+export type InformerContender = 'kubeforge' | 'kubeforge-drop-managed-fields' | 'client-node' | 'bare-watch';
+
+export interface InformerWorkerInput {
+  readonly mode: 'fill' | 'watch';
+  readonly contender: InformerContender;
+  readonly kubeconfigPath: string;
+  readonly namespace: string;
+  /** Objects in the namespace when the informer starts. */
+  readonly expected: number;
+}
+
+export interface FillResult {
+  readonly type: 'filled';
+  readonly syncMs: number;
+  readonly cached: number;
+  readonly heapGrowth: number;
+  readonly rssGrowth: number;
+  readonly heapAfter: number;
+  readonly rssAfter: number;
+}
+
+export interface WatchReady {
+  readonly type: 'ready';
+}
+
+/** Parent to worker: the writer is done and wrote `count` updates. */
+export interface WatchExpect {
+  readonly type: 'expect';
+  readonly count: number;
+}
+
+export interface WatchResult {
+  readonly type: 'watched';
+  readonly received: number;
+  /** Write-to-handler delay percentiles over every update received, in ms. */
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+  /** Wall-clock time (ms since the epoch) of the last update handled. */
+  readonly lastEventAt: number;
+}
+
+export type InformerWorkerMessage = FillResult | WatchReady | WatchResult;
+
+const now = (): number => performance.timeOrigin + performance.now();
+
+/** What the worker needs from either library's informer. */
+interface Cache {
+  start(): Promise<void>;
+  size(): number;
+  onUpdate(handler: (item: BenchItem) => void): void;
+  stop(): Promise<void>;
+}
+
+function kubeforgeCache(kubeConfig: KubeConfig, namespace: string, slim: boolean): Cache {
+  const client = createResourceClient<BenchItem>(kubeConfig, benchItemResource);
+  const informer: Informer<BenchItem> = createInformer(client, {
+    namespace,
+    logger: silentLogger,
+    ...(slim ? { transform: dropManagedFields } : {}),
+  });
+  return {
+    async start() {
+      informer.start();
+      if (!(await informer.waitForCacheSync())) throw new Error('kubeforge informer stopped before syncing');
+    },
+    size: () => informer.indexer.size,
+    onUpdate(handler) {
+      informer.addEventHandler({ update: (_old, item) => handler(item) });
+    },
+    stop: () => informer.stop(),
+  };
+}
+
+function clientNodeCache(kubeConfig: KubeConfig, namespace: string): Cache {
+  const api = kubeConfig.makeApiClient(CustomObjectsApi);
+  const informer: ClientNodeInformer<KubernetesObject> & ObjectCache<KubernetesObject> = makeInformer(
+    kubeConfig,
+    collectionPath(namespace),
+    () =>
+      api.listNamespacedCustomObject({
+        group: benchItemResource.group,
+        version: benchItemResource.version,
+        plural: benchItemResource.plural,
+        namespace,
+      }) as Promise<KubernetesListObject<KubernetesObject>>,
+  );
+  let stopped = false;
+  informer.on('error', (error) => {
+    if (!stopped) process.stderr.write(`client-node informer error: ${String(error)}\n`);
+  });
+  return {
+    start: () => informer.start(),
+    size: () => informer.list().length,
+    onUpdate(handler) {
+      // client-node types objects as its own KubernetesObject; the JSON is a BenchItem.
+      informer.on('update', (item) => handler(item as unknown as BenchItem));
+    },
+    stop: async () => {
+      stopped = true;
+      await informer.stop();
+    },
+  };
+}
+
+/** The floor: list once, then one raw watch stream; no store, no reconnects. */
+function bareWatchCache(kubeConfig: KubeConfig, namespace: string): Cache {
+  const path = collectionPath(namespace);
+  const abort = new AbortController();
+  const handlers: ((item: BenchItem) => void)[] = [];
+  let size = 0;
+  let watching: Promise<void> = Promise.resolve();
+  return {
+    async start() {
+      const client = await createBareUndiciClient(kubeConfig);
+      const list = (await client.send('GET', path)) as KubernetesListObject<KubernetesObject>;
+      await client.close();
+      size = list.items.length;
+      const resourceVersion = list.metadata?.resourceVersion ?? '';
+      watching = bareWatch(
+        kubeConfig,
+        `${path}?watch=1&resourceVersion=${resourceVersion}`,
+        (event) => {
+          if (event.type !== 'MODIFIED') return;
+          for (const handler of handlers) handler(event.object as BenchItem);
+        },
+        abort.signal,
+      );
+      watching.catch((error: unknown) => {
+        process.stderr.write(`bare watch failed: ${String(error)}\n`);
+      });
+    },
+    size: () => size,
+    onUpdate(handler) {
+      handlers.push(handler);
+    },
+    async stop() {
+      abort.abort();
+      await watching.catch(() => undefined);
+    },
+  };
+}
+
+function settle(): { heap: number; rss: number } {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error('the informer worker needs --expose-gc');
+  gc();
+  gc();
+  const usage = process.memoryUsage();
+  return { heap: usage.heapUsed, rss: usage.rss };
+}
+
+function createCache(contender: InformerContender, kubeConfig: KubeConfig, namespace: string): Cache {
+  switch (contender) {
+    case 'kubeforge':
+      return kubeforgeCache(kubeConfig, namespace, false);
+    case 'kubeforge-drop-managed-fields':
+      return kubeforgeCache(kubeConfig, namespace, true);
+    case 'client-node':
+      return clientNodeCache(kubeConfig, namespace);
+    case 'bare-watch':
+      return bareWatchCache(kubeConfig, namespace);
+  }
+}
+
+async function main(): Promise<void> {
+  const input = workerInput() as InformerWorkerInput;
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromFile(input.kubeconfigPath);
+  const cache = createCache(input.contender, kubeConfig, input.namespace);
+
+  if (input.mode === 'fill') {
+    const before = settle();
+    const started = performance.now();
+    await cache.start();
+    const syncMs = performance.now() - started;
+    const cached = cache.size();
+    const after = settle();
+    await cache.stop();
+    await sendToParent({
+      type: 'filled',
+      syncMs,
+      cached,
+      heapGrowth: after.heap - before.heap,
+      rssGrowth: after.rss - before.rss,
+      heapAfter: after.heap,
+      rssAfter: after.rss,
+    } satisfies FillResult);
+    return;
+  }
+
+  const latencies = new Float64Array(1_000_000);
+  let received = 0;
+  let lastEventAt = 0;
+  let expected = Number.POSITIVE_INFINITY;
+  let onProgress: (() => void) | undefined;
+  cache.onUpdate((item) => {
+    const at = now();
+    if (item.spec.sentAt !== undefined && received < latencies.length)
+      latencies[received] = at - item.spec.sentAt;
+    received++;
+    lastEventAt = at;
+    if (received >= expected) onProgress?.();
+  });
+  await cache.start();
+  await sendToParent({ type: 'ready' } satisfies WatchReady);
+  const expect = await nextFromParent<WatchExpect>();
+  expected = expect.count;
+  if (received < expected) {
+    await new Promise<void>((resolve) => {
+      let lastSeen = received;
+      const idle = setInterval(() => {
+        if (received === lastSeen) {
+          clearInterval(idle);
+          resolve();
+        }
+        lastSeen = received;
+      }, 10_000);
+      onProgress = () => {
+        clearInterval(idle);
+        resolve();
+      };
+    });
+  }
+  await cache.stop();
+  const recorded = Array.from(latencies.subarray(0, Math.min(received, latencies.length)));
+  await sendToParent({
+    type: 'watched',
+    received,
+    p50Ms: percentile(recorded, 50),
+    p99Ms: percentile(recorded, 99),
+    maxMs: recorded.reduce((max, v) => Math.max(max, v), 0),
+    lastEventAt,
+  } satisfies WatchResult);
+}
+
+await main();
+process.exit(0);
