@@ -13,6 +13,7 @@ import {
   type WatchEvent,
 } from '../api/index.ts';
 import { ApiError, ClientUsageError, isGone, NetworkError } from './errors.ts';
+import { deleteBody, isPendingDeletion, isStatus } from './delete-result.ts';
 import { patchContentTypes, type DeepPartial, type Patch } from './patch.ts';
 import { createResourcePaths, withParam, type ResourcePaths } from './request-path.ts';
 import type {
@@ -32,7 +33,14 @@ import type {
 } from './resource-client.ts';
 import { DEFAULT_RETRY, retryOnConflict } from './retry.ts';
 import { sharedTransport, type BufferedResponse, type HttpRequest, type Transport } from './transport.ts';
-import { decodeWatchEvent, LineSplitter, withTypeMeta } from './watch-decoder.ts';
+import {
+  collectionNamespace,
+  describeResource,
+  objectNamespace,
+  requireName,
+  withCheckedTypeMeta,
+} from './resource-scope.ts';
+import { readWatchStream, withTypeMeta } from './watch-stream.ts';
 
 export interface ResourceClientOptions {
   /** The connection to use; by default one transport is shared per KubeConfig (and context). */
@@ -93,26 +101,27 @@ class HttpResourceClient<T extends KubeObject> implements ResourceClient<T> {
     if (!this.resource.namespaced) {
       throw new ClientUsageError(
         'NamespaceNotAllowed',
-        `${this.#describe()} is cluster-scoped: inNamespace("${namespace}") makes no sense; use the client directly`,
+        `${describeResource(this.resource)} is cluster-scoped: inNamespace("${namespace}") makes no sense; use the client directly`,
       );
     }
-    if (namespace === '')
+    if (namespace === '') {
       throw new ClientUsageError(
         'NamespaceRequired',
-        `${this.#describe()}: inNamespace needs a non-empty namespace`,
+        `${describeResource(this.resource)}: inNamespace needs a non-empty namespace`,
       );
+    }
     if (this.namespace !== undefined && this.namespace !== namespace) {
       throw new ClientUsageError(
         'NamespaceMismatch',
-        `${this.#describe()}: this client is bound to namespace "${this.namespace}", not "${namespace}"`,
+        `${describeResource(this.resource)}: this client is bound to namespace "${this.namespace}", not "${namespace}"`,
       );
     }
     return new HttpResourceClient<T>(this.#transport, this.resource, this.#paths, namespace, this.#options);
   }
 
   async get(name: string, options: GetOptions = {}): Promise<T> {
-    const namespace = this.#objectNamespace(options.namespace, 'get');
-    let path = this.#paths.object(namespace, this.#name(name, 'get'));
+    const namespace = objectNamespace(this.resource, this.namespace, options.namespace, 'get');
+    let path = this.#paths.object(namespace, requireName(this.resource, name, 'get'));
     path = withParam(path, 'resourceVersion', options.resourceVersion);
     const response = await this.#send({
       method: 'GET',
@@ -124,7 +133,7 @@ class HttpResourceClient<T extends KubeObject> implements ResourceClient<T> {
   }
 
   async list(options: ClientListOptions = {}): Promise<ObjectList<T>> {
-    const namespace = this.#scopeNamespace(options.namespace);
+    const namespace = collectionNamespace(this.resource, this.namespace, options.namespace);
     let path = this.#paths.collection(namespace);
     path = withParam(path, 'labelSelector', options.labelSelector);
     path = withParam(path, 'fieldSelector', options.fieldSelector);
@@ -182,18 +191,18 @@ class HttpResourceClient<T extends KubeObject> implements ResourceClient<T> {
   }
 
   async create(object: T, options: WriteOptions = {}): Promise<T> {
-    const namespace = this.#objectNamespace(object.metadata.namespace, 'create');
+    const namespace = objectNamespace(this.resource, this.namespace, object.metadata.namespace, 'create');
     if (!object.metadata.name && !object.metadata.generateName) {
       throw new ClientUsageError(
         'NameRequired',
-        `${this.#describe()}: create needs metadata.name or metadata.generateName`,
+        `${describeResource(this.resource)}: create needs metadata.name or metadata.generateName`,
       );
     }
     const path = this.#writeParams(this.#paths.collection(namespace), options);
     const response = await this.#send({
       method: 'POST',
       path,
-      body: JSON.stringify(this.#withTypeMeta(object, 'create')),
+      body: JSON.stringify(withCheckedTypeMeta(this.resource, object, 'create')),
       contentType: JSON_TYPE,
       signal: options.signal,
       timeoutMs: options.timeoutMs,
@@ -210,8 +219,8 @@ class HttpResourceClient<T extends KubeObject> implements ResourceClient<T> {
   }
 
   async patch(name: string, patch: Patch<T>, options: PatchOptions = {}): Promise<T> {
-    const namespace = this.#objectNamespace(options.namespace, 'patch');
-    const checkedName = this.#name(name, 'patch');
+    const namespace = objectNamespace(this.resource, this.namespace, options.namespace, 'patch');
+    const checkedName = requireName(this.resource, name, 'patch');
     let path = this.#writeParams(this.#paths.object(namespace, checkedName, options.subresource), options);
     let body: string;
     switch (patch.type) {
@@ -226,7 +235,7 @@ class HttpResourceClient<T extends KubeObject> implements ResourceClient<T> {
         if (options.fieldManager === undefined && this.#options.fieldManager === undefined) {
           throw new ClientUsageError(
             'FieldManagerRequired',
-            `${this.#describe()}: server-side apply needs a fieldManager: pass { fieldManager } to the call or to createResourceClient`,
+            `${describeResource(this.resource)}: server-side apply needs a fieldManager: pass { fieldManager } to the call or to createResourceClient`,
           );
         }
         path = withParam(path, 'force', patch.force);
@@ -257,7 +266,7 @@ class HttpResourceClient<T extends KubeObject> implements ResourceClient<T> {
     if (typeof name !== 'string' || name === '') {
       throw new ClientUsageError(
         'NameRequired',
-        `${this.#describe()}: apply needs metadata.name in the configuration`,
+        `${describeResource(this.resource)}: apply needs metadata.name in the configuration`,
       );
     }
     const { force, ...patchOptions } = options;
@@ -270,8 +279,8 @@ class HttpResourceClient<T extends KubeObject> implements ResourceClient<T> {
   }
 
   async delete(name: string, options: DeleteOptions = {}): Promise<DeleteResult<T>> {
-    const namespace = this.#objectNamespace(options.namespace, 'delete');
-    const path = this.#paths.object(namespace, this.#name(name, 'delete'));
+    const namespace = objectNamespace(this.resource, this.namespace, options.namespace, 'delete');
+    const path = this.#paths.object(namespace, requireName(this.resource, name, 'delete'));
     const response = await this.#send({
       method: 'DELETE',
       path,
@@ -286,11 +295,11 @@ class HttpResourceClient<T extends KubeObject> implements ResourceClient<T> {
   }
 
   async deleteCollection(options: DeleteCollectionOptions = {}): Promise<void> {
-    const namespace = this.#scopeNamespace(options.namespace);
+    const namespace = collectionNamespace(this.resource, this.namespace, options.namespace);
     if (this.resource.namespaced && namespace === undefined) {
       throw new ClientUsageError(
         'NamespaceRequired',
-        `${this.#describe()}: deleteCollection needs a namespace (the API has no all-namespaces delete)`,
+        `${describeResource(this.resource)}: deleteCollection needs a namespace (the API has no all-namespaces delete)`,
       );
     }
     let path = this.#paths.collection(namespace);
@@ -327,7 +336,7 @@ class HttpResourceClient<T extends KubeObject> implements ResourceClient<T> {
   }
 
   async *watch(options: ClientWatchOptions = {}): AsyncGenerator<WatchEvent<T>, void, undefined> {
-    const namespace = this.#scopeNamespace(options.namespace);
+    const namespace = collectionNamespace(this.resource, this.namespace, options.namespace);
     let path = withParam(this.#paths.collection(namespace), 'watch', true);
     path = withParam(path, 'allowWatchBookmarks', options.allowWatchBookmarks);
     path = withParam(path, 'resourceVersion', options.resourceVersion);
@@ -343,43 +352,22 @@ class HttpResourceClient<T extends KubeObject> implements ResourceClient<T> {
       if (signal?.aborted) return;
       throw error;
     }
-    const body = response.body;
-    body.setEncoding('utf8');
-    const splitter = new LineSplitter();
-    try {
-      for await (const chunk of body as AsyncIterable<string>) {
-        onActivity?.();
-        for (const line of splitter.push(chunk)) {
-          if (line.length > 0) yield decodeWatchEvent<T>(line, this.#typeMeta);
-        }
-      }
-    } catch (error) {
-      if (signal?.aborted) return;
-      if (error instanceof NetworkError) throw error;
-      throw NetworkError.from(error, `GET ${path.slice(0, path.indexOf('?'))}`);
-    } finally {
-      if (!body.destroyed) body.destroy();
-    }
-    if (signal?.aborted) return;
-    const rest = splitter.rest();
-    if (rest.trim().length > 0) {
-      throw new NetworkError(
-        'MalformedResponse',
-        `watch stream ended inside an event (GET ${path.slice(0, path.indexOf('?'))})`,
-        {},
-      );
-    }
+    yield* readWatchStream<T>(response.body, this.#typeMeta, {
+      signal,
+      onActivity,
+      request: `GET ${path.slice(0, path.indexOf('?'))}`,
+    });
   }
 
   async #replace(object: T, subresource: 'status' | undefined, options: WriteOptions): Promise<T> {
     const verb = subresource === undefined ? 'update' : 'updateStatus';
-    const namespace = this.#objectNamespace(object.metadata.namespace, verb);
-    const name = this.#name(object.metadata.name, verb);
+    const namespace = objectNamespace(this.resource, this.namespace, object.metadata.namespace, verb);
+    const name = requireName(this.resource, object.metadata.name, verb);
     const path = this.#writeParams(this.#paths.object(namespace, name, subresource), options);
     const response = await this.#send({
       method: 'PUT',
       path,
-      body: JSON.stringify(this.#withTypeMeta(object, verb)),
+      body: JSON.stringify(withCheckedTypeMeta(this.resource, object, verb)),
       contentType: JSON_TYPE,
       signal: options.signal,
       timeoutMs: options.timeoutMs,
@@ -421,66 +409,6 @@ class HttpResourceClient<T extends KubeObject> implements ResourceClient<T> {
   #object(response: BufferedResponse): T {
     return withTypeMeta(this.#decode(response) as T, this.#typeMeta);
   }
-
-  #withTypeMeta(object: T, verb: string): T {
-    const { apiVersion, kind } = this.#typeMeta;
-    if (object.apiVersion === apiVersion && object.kind === kind) return object;
-    if (
-      (object.apiVersion !== undefined && object.apiVersion !== apiVersion) ||
-      (object.kind !== undefined && object.kind !== kind)
-    ) {
-      throw new ClientUsageError(
-        'KindMismatch',
-        `${this.#describe()}: ${verb} got an object of ${object.apiVersion ?? '?'}/${object.kind ?? '?'}; expected ${apiVersion}/${kind}`,
-      );
-    }
-    return { ...object, apiVersion, kind };
-  }
-
-  /** The namespace for a call on one object: required for namespaced kinds, rejected for cluster-scoped ones. */
-  #objectNamespace(given: string | undefined, verb: string): string | undefined {
-    const namespace = this.#scopeNamespace(given === '' ? undefined : given);
-    if (this.resource.namespaced && namespace === undefined) {
-      throw new ClientUsageError(
-        'NamespaceRequired',
-        `${this.#describe()} is namespaced: ${verb} needs a namespace (metadata.namespace, the namespace option, or client.inNamespace(ns))`,
-      );
-    }
-    return namespace;
-  }
-
-  /** The namespace for a collection call; undefined means all namespaces (or cluster scope). */
-  #scopeNamespace(given: string | undefined): string | undefined {
-    if (!this.resource.namespaced) {
-      if (given !== undefined && given !== '') {
-        throw new ClientUsageError(
-          'NamespaceNotAllowed',
-          `${this.#describe()} is cluster-scoped: remove the namespace "${given}" from the call or the object`,
-        );
-      }
-      return undefined;
-    }
-    if (given === undefined || given === '') return this.namespace;
-    if (this.namespace !== undefined && given !== this.namespace) {
-      throw new ClientUsageError(
-        'NamespaceMismatch',
-        `${this.#describe()}: this client is bound to namespace "${this.namespace}" but the call names "${given}"`,
-      );
-    }
-    return given;
-  }
-
-  #name(name: string | undefined, verb: string): string {
-    if (name === undefined || name === '') {
-      throw new ClientUsageError('NameRequired', `${this.#describe()}: ${verb} needs an object name`);
-    }
-    return name;
-  }
-
-  #describe(): string {
-    const { plural, group } = this.resource;
-    return group === '' ? plural : `${plural}.${group}`;
-  }
 }
 
 function withoutVersion<O extends { resourceVersion?: string; resourceVersionMatch?: string }>(
@@ -488,42 +416,4 @@ function withoutVersion<O extends { resourceVersion?: string; resourceVersionMat
 ): Omit<O, 'resourceVersion' | 'resourceVersionMatch'> {
   const { resourceVersion: _rv, resourceVersionMatch: _match, ...rest } = options;
   return rest;
-}
-
-/** DeleteOptions travel in the body (preconditions cannot be query parameters). */
-function deleteBody(options: DeleteOptions | DeleteCollectionOptions): {
-  body?: string;
-  contentType?: string;
-} {
-  const preconditions = 'preconditions' in options ? options.preconditions : undefined;
-  if (
-    options.propagationPolicy === undefined &&
-    options.gracePeriodSeconds === undefined &&
-    preconditions === undefined &&
-    options.dryRun !== true
-  ) {
-    return {};
-  }
-  const body: Record<string, unknown> = { apiVersion: 'v1', kind: 'DeleteOptions' };
-  if (options.propagationPolicy !== undefined) body.propagationPolicy = options.propagationPolicy;
-  if (options.gracePeriodSeconds !== undefined) body.gracePeriodSeconds = options.gracePeriodSeconds;
-  if (preconditions !== undefined) body.preconditions = preconditions;
-  if (options.dryRun === true) body.dryRun = ['All'];
-  return { body: JSON.stringify(body), contentType: JSON_TYPE };
-}
-
-function isStatus(body: KubeObject | Status): body is Status {
-  return body.kind === 'Status' && (body as Partial<KubeObject>).metadata?.name === undefined;
-}
-
-/**
- * Whether a deleted object's returned state means it still exists: finalizers or a grace
- * period hold it, marked with a deletionTimestamp.
- */
-function isPendingDeletion(object: KubeObject): boolean {
-  const { deletionTimestamp, finalizers, deletionGracePeriodSeconds } = object.metadata;
-  return (
-    deletionTimestamp !== undefined &&
-    ((finalizers !== undefined && finalizers.length > 0) || (deletionGracePeriodSeconds ?? 0) > 0)
-  );
 }

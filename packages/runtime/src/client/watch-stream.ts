@@ -1,10 +1,55 @@
 /**
- * Decoding of a watch response: newline-delimited JSON, one `{type, object}` per line. Chunks
+ * Reading a watch response: newline-delimited JSON, one `{type, object}` per line. Chunks
  * arrive split anywhere (mid-line, mid-character is handled by the stream's utf8 decoder), so
  * the splitter keeps the unfinished tail and only scans the new chunk for newlines.
  */
+import type { Readable } from 'node:stream';
 import type { KubeObject, WatchEvent } from '../api/index.ts';
 import { NetworkError } from './errors.ts';
+
+export interface WatchStreamOptions {
+  /** When aborted, the iteration ends quietly (the transport destroys the body). */
+  readonly signal?: AbortSignal | undefined;
+  /** Called for every chunk of bytes, events and keep-alives alike. */
+  readonly onActivity?: (() => void) | undefined;
+  /** `METHOD path`, for error messages. */
+  readonly request: string;
+}
+
+/**
+ * Yields the events of a watch response body until the server ends it. Connection failures
+ * become `NetworkError`s; a stream that ends inside an event is a `MalformedResponse`. The body
+ * is destroyed when the iteration ends for any reason, including the consumer breaking out.
+ */
+export async function* readWatchStream<T extends KubeObject>(
+  body: Readable,
+  typeMeta: { readonly apiVersion: string; readonly kind: string },
+  options: WatchStreamOptions,
+): AsyncGenerator<WatchEvent<T>, void, undefined> {
+  const { signal, onActivity } = options;
+  body.setEncoding('utf8');
+  const splitter = new LineSplitter();
+  try {
+    for await (const chunk of body as AsyncIterable<string>) {
+      onActivity?.();
+      for (const line of splitter.push(chunk)) {
+        if (line.length > 0) yield decodeWatchEvent<T>(line, typeMeta);
+      }
+    }
+  } catch (error) {
+    if (signal?.aborted) return;
+    if (error instanceof NetworkError) throw error;
+    throw NetworkError.from(error, options.request);
+  } finally {
+    if (!body.destroyed) body.destroy();
+  }
+  if (signal?.aborted) return;
+  if (splitter.rest().trim().length > 0) {
+    throw new NetworkError('MalformedResponse', `watch stream ended inside an event (${options.request})`, {
+      request: options.request,
+    });
+  }
+}
 
 /** Splits a text stream into lines. */
 export class LineSplitter {

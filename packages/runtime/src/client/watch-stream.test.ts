@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { KubeObject } from '../api/index.ts';
 import { NetworkError } from './errors.ts';
-import { decodeWatchEvent, LineSplitter } from './watch-decoder.ts';
+import { decodeWatchEvent, LineSplitter } from './watch-stream.ts';
 
 const typeMeta = { apiVersion: 'v1', kind: 'ConfigMap' };
 
