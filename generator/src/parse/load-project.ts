@@ -46,11 +46,14 @@ const defaultCompilerOptions: ts.CompilerOptions = {
 export function openProject(options: LoadProjectOptions): ProjectSession {
   const projectDir = resolve(options.projectDir);
   const tsconfig = resolve(projectDir, options.tsconfig ?? 'tsconfig.json');
+  // The tsconfig gives the compiler options; the program holds only the API and controller
+  // files and what they import, not the whole project (tests, other code).
   const project =
     options.tsconfig !== undefined || existsSync(tsconfig)
-      ? new Project({ tsConfigFilePath: tsconfig })
+      ? new Project({ tsConfigFilePath: tsconfig, skipAddingFilesFromTsConfig: true })
       : new Project({ compilerOptions: defaultCompilerOptions });
-  if (!existsSync(tsconfig)) project.addSourceFilesAtPaths(`${projectDir}/src/**/*.ts`);
+  project.addSourceFilesAtPaths([`${projectDir}/src/apis/**/*.ts`, `${projectDir}/src/controllers/**/*.ts`]);
+  project.resolveSourceFileDependencies();
   const packages = new PackageLocator();
 
   const analyse = (): LoadResult => {
