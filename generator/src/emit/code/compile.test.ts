@@ -12,54 +12,11 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { generate, type GenerateReport } from '../../generate-project.ts';
-import { fixtureDir, generatorDir, scratchDir } from '../../testing/index.ts';
-import { renderTemplate } from '../../view-models/index.ts';
+import { generatorDir } from '../../testing/index.ts';
+import { createOperatorProject } from './test-project.ts';
 
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 const usageFile = join(generatorDir, 'testdata', 'typed-usage', 'schedule-usage.ts');
-
-export const strictCompilerOptions = {
-  target: 'ES2023',
-  lib: ['ES2023'],
-  module: 'nodenext',
-  moduleResolution: 'nodenext',
-  customConditions: ['kubeforge-source'],
-  types: ['node'],
-  strict: true,
-  exactOptionalPropertyTypes: true,
-  noUncheckedIndexedAccess: true,
-  noImplicitOverride: true,
-  noImplicitReturns: true,
-  noFallthroughCasesInSwitch: true,
-  useUnknownInCatchVariables: true,
-  verbatimModuleSyntax: true,
-  isolatedModules: true,
-  rewriteRelativeImportExtensions: true,
-  skipLibCheck: true,
-};
-
-/** A copy of the backup-operator fixture with init's main.ts and a strict tsconfig. */
-export function createOperatorProject(prefix: string): string {
-  const dir = scratchDir(prefix);
-  cpSync(join(fixtureDir('backup-operator'), 'src'), join(dir, 'src'), { recursive: true });
-  writeFileSync(
-    join(dir, 'src', 'main.ts'),
-    renderTemplate('project/init/src/main.ts.hbs', { name: 'backup-operator' }),
-  );
-  writeFileSync(
-    join(dir, 'tsconfig.json'),
-    JSON.stringify({
-      compilerOptions: {
-        ...strictCompilerOptions,
-        declaration: true,
-        emitDeclarationOnly: true,
-        outDir: 'types',
-      },
-      include: ['src'],
-    }),
-  );
-  return dir;
-}
 
 function typeCheck(dir: string): { status: number | null; errors: readonly string[] } {
   const result = spawnSync(process.execPath, [tsc, '-p', dir, '--pretty', 'false'], {
@@ -128,7 +85,7 @@ describe('generated code under the strictest compiler settings', () => {
     // Every error is in the user's code; none in generated code or the scaffolds.
     for (const error of errors) assert.match(error, /^src\/controllers\/schedule-usage\.ts\(/, error);
     assert.ok(
-      errors.some((e) => e.includes('Property \'schedule\' does not exist on type \'BackupScheduleSpec\'')),
+      errors.some((e) => e.includes("Property 'schedule' does not exist on type 'BackupScheduleSpec'")),
       errors.join('\n'),
     );
   });
