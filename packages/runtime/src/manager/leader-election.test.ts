@@ -13,6 +13,10 @@ import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { createNamespace, installCRDs, startControlPlane, type ControlPlane } from '@kubeforge/testing';
 import { createResourceClient } from '../client/create-resource-client.ts';
+import { controllerFor } from '../controller/builder.ts';
+import { leaseResource, toMicroTime, type Lease } from '../leader-election/lease-lock.ts';
+import { noopLogger } from '../log/logger.ts';
+import { createManager, ManagerError } from './manager.ts';
 import { GADGETS_CRD, gadgetResource, type Gadget } from '../testdata/gadgets.ts';
 
 const SCRIPT = fileURLToPath(new URL('./testdata/elected-manager.ts', import.meta.url));
@@ -134,4 +138,76 @@ test('exactly one of three managers reconciles; kill -9 and SIGTERM hand over wi
     assert.ok(lastA <= firstB, `${a} reconciled until ${lastA} but ${b} began at ${firstB}`);
   }
   assert.ok(perIdentity(third.identity).length > 0);
+});
+
+test('a leader that loses its lease aborts in-flight reconciles, stops its controllers and exits non-zero', async () => {
+  const namespace = await createNamespace(cp.kubeConfig, 'lease-loss');
+  const gadgets = createResourceClient<Gadget>(cp.kubeConfig, gadgetResource);
+  await gadgets.create({ metadata: { name: 'slow', namespace }, spec: { size: 1 } });
+  const exitCodes: number[] = [];
+  const reconcileStarts: number[] = [];
+  const aborted: unknown[] = [];
+  const manager = createManager({
+    kubeConfig: cp.kubeConfig,
+    logger: noopLogger,
+    handleSignals: false,
+    cache: { namespace },
+    exit: (code) => exitCodes.push(code),
+    leaderElection: {
+      leaseName: 'loss',
+      namespace,
+      identity: 'victim',
+      leaseDurationMs: 4000,
+      renewDeadlineMs: 3000,
+      retryPeriodMs: 500,
+    },
+  });
+  manager.add(
+    controllerFor<Gadget>(gadgetResource).complete(async (_request, { signal }) => {
+      reconcileStarts.push(Date.now());
+      // A long reconcile that honours its signal.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 60_000);
+        signal.addEventListener('abort', () => {
+          clearTimeout(timer);
+          aborted.push(signal.reason);
+          resolve();
+        });
+      });
+      return { requeueAfterMs: 10 };
+    }),
+  );
+  const running = manager.start();
+  await eventually(() => (reconcileStarts.length > 0 ? true : undefined), 'the first reconcile');
+  assert.equal(manager.isLeading(), true);
+
+  // Another holder takes the lease over (as if this process had been partitioned away).
+  const leases = createResourceClient<Lease>(cp.kubeConfig, leaseResource);
+  const stolenAt = Date.now();
+  await leases.modify(
+    'loss',
+    (lease) => {
+      lease.spec = {
+        ...lease.spec,
+        holderIdentity: 'intruder',
+        renewTime: toMicroTime(Date.now()),
+        leaseDurationSeconds: 4,
+      };
+      return lease;
+    },
+    { namespace },
+  );
+  await assert.rejects(
+    running,
+    (err: unknown) => err instanceof ManagerError && err.reason === 'LeaderElectionLost',
+  );
+  const exitedAt = Date.now();
+  assert.deepEqual(exitCodes, [1]);
+  assert.equal(aborted.length, 1, 'the in-flight reconcile was aborted');
+  assert.equal(manager.isLeading(), false);
+  // The leader notices at its next renewal (every 500 ms) and stops within the drain margin.
+  assert.ok(exitedAt - stolenAt < 2000, `exited ${exitedAt - stolenAt} ms after the takeover`);
+  const startsBefore = reconcileStarts.length;
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(reconcileStarts.length, startsBefore, 'no reconcile after exiting');
 });
