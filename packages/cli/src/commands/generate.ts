@@ -4,13 +4,13 @@
  * regenerates on every save, reusing the loaded TypeScript program between runs so a small
  * change is reported in well under a second.
  */
-import { watch } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { join, relative } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { CliError, formatCliError, isCliError } from '../errors.ts';
 import type { Output } from '../output.ts';
 import { runGeneration, openSession, type GenerationResult } from '../project/generation.ts';
 import { loadProject, type Project } from '../project/project-file.ts';
+import { watchTree } from '../project/watch-tree.ts';
 import { formatDiagnostics } from '@kubeforge/generator';
 
 export interface GenerateOptions {
@@ -68,8 +68,7 @@ export function generate(options: GenerateOptions): GenerationResult {
 }
 
 /** Paths under src/ that can change the generated output (not src/generated itself). */
-export function isWatchedSource(relativePath: string): boolean {
-  const path = relativePath.split(sep).join('/');
+export function isWatchedSource(path: string): boolean {
   return path.endsWith('.ts') && !path.startsWith('generated/') && !path.endsWith('.d.ts');
 }
 
@@ -98,29 +97,31 @@ export async function watchAndGenerate(cwd: string, output: Output, signal: Abor
   const pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   const srcDir = join(project.root, 'src');
-  const watcher = watch(srcDir, { recursive: true, signal });
-  watcher.on('change', (_event, filename) => {
-    if (typeof filename !== 'string' || !isWatchedSource(filename)) return;
-    pending.add(join(srcDir, filename));
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      const changed = [...pending];
-      pending.clear();
-      output.info(`Changed: ${changed.map((p) => relative(project.root, p)).join(', ')}`);
-      run(changed);
-    }, 30);
-  });
   await new Promise<void>((resolve) => {
-    watcher.on('close', resolve);
-    watcher.on('error', (err) => {
-      if ((err as NodeJS.ErrnoException).name === 'AbortError') resolve();
-      else output.warn(`watching stopped: ${err.message}`);
-      resolve();
+    const watcher = watchTree(srcDir, {
+      include: isWatchedSource,
+      includeDir: (dir) => dir !== 'generated' && !dir.startsWith('generated/'),
+      onChange: (path) => {
+        pending.add(path);
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          const changed = [...pending];
+          pending.clear();
+          output.info(`Changed: ${changed.map((p) => relative(project.root, p)).join(', ')}`);
+          run(changed);
+        }, 30);
+      },
+      onError: (err) => {
+        output.warn(`watching: ${err.message}`);
+      },
     });
-    signal.addEventListener('abort', () => {
+    const stop = (): void => {
       clearTimeout(timer);
+      watcher.close();
       resolve();
-    });
+    };
+    if (signal.aborted) stop();
+    else signal.addEventListener('abort', stop, { once: true });
   });
 }
 
@@ -145,11 +146,15 @@ export function generateCommand(output: Output): CommandModule<object, GenerateA
           default: false,
           describe: 'Regenerate whenever a file under src/ changes',
         })
-        .conflicts('check', 'watch')
         .example('$0 generate', 'Update config/crd, config/rbac/role.yaml and src/generated')
         .example('$0 generate --check', 'In CI: fail when someone forgot to regenerate')
         .example('$0 generate --watch', 'Keep regenerating while you edit the types'),
     handler: async (args) => {
+      if (args.watch && args.check) {
+        throw new CliError('InvalidArgument', '--check and --watch cannot be combined', {
+          hint: 'use --check in CI to verify, --watch while editing',
+        });
+      }
       if (args.watch) {
         const controller = new AbortController();
         const stop = (): void => controller.abort();

@@ -28,6 +28,11 @@ export function yamlStream(files: readonly { readonly path: string; readonly con
 }
 
 export function manifests(options: ManifestsOptions): void {
+  if (options.stdout && options.outputDir !== undefined) {
+    throw new CliError('InvalidArgument', '--stdout and --output-dir cannot be combined', {
+      hint: '--stdout prints the YAML and writes nothing; --output-dir writes the CRDs to a directory',
+    });
+  }
   const project = loadProject(options.cwd);
   let crdDir: string | undefined;
   if (options.outputDir !== undefined) {
@@ -79,7 +84,6 @@ export function manifestsCommand(output: Output): CommandModule<object, Manifest
           default: false,
           describe: 'Print the YAML instead of writing files',
         })
-        .conflicts('stdout', 'output-dir')
         .example('$0 manifests', 'Update config/crd/bases and config/rbac/role.yaml')
         .example(
           '$0 manifests --stdout | kubectl apply -f -',
