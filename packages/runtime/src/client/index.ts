@@ -1,8 +1,23 @@
 /**
- * client: the typed API client. {@link createResourceClient} gives a `ResourceClient<T>` for one
- * resource (all verbs, typed errors, watch as an async iterable); it also implements the
- * `ListerWatcher` contract the watcher and cache use. Connections are keep-alive and shared
- * per KubeConfig; credentials come from `@kubernetes/client-node`.
+ * client: the typed API client.
+ *
+ * `createResourceClient<T>(kubeConfig, resource)` gives a {@link ResourceClient} for one
+ * resource: every verb, typed errors, and watch as an async iterable. It also implements the
+ * `ListerWatcher` contract the watcher and cache build on. Connections are keep-alive undici
+ * pools shared per KubeConfig; credentials (tokens, client certificates, exec plugins,
+ * in-cluster service accounts) come from `@kubernetes/client-node`.
+ *
+ * ```ts
+ * const gadgets = createResourceClient<Gadget>(kubeConfig, gadgetResource, { fieldManager: 'gadget-controller' });
+ * try {
+ *   await gadgets.create({ metadata: { name: 'a', namespace: 'prod' }, spec: { size: 1 } });
+ * } catch (error) {
+ *   if (!isAlreadyExists(error)) throw error;
+ * }
+ * // Read-modify-write, retried on Conflict with a fresh read each time:
+ * await gadgets.modify('a', (gadget) => { gadget.spec.size += 1; }, { namespace: 'prod' });
+ * for await (const event of gadgets.watch({ namespace: 'prod', signal })) { ... }
+ * ```
  */
 export { createResourceClient, type ResourceClientOptions } from './create-resource-client.ts';
 export type {

@@ -94,15 +94,16 @@ export interface DeleteCollectionOptions extends Omit<DeleteOptions, 'preconditi
 
 /**
  * What a delete did. `deleted`: the object is gone (`object` is its last state when the server
- * returned it). `pending`: the object still exists, marked with a deletionTimestamp, waiting for
- * finalizers or its grace period.
+ * returned it rather than a Status). `pending`: the object still exists, marked with a
+ * deletionTimestamp, held by finalizers or a grace period; a watch will report its removal.
  */
 export type DeleteResult<T> =
   { readonly status: 'deleted'; readonly object?: T } | { readonly status: 'pending'; readonly object: T };
 
 /**
  * A mutation for {@link ResourceClient.modify}: change the freshly read object in place, or
- * return a replacement. Return `false` to skip the update (nothing to change).
+ * return a replacement. Return `false` to skip the update (nothing to change). It may run
+ * several times (once per conflict), so it must not have other side effects.
  */
 // `void` lets a mutation change the object in place without a return statement.
 // eslint-disable-next-line @typescript-eslint/no-invalid-void-type
@@ -113,6 +114,12 @@ export interface ModifyOptions extends WriteOptions, NamespaceOption {
   readonly status?: boolean;
 }
 
+/**
+ * A client for one resource. Every object it returns is freshly decoded and owned by the
+ * caller (unlike objects from a cache's lister), with apiVersion and kind filled in. Failures
+ * are `ApiError` (the server said no), `NetworkError` (no usable answer) or
+ * `ClientUsageError` (the call was wrong and was not sent).
+ */
 export interface ResourceClient<T extends KubeObject> extends ListerWatcher<T> {
   readonly resource: ResourceDescriptor;
   /** The namespace this view is bound to (see {@link ResourceClient.inNamespace}); `undefined` for the root client. */
@@ -121,8 +128,12 @@ export interface ResourceClient<T extends KubeObject> extends ListerWatcher<T> {
   /** A view whose calls default to `namespace`; an explicit different namespace is rejected. */
   inNamespace(namespace: string): ResourceClient<T>;
 
+  /** Reads one object; a missing one rejects with an `ApiError` that `isNotFound` accepts. */
   get(name: string, options?: GetOptions): Promise<T>;
-  /** One page (or, without `limit`, everything). Follow `metadata.continue` for more, or use {@link listAll}. */
+  /**
+   * One page, or everything without `limit`. Follow `metadata.continue` for more pages, or use
+   * {@link ResourceClient.listAll}.
+   */
   list(options?: ClientListOptions): Promise<ObjectList<T>>;
   /**
    * Lists every page, following continue tokens. The result is a consistent snapshot at the
@@ -144,7 +155,9 @@ export interface ResourceClient<T extends KubeObject> extends ListerWatcher<T> {
   patch(name: string, patch: Patch<T>, options?: PatchOptions): Promise<T>;
   /** Server-side apply of a partial object; name and namespace come from its metadata. */
   apply(configuration: DeepPartial<T>, options?: ApplyOptions): Promise<T>;
+  /** Deletes one object; see {@link DeleteResult} for objects held by finalizers. */
   delete(name: string, options?: DeleteOptions): Promise<DeleteResult<T>>;
+  /** Deletes every object the selectors match, in one namespace (required for namespaced resources). */
   deleteCollection(options?: DeleteCollectionOptions): Promise<void>;
   /**
    * Get-modify-update with optimistic concurrency: reads the object, applies `mutate` to the
