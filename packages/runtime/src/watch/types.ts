@@ -67,8 +67,11 @@ export interface WatcherOptions {
   readonly pageSize?: number;
   /**
    * A watch that delivers nothing (no bytes, no bookmark) for this long is considered stalled
-   * and is reconnected. Default 180 000 ms: the API server sends a bookmark about once a
-   * minute to watchers that allow them.
+   * and is reconnected from the last resourceVersion; without this, a connection silently
+   * dropped by the network would never end (the server's timeout cannot reach us). Default
+   * 300 000 ms. Recent API servers send a bookmark about once a minute, so a healthy watch is
+   * never idle that long; older ones (e.g. 1.20) stay silent on a quiet collection, which then
+   * costs one cheap reconnect per idle timeout (counted in `stalls`, logged at info).
    */
   readonly idleTimeoutMs?: number;
   /** A list request that has not completed after this long is abandoned and retried. Default 120 000 ms. */

@@ -134,7 +134,7 @@ class ListWatchMachine<T extends KubeObject> {
       ...(options.fieldSelector ? { fieldSelector: options.fieldSelector } : {}),
     };
     this.#pageSize = options.pageSize ?? 500;
-    this.#idleTimeoutMs = options.idleTimeoutMs ?? 180_000;
+    this.#idleTimeoutMs = options.idleTimeoutMs ?? 300_000;
     this.#listTimeoutMs = options.listTimeoutMs ?? 120_000;
     this.#watchTimeout = options.watchTimeoutSeconds ?? { min: 300, max: 600 };
     if (!(this.#pageSize >= 0) || !(this.#idleTimeoutMs > 0) || !(this.#listTimeoutMs > 0)) {
@@ -333,11 +333,11 @@ class ListWatchMachine<T extends KubeObject> {
           `nothing arrived on the watch for ${this.#idleTimeoutMs} ms`,
         );
         this.#record('stall', error.reason, error);
-        this.#logger.warn('watch stalled; reconnecting', {
-          watcher: this.#name,
-          resourceVersion,
-          idleTimeoutMs: this.#idleTimeoutMs,
-        });
+        // A connection that never delivered anything is most likely a quiet collection on a
+        // server without periodic bookmarks; one that went silent mid-stream is a real stall.
+        const fields = { watcher: this.#name, resourceVersion, idleTimeoutMs: this.#idleTimeoutMs };
+        if (connection.events === 0) this.#logger.info('watch idle; reconnecting', fields);
+        else this.#logger.warn('watch stalled; reconnecting', fields);
         return { state: { tag: 'connecting', resourceVersion }, events: [] };
       }
       case 'failed':
