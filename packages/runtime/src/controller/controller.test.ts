@@ -314,3 +314,36 @@ test('the builder names the controller after the primary kind and applies global
     'custom',
   );
 });
+
+test('the reconcile logger carries controller, namespace, name and a unique reconcileID', async () => {
+  const lines: Record<string, unknown>[] = [];
+  const capture = (message: string, fields?: Readonly<Record<string, unknown>>): void => {
+    lines.push({ msg: message, ...fields });
+  };
+  const logger = { debug: capture, info: capture, warn: capture, error: capture };
+  const informers = new FakeInformerFactory();
+  const ids: string[] = [];
+  const controller = createController({
+    ...controllerFor(foo).complete((_r, ctx) => {
+      ids.push(ctx.reconcileID);
+      ctx.logger.info('hello from the reconciler');
+      return Promise.resolve({});
+    }),
+    informers,
+    client: noClient,
+    logger,
+  });
+  informers.informerFor(foo).sync([fooObj('a'), fooObj('b')]);
+  await controller.start();
+  await tick();
+  const hellos = lines.filter((l) => l.msg === 'hello from the reconciler');
+  assert.deepEqual(
+    hellos.map((l) => [l.controller, l.namespace, l.name, l.reconcileID]),
+    [
+      ['foo', 'ns', 'a', ids[0]],
+      ['foo', 'ns', 'b', ids[1]],
+    ],
+  );
+  assert.notEqual(ids[0], ids[1]);
+  await controller.stop();
+});
