@@ -1,5 +1,10 @@
 import type { ObjectMeta } from '@kubeforge/runtime';
 
+/** A local type named like the runtime's Condition: converted like any other interface. */
+interface Condition {
+  kind: string;
+}
+
 export interface VaultSpec {
   /** @format uri */
   url: string;
@@ -19,5 +24,5 @@ export interface VaultSpec {
 export interface Vault {
   metadata: ObjectMeta;
   spec: VaultSpec;
-  status?: { phase?: 'Pending' | 'Ready' };
+  status?: { phase?: 'Pending' | 'Ready'; conditions?: Condition[] };
 }
