@@ -7,7 +7,6 @@
  */
 import { createBareUndiciClient, runConcurrently } from '../lib/bare-client.ts';
 import { benchItem, collectionPath, itemName } from '../lib/bench-resource.ts';
-import type { BenchCluster } from '../lib/cluster.ts';
 import { checkTarget, type ScenarioReport } from '../lib/report.ts';
 import { runRounds, samplesOf, type BenchContext, type Contender, type Scenario } from '../lib/scenario.ts';
 import { formatMs, formatNumber, formatRatio, median, ratio } from '../lib/stats.ts';
