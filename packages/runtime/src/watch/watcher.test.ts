@@ -127,6 +127,42 @@ describe('watcher: listing', () => {
     assert.equal(h.watcher.health().relists, 1);
   });
 
+  it('restarts a consistent paged list from its first page, after a backoff, when its token expires', async () => {
+    let expiredOnce = false;
+    const lw = new FakeListerWatcher<KubeObject>((o) => {
+      if (o.resourceVersion === '0') throw gone();
+      if (o.continue === 'p2' && !expiredOnce) {
+        expiredOnce = true;
+        throw gone();
+      }
+      if (o.continue === undefined) return listOf('30', [fakeObject('a', '1')], 'p2');
+      return listOf('30', [fakeObject('b', '2')]);
+    });
+    const h = start(lw);
+    await lw.listCallNumber(3);
+    await settle();
+    assert.equal(h.watcher.health().state, 'backoff', 'no tight relist loop');
+    h.clock.advance(800);
+    await lw.watchNumber(1);
+    assert.deepEqual(
+      lw.listCalls.map((c) => [c.resourceVersion, c.continue]),
+      [
+        ['0', undefined],
+        [undefined, undefined],
+        [undefined, 'p2'],
+        [undefined, undefined],
+        [undefined, 'p2'],
+      ],
+    );
+    await settle();
+    const listed = h.events.find((e) => e.type === 'listed');
+    assert.deepEqual(
+      listed?.type === 'listed' && listed.objects.map((o) => o.metadata.name),
+      ['a', 'b'],
+      'pages of the abandoned attempt are not kept',
+    );
+  });
+
   it('retries a failing list with backoff and never throws', async () => {
     let calls = 0;
     const lw = new FakeListerWatcher<KubeObject>(() => {

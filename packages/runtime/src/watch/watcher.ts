@@ -204,16 +204,23 @@ class ListWatchMachine<T extends KubeObject> {
     if (this.#signal.aborted) return { state: STOPPED, events: [] };
     if (!outcome.ok) {
       const failure = outcome.kind;
-      const canFallBack = !(mode.kind === 'consistent' && continueToken === undefined);
-      if ((failure.kind === 'gone' || failure.kind === 'too-large') && canFallBack) {
-        // An expired continue token or an unavailable resourceVersion: only a consistent list can help.
-        this.#record('list', failure.reason, outcome.error);
-        this.#logger.info('list resourceVersion or continue token unavailable; listing consistently', {
-          watcher: this.#name,
-          reason: failure.reason,
-        });
+      if (failure.kind === 'gone' || failure.kind === 'too-large') {
         this.#health.relists++;
-        return { state: listing({ kind: 'consistent' }), events: [] };
+        if (mode.kind !== 'consistent') {
+          // The resourceVersion or the continue token is unavailable: only a consistent list can help.
+          this.#record('list', failure.reason, outcome.error);
+          this.#logger.info('list resourceVersion or continue token unavailable; listing consistently', {
+            watcher: this.#name,
+            reason: failure.reason,
+          });
+          return { state: listing({ kind: 'consistent' }), events: [] };
+        }
+        // Already consistent: paging outlived the compaction window (or the server misbehaves).
+        // Start over from the first page, after a backoff so this cannot become a tight loop.
+        return {
+          state: this.#retryLater('list', failure, outcome.error, listing({ kind: 'consistent' })),
+          events: [],
+        };
       }
       return { state: this.#retryLater('list', failure, outcome.error, state), events: [] };
     }
