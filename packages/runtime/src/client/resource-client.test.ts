@@ -656,6 +656,27 @@ describe('ResourceClient against a real API server', () => {
     });
   });
 
+  describe('API server restart', () => {
+    test('the transport recovers: reads and writes succeed once the server is back', async (t) => {
+      const local = cp.local;
+      if (local === undefined) {
+        t.skip('needs the local control plane');
+        return;
+      }
+      await gadgets.create(gadget('survivor', ns));
+      await local.restartApiServer();
+      assert.equal((await gadgets.get('survivor', { namespace: ns })).metadata.name, 'survivor');
+      const updated = await gadgets.modify(
+        'survivor',
+        (current) => {
+          current.spec.size = 9;
+        },
+        { namespace: ns },
+      );
+      assert.equal(updated.spec.size, 9);
+    });
+  });
+
   describe('credentials', () => {
     test('exec plugin credentials are used and re-derived after a 401', async () => {
       const cluster = cp.kubeConfig.getCurrentCluster() ?? assert.fail('no cluster');

@@ -282,13 +282,25 @@ class PoolTransport implements Transport {
     const description = `${request.method} ${pathOnly(request.path)}`;
     let state = await this.#current();
     let renewedAuth = false;
+    let resent = false;
     for (let retries = 0; ;) {
-      const response = await this.#dispatch(state, request, description);
+      let response: Dispatcher.ResponseData;
       let body: string;
       try {
-        body = await response.body.text();
+        response = await this.#dispatch(state, request, description);
+        try {
+          body = await response.body.text();
+        } catch (error) {
+          throw this.#failure(error, request.signal, description);
+        }
       } catch (error) {
-        throw this.#failure(error, request.signal, description);
+        // A kept-alive connection the server closed meanwhile (e.g. an API server restart)
+        // fails on first use; a read is safe to send once more on a fresh connection.
+        if (!resent && request.method === 'GET' && isConnectionReset(error)) {
+          resent = true;
+          continue;
+        }
+        throw error;
       }
       if (response.statusCode === 401 && !renewedAuth && this.#changeable) {
         renewedAuth = true;
@@ -480,6 +492,10 @@ class PoolTransport implements Transport {
       connections: this.#maxConnections ?? null,
     });
   }
+}
+
+function isConnectionReset(error: unknown): boolean {
+  return error instanceof NetworkError && error.reason === 'ConnectionReset';
 }
 
 function definedOnly(tls: TlsMaterial): Record<string, unknown> {
