@@ -147,6 +147,10 @@ class InformerImpl<T extends KubeObject> implements Informer<T> {
       (q) => this.#removeQueue(q),
     );
     if (this.#stopped) {
+      this.#logger.warn('handler added to a stopped informer; it will never be called', {
+        informer: this.#name,
+        handler: name,
+      });
       void queue.close();
       return queue;
     }
