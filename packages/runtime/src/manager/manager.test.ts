@@ -56,6 +56,16 @@ async function eventually<T>(
   }
 }
 
+let clusterCrdInstalled = false;
+/** Installs the CRD the readiness test holds back (when run alone) and waits for readiness. */
+async function ready(): Promise<void> {
+  if (!clusterCrdInstalled) {
+    clusterCrdInstalled = true;
+    await installCRDs(cp.kubeConfig, [CLUSTER_GADGETS_CRD]);
+  }
+  await eventually(() => manager.isReady(), 'manager ready', 60_000);
+}
+
 const gadgets = () => createResourceClient<Gadget>(cp.kubeConfig, gadgetResource);
 const configMaps = () => createResourceClient<ConfigMap>(cp.kubeConfig, configMapResource);
 
@@ -121,13 +131,14 @@ test('/readyz fails until every cache synced, then passes', async () => {
   assert.equal((await fetch(`${url}/healthz`)).status, 200);
   assert.equal((await fetch(`${url}/readyz`)).status, 500, 'the ClusterGadget CRD is not installed yet');
   assert.equal(manager.isReady(), false);
+  clusterCrdInstalled = true;
   await installCRDs(cp.kubeConfig, [CLUSTER_GADGETS_CRD]);
   await eventually(async () => (await fetch(`${url}/readyz`)).status === 200, '/readyz to pass', 60_000);
   assert.equal(manager.isReady(), true);
 });
 
 test('deleting an owned child reconciles its owner, which recreates it', async () => {
-  await eventually(() => manager.isReady(), 'manager ready', 60_000);
+  await ready();
   await gadgets().create({ metadata: { name: 'owner', namespace }, spec: { size: 3 } });
   const child = await eventually(async () => {
     try {
@@ -153,7 +164,7 @@ test('deleting an owned child reconciles its owner, which recreates it', async (
 });
 
 test('a failing reconcile is retried with growing delays until it succeeds', async () => {
-  await eventually(() => manager.isReady(), 'manager ready', 60_000);
+  await ready();
   await gadgets().create({
     metadata: { name: 'flaky', namespace, labels: { mode: 'flaky' } },
     spec: { size: 1 },
@@ -170,7 +181,7 @@ test('a failing reconcile is retried with growing delays until it succeeds', asy
 });
 
 test('a terminal error is not retried', async () => {
-  await eventually(() => manager.isReady(), 'manager ready', 60_000);
+  await ready();
   await gadgets().create({
     metadata: { name: 'terminal', namespace, labels: { mode: 'terminal' } },
     spec: { size: 1 },
@@ -181,7 +192,7 @@ test('a terminal error is not retried', async () => {
 });
 
 test('a reconcile that hangs past its timeout is abandoned and retried, and the process stays healthy', async () => {
-  await eventually(() => manager.isReady(), 'manager ready', 60_000);
+  await ready();
   await gadgets().create({
     metadata: { name: 'hang', namespace, labels: { mode: 'hang' } },
     spec: { size: 1 },
@@ -268,4 +279,27 @@ test('createOrUpdate and createOrPatch report created, updated and unchanged', a
     }),
     /changed the object's identity/,
   );
+});
+
+test('reading a kind no controller watches starts a shared informer for it on first use', async () => {
+  await ready();
+  const gadget = await gadgets().create({
+    metadata: { name: 'lazy', namespace, labels: { mode: 'terminal' } },
+    spec: { size: 1 },
+  });
+  const recorder = manager.eventRecorder('lazy-test');
+  recorder.event(gadget, 'Normal', 'Lazy', 'an event to find');
+  await recorder.flush();
+  const events = manager.client.resource<CoreEvent>(eventResource);
+  assert.equal(
+    manager.informers.informers().some((i) => i.resource.plural === 'events'),
+    false,
+  );
+  const listed = await events.list({ namespace });
+  assert.ok(listed.some((e) => e.reason === 'Lazy' && e.involvedObject.name === 'lazy'));
+  assert.equal(
+    manager.informers.informers().some((i) => i.resource.plural === 'events'),
+    true,
+  );
+  await assert.rejects(events.get('x'), /Event is namespaced; pass \{ namespace \}/);
 });

@@ -70,6 +70,11 @@ export interface ManagerOptions {
   readonly informers?: SharedInformerFactory;
   /** Field manager of writes through the controllers' clients; default the manager's name. */
   readonly fieldManager?: string;
+  /**
+   * How often every controller re-reconciles all its primary objects (jittered up to +10 %),
+   * unless a controller sets its own `resyncPeriod`; `0` disables. Default 10 hours.
+   */
+  readonly syncPeriodMs?: number;
   /** In-flight reconciles get this long to finish on shutdown; default 30 000 ms. */
   readonly shutdownTimeoutMs?: number;
   /** Stop gracefully on SIGTERM and SIGINT, then exit 0; default `true`. */
@@ -340,7 +345,9 @@ class OperatorManager implements Manager {
         maxConcurrentReconciles: blueprint.maxConcurrentReconciles,
       }),
       ...(blueprint.reconcileTimeoutMs !== undefined && { reconcileTimeoutMs: blueprint.reconcileTimeoutMs }),
-      ...(blueprint.resyncPeriodMs !== undefined && { resyncPeriodMs: blueprint.resyncPeriodMs }),
+      ...(blueprint.resyncPeriodMs !== undefined
+        ? { resyncPeriodMs: blueprint.resyncPeriodMs }
+        : this.#options.syncPeriodMs !== undefined && { resyncPeriodMs: this.#options.syncPeriodMs }),
       ...(blueprint.rateLimiter !== undefined && { rateLimiter: blueprint.rateLimiter }),
     });
   }
