@@ -6,19 +6,25 @@
  * diagnostic at the field that uses it, never a silent `string`.
  */
 import { ts } from 'ts-morph';
-import type { JsonValue, Schema } from '../model/index.ts';
+import type { Schema } from '../model/index.ts';
 import type { MarkerName, MarkerSet } from '../markers/index.ts';
-import { applyFieldMarkers } from './apply-field-markers.ts';
+import { applyFieldMarkers, withNullable } from './apply-field-markers.ts';
 import { unionOfObjects } from './object-unions.ts';
+import { literalUnion } from './literal-unions.ts';
 import { scalarSchemas, structOverlays, structSchemas } from './runtime-types.ts';
-import { withNullable } from './apply-field-markers.ts';
+import {
+  elementHint,
+  framesFor,
+  interfaceFrames,
+  resolveSymbol,
+  singleMemberHint,
+  valueHint,
+  type Frames,
+  type TypeHint,
+} from './type-hints.ts';
 import type { SourceContext } from './source-context.ts';
 
-/** A type node from the source and the type-parameter substitutions in effect for it. */
-export interface TypeHint {
-  readonly node: ts.TypeNode;
-  readonly frames?: ReadonlyMap<ts.Symbol, TypeHint | undefined>;
-}
+export type { TypeHint } from './type-hints.ts';
 
 /** Where a conversion happens: the API path for messages and the node to point at. */
 export interface Site {
@@ -82,7 +88,7 @@ export class SchemaBuilder {
     let node = hint.node;
     while (ts.isParenthesizedTypeNode(node)) node = node.type;
     if (!ts.isTypeReferenceNode(node)) return 'no-match';
-    const symbol = this.#resolveSymbol(this.#checker.getSymbolAtLocation(node.typeName));
+    const symbol = resolveSymbol(this.#checker, this.#checker.getSymbolAtLocation(node.typeName));
     if (symbol === undefined) return 'no-match';
     if (symbol.flags & ts.SymbolFlags.TypeParameter) {
       if (!hint.frames?.has(symbol)) return 'no-match';
@@ -110,7 +116,7 @@ export class SchemaBuilder {
         'structural schemas cannot express recursion; bound the depth with separate types',
       );
     }
-    const frames = this.#framesFor(declaration.typeParameters, node.typeArguments, hint);
+    const frames = framesFor(this.#checker, declaration.typeParameters, node.typeArguments, hint);
     this.#aliases.push(declaration);
     try {
       const inner = this.convert(
@@ -123,30 +129,6 @@ export class SchemaBuilder {
     } finally {
       this.#aliases.pop();
     }
-  }
-
-  #framesFor(
-    parameters: ts.NodeArray<ts.TypeParameterDeclaration> | undefined,
-    args: ts.NodeArray<ts.TypeNode> | undefined,
-    outer: TypeHint,
-  ): ReadonlyMap<ts.Symbol, TypeHint | undefined> | undefined {
-    if (!parameters || parameters.length === 0) return undefined;
-    const frames = new Map<ts.Symbol, TypeHint | undefined>();
-    parameters.forEach((parameter, index) => {
-      const symbol = this.#checker.getSymbolAtLocation(parameter.name);
-      const arg = args?.[index];
-      if (symbol)
-        frames.set(
-          symbol,
-          arg ? { node: arg, ...(outer.frames ? { frames: outer.frames } : {}) } : undefined,
-        );
-    });
-    return frames;
-  }
-
-  #resolveSymbol(symbol: ts.Symbol | undefined): ts.Symbol | undefined {
-    if (symbol && symbol.flags & ts.SymbolFlags.Alias) return this.#checker.getAliasedSymbol(symbol);
-    return symbol;
   }
 
   /** The name of a @kubeforge/runtime declaration, or `undefined` for anything else. */
@@ -211,16 +193,12 @@ export class SchemaBuilder {
         'declare the properties, use Record<string, T>, or mark the field @preserveUnknownFields',
       );
     }
-    if (flags & ts.TypeFlags.StringLike && !(flags & ts.TypeFlags.StringLiteral)) {
-      if (flags & ts.TypeFlags.TemplateLiteral) {
-        return { type: 'string' };
-      }
-      return { type: 'string' };
-    }
+    // `string`, template literal types and `Uppercase<string>`-like mappings are all strings.
+    if (flags & ts.TypeFlags.StringLike && !(flags & ts.TypeFlags.StringLiteral)) return { type: 'string' };
     if (flags & ts.TypeFlags.Number) return { type: 'number' };
     if (flags & ts.TypeFlags.Boolean) return { type: 'boolean' };
     if (flags & (ts.TypeFlags.StringLiteral | ts.TypeFlags.NumberLiteral | ts.TypeFlags.BooleanLiteral)) {
-      return this.#literalUnion([type], hint, site);
+      return literalUnion(this, [type], hint, site);
     }
     if (flags & ts.TypeFlags.Union) return this.#union(type as ts.UnionType, hint, site, options);
     if (flags & ts.TypeFlags.BigIntLike) {
@@ -284,7 +262,7 @@ export class SchemaBuilder {
       if (element === undefined) return this.error(site, 'unsupported-type', 'array without an element type');
       const items = this.convert(
         element,
-        this.#elementHint(hint),
+        elementHint(hint),
         { ...site, path: `${site.path}[]` },
         {
           ...(options.allowUnknown ? { allowUnknown: true } : {}),
@@ -323,57 +301,11 @@ export class SchemaBuilder {
     const runtime = symbol && this.#runtimeName(symbol);
     if (runtime === 'ObjectMeta' && options.objectRoot) return { type: 'object' };
     if (runtime !== undefined && structSchemas[runtime]) return structSchemas[runtime];
-    const frames = hint ? this.#interfaceFrames(hint) : undefined;
-    const mapHint = this.#valueHint(hint) ? hint : undefined;
+    const frames = hint ? interfaceFrames(this.#checker, hint) : undefined;
+    const mapHint = valueHint(hint) ? hint : undefined;
     const schema = this.objectSchema(type, frames, site, options, mapHint);
     const overlay = runtime === undefined ? undefined : structOverlays[runtime];
     return schema && overlay ? { ...schema, ...overlay } : schema;
-  }
-
-  #elementHint(hint: TypeHint | undefined): TypeHint | undefined {
-    if (!hint) return undefined;
-    let node = hint.node;
-    while (
-      ts.isParenthesizedTypeNode(node) ||
-      (ts.isTypeOperatorNode(node) && node.operator === ts.SyntaxKind.ReadonlyKeyword)
-    ) {
-      node = ts.isParenthesizedTypeNode(node) ? node.type : node.type;
-    }
-    if (ts.isArrayTypeNode(node)) return { ...hint, node: node.elementType };
-    if (
-      ts.isTypeReferenceNode(node) &&
-      ts.isIdentifier(node.typeName) &&
-      ['Array', 'ReadonlyArray'].includes(node.typeName.text)
-    ) {
-      const arg = node.typeArguments?.[0];
-      return arg ? { ...hint, node: arg } : undefined;
-    }
-    return undefined;
-  }
-
-  /** Type-parameter substitutions when a hint names a generic interface (`Page<int32>`). */
-  #interfaceFrames(hint: TypeHint): ReadonlyMap<ts.Symbol, TypeHint | undefined> | undefined {
-    let node = hint.node;
-    while (ts.isParenthesizedTypeNode(node)) node = node.type;
-    if (!ts.isTypeReferenceNode(node) || !node.typeArguments) return undefined;
-    const symbol = this.#resolveSymbol(this.#checker.getSymbolAtLocation(node.typeName));
-    const declaration = symbol?.declarations?.find(ts.isInterfaceDeclaration);
-    return declaration ? this.#framesFor(declaration.typeParameters, node.typeArguments, hint) : undefined;
-  }
-
-  /** A hint for the value type of a map written as `Record<string, T>` or `{ [k: string]: T }`. */
-  #valueHint(hint: TypeHint | undefined): TypeHint | undefined {
-    if (!hint) return undefined;
-    const node = hint.node;
-    if (ts.isTypeReferenceNode(node) && ts.isIdentifier(node.typeName) && node.typeName.text === 'Record') {
-      const arg = node.typeArguments?.[1];
-      return arg ? { ...hint, node: arg } : undefined;
-    }
-    if (ts.isTypeLiteralNode(node)) {
-      const index = node.members.find(ts.isIndexSignatureDeclaration);
-      return index ? { ...hint, node: index.type } : undefined;
-    }
-    return undefined;
   }
 
   /**
@@ -383,7 +315,7 @@ export class SchemaBuilder {
    */
   objectSchema(
     type: ts.Type,
-    frames: ReadonlyMap<ts.Symbol, TypeHint | undefined> | undefined,
+    frames: Frames | undefined,
     site: Site,
     options: ConvertOptions,
     hint?: TypeHint,
@@ -420,7 +352,7 @@ export class SchemaBuilder {
 
   #buildObject(
     type: ts.Type,
-    frames: ReadonlyMap<ts.Symbol, TypeHint | undefined> | undefined,
+    frames: Frames | undefined,
     site: Site,
     options: ConvertOptions,
     hint: TypeHint | undefined,
@@ -458,7 +390,7 @@ export class SchemaBuilder {
       }
       const value = this.convert(
         info.type,
-        this.#valueHint(hint) ??
+        valueHint(hint) ??
           (info.declaration?.type
             ? { node: info.declaration.type, ...(frames ? { frames } : {}) }
             : undefined),
@@ -480,7 +412,7 @@ export class SchemaBuilder {
   /** One property: its schema (with field markers and description) and whether it is required. */
   property(
     property: ts.Symbol,
-    frames: ReadonlyMap<ts.Symbol, TypeHint | undefined> | undefined,
+    frames: Frames | undefined,
     parent: Site,
     parentOptions: ConvertOptions,
   ): { readonly schema: Schema; readonly required: boolean } | undefined {
@@ -535,7 +467,7 @@ export class SchemaBuilder {
   #propertyHint(
     declaration: ts.Declaration | undefined,
     type: ts.Type,
-    frames: ReadonlyMap<ts.Symbol, TypeHint | undefined> | undefined,
+    frames: Frames | undefined,
   ): TypeHint | undefined {
     if (
       !declaration ||
@@ -591,8 +523,8 @@ export class SchemaBuilder {
       ts.TypeFlags.StringLiteral | ts.TypeFlags.NumberLiteral | ts.TypeFlags.BooleanLiteral;
     if (members.every((m) => m.flags & ts.TypeFlags.BooleanLiteral) && members.length === 2)
       return { type: 'boolean' };
-    if (members.length === 1) return this.convert(first, this.#singleMemberHint(hint), site, options);
-    if (members.every((m) => m.flags & literalFlags)) return this.#literalUnion(members, hint, site);
+    if (members.length === 1) return this.convert(first, singleMemberHint(hint), site, options);
+    if (members.every((m) => m.flags & literalFlags)) return literalUnion(this, members, hint, site);
     const kinds = new Set(members.map((m) => m.flags & (ts.TypeFlags.StringLike | ts.TypeFlags.NumberLike)));
     if (members.every((m) => m.flags & (ts.TypeFlags.String | ts.TypeFlags.Number)) && kinds.size === 2) {
       if (options.intOrString) return scalarSchemas.IntOrString;
@@ -617,72 +549,5 @@ export class SchemaBuilder {
       `union \`${this.#checker.typeToString(type)}\` mixes types that have no common schema`,
       'use literal unions (enums), T | null, or a union of objects with a common literal field (a discriminated union)',
     );
-  }
-
-  #singleMemberHint(hint: TypeHint | undefined): TypeHint | undefined {
-    if (!hint) return undefined;
-    let node = hint.node;
-    while (ts.isParenthesizedTypeNode(node)) node = node.type;
-    if (!ts.isUnionTypeNode(node)) return hint;
-    const rest = node.types.filter(
-      (t) =>
-        t.kind !== ts.SyntaxKind.UndefinedKeyword &&
-        !(ts.isLiteralTypeNode(t) && t.literal.kind === ts.SyntaxKind.NullKeyword),
-    );
-    const only = rest.length === 1 ? rest[0] : undefined;
-    return only ? { ...hint, node: only } : undefined;
-  }
-
-  /** An enum from literal types; in source order when the union is written out, else sorted. */
-  #literalUnion(members: readonly ts.Type[], hint: TypeHint | undefined, site: Site): Schema | undefined {
-    const values: JsonValue[] = [];
-    for (const member of members) {
-      if (member.flags & ts.TypeFlags.BooleanLiteral)
-        values.push(this.#checker.typeToString(member) === 'true');
-      else values.push((member as ts.LiteralType).value as string | number);
-    }
-    const kinds = new Set(values.map((v) => typeof v));
-    if (kinds.size > 1) {
-      return this.error(
-        site,
-        'unsupported-union',
-        `literal union mixes ${[...kinds].sort().join(' and ')} values`,
-        'use literals of one type',
-      );
-    }
-    const ordered = this.#sourceOrder(values, hint);
-    const kind = [...kinds][0];
-    const type =
-      kind === 'string'
-        ? 'string'
-        : kind === 'boolean'
-          ? 'boolean'
-          : values.every((v) => Number.isInteger(v))
-            ? 'integer'
-            : 'number';
-    return { type, enum: ordered };
-  }
-
-  #sourceOrder(values: readonly JsonValue[], hint: TypeHint | undefined): readonly JsonValue[] {
-    const fromSource: JsonValue[] = [];
-    const visit = (node: ts.TypeNode): void => {
-      if (ts.isParenthesizedTypeNode(node)) visit(node.type);
-      else if (ts.isUnionTypeNode(node)) node.types.forEach(visit);
-      else if (ts.isLiteralTypeNode(node)) {
-        const literal = node.literal;
-        if (ts.isStringLiteral(literal) || ts.isNoSubstitutionTemplateLiteral(literal))
-          fromSource.push(literal.text);
-        else if (ts.isNumericLiteral(literal)) fromSource.push(Number(literal.text));
-        else if (ts.isPrefixUnaryExpression(literal) && ts.isNumericLiteral(literal.operand))
-          fromSource.push(-Number(literal.operand.text));
-        else if (literal.kind === ts.SyntaxKind.TrueKeyword) fromSource.push(true);
-        else if (literal.kind === ts.SyntaxKind.FalseKeyword) fromSource.push(false);
-      }
-    };
-    if (hint) visit(hint.node);
-    const same = fromSource.length === values.length && values.every((v) => fromSource.includes(v));
-    if (same) return fromSource;
-    const key = (v: JsonValue): string => JSON.stringify(v);
-    return [...values].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   }
 }
