@@ -3,7 +3,7 @@
  * subresource, the three patch kinds, optimistic concurrency, paging, watch and typed errors.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,6 +51,11 @@ async function collect<T>(
     if (until(item, items)) break;
   }
   return items;
+}
+
+function restoreEnv(name: string, value: string | undefined): void {
+  if (value === undefined) Reflect.deleteProperty(process.env, name);
+  else process.env[name] = value;
 }
 
 function names(items: readonly KubeObject[]): string[] {
@@ -678,6 +683,36 @@ describe('ResourceClient against a real API server', () => {
   });
 
   describe('credentials', () => {
+    test('in-cluster configuration (service account token file and CA) works', async () => {
+      const cluster = cp.kubeConfig.getCurrentCluster() ?? assert.fail('no cluster');
+      const adminToken = cp.kubeConfig.getCurrentUser()?.token ?? assert.fail('admin token expected');
+      const server = new URL(cluster.server);
+      const root = mkdtempSync(join(tmpdir(), 'kubeforge-in-cluster-'));
+      const accountDir = join(root, 'var/run/secrets/kubernetes.io/serviceaccount');
+      mkdirSync(accountDir, { recursive: true });
+      writeFileSync(join(accountDir, 'token'), adminToken);
+      writeFileSync(join(accountDir, 'ca.crt'), Buffer.from(cluster.caData ?? '', 'base64'));
+      writeFileSync(join(accountDir, 'namespace'), ns);
+      const saved = { host: process.env.KUBERNETES_SERVICE_HOST, port: process.env.KUBERNETES_SERVICE_PORT };
+      const inCluster = new KubeConfig();
+      try {
+        process.env.KUBERNETES_SERVICE_HOST = server.hostname;
+        process.env.KUBERNETES_SERVICE_PORT = server.port;
+        inCluster.loadFromCluster(root);
+      } finally {
+        restoreEnv('KUBERNETES_SERVICE_HOST', saved.host);
+        restoreEnv('KUBERNETES_SERVICE_PORT', saved.port);
+      }
+      const transport = createTransport(inCluster);
+      try {
+        const client = createResourceClient<Gadget>(inCluster, gadgetResource, { transport });
+        assert.ok((await client.list({ namespace: ns })).metadata.resourceVersion);
+      } finally {
+        await transport.close();
+        rmSync(root, { recursive: true, force: true });
+      }
+    });
+
     test('exec plugin credentials are used and re-derived after a 401', async () => {
       const cluster = cp.kubeConfig.getCurrentCluster() ?? assert.fail('no cluster');
       const adminToken = cp.kubeConfig.getCurrentUser()?.token ?? assert.fail('admin token expected');
