@@ -17,6 +17,7 @@ import { createOperatorProject } from './test-project.ts';
 
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 const usageFile = join(generatorDir, 'testdata', 'typed-usage', 'schedule-usage.ts');
+const roundTripFile = join(generatorDir, 'testdata', 'typed-usage', 'round-trip.ts');
 
 function typeCheck(dir: string): { status: number | null; errors: readonly string[] } {
   const result = spawnSync(process.execPath, [tsc, '-p', dir, '--pretty', 'false'], {
@@ -35,6 +36,7 @@ describe('generated code under the strictest compiler settings', () => {
     dir = createOperatorProject('compile');
     report = generate(dir);
     cpSync(usageFile, join(dir, 'src', 'controllers', 'schedule-usage.ts'));
+    cpSync(roundTripFile, join(dir, 'src', 'controllers', 'round-trip.ts'));
   });
 
   it('scaffolds and registers a controller per kind, without diagnostics', () => {
@@ -83,7 +85,8 @@ describe('generated code under the strictest compiler settings', () => {
     assert.notEqual(status, 0);
     assert.ok(errors.length > 0);
     // Every error is in the user's code; none in generated code or the scaffolds.
-    for (const error of errors) assert.match(error, /^src\/controllers\/schedule-usage\.ts\(/, error);
+    for (const error of errors)
+      assert.match(error, /^src\/controllers\/(schedule-usage|round-trip)\.ts\(/, error);
     assert.ok(
       errors.some((e) => e.includes("Property 'schedule' does not exist on type 'BackupScheduleSpec'")),
       errors.join('\n'),
