@@ -514,6 +514,19 @@ describe('ResourceClient against a real API server', () => {
       );
     });
 
+    test('a watch the server refuses throws an ApiError with its status', async () => {
+      const drain = async (events: AsyncIterable<unknown>): Promise<void> => {
+        for await (const _ of events) assert.fail('no event expected');
+      };
+      const asAlice = createResourceClient<Gadget>(cp.kubeConfigFor('alice'), gadgetResource);
+      await assert.rejects(drain(asAlice.watch({ namespace: ns })), isForbidden);
+      const unknown = createResourceClient<Gadget>(cp.kubeConfig, {
+        ...gadgetResource,
+        plural: 'nonexistents',
+      });
+      await assert.rejects(drain(unknown.watch({ namespace: ns })), isNotFound);
+    });
+
     test('an expired resourceVersion is reported as a 410 error event or ApiError', async () => {
       const outcome = await (async () => {
         try {
