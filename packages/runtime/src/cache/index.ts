@@ -3,8 +3,20 @@
  * listers over the cache, a shared informer factory (one watch per resource and scope), and
  * label selectors used both server-side and against the cache.
  *
+ * ```ts
+ * const factory = createSharedInformerFactory({ kubeConfig, transform: dropManagedFields });
+ * const pods = factory.informerFor<Pod>(podResource, { namespace: 'web', labelSelector: 'app=shop' });
+ * pods.addIndexers({ byNode: indexByField((p: Pod) => p.spec?.nodeName) });
+ * pods.addEventHandler({ add: (p) => queue.add(objectKey(p)), update: (_o, p) => queue.add(objectKey(p)) });
+ * factory.start();
+ * if (!(await factory.waitForCacheSync(signal))) return;
+ * pods.lister.namespace('web').list('tier in (frontend)');
+ * ```
+ *
  * Objects handed out by the cache are shared between all readers and must be treated as
- * read-only; copy before modifying.
+ * read-only; copy before modifying. Delete notifications can carry `finalStateUnknown` when
+ * the watch missed the deletion and a relist inferred it; use finalizers when the final state
+ * of an object matters.
  */
 export type {
   IndexFunc,
