@@ -124,6 +124,33 @@ describe('generateManifests', () => {
     }
   });
 
+  it('rejects invalid options as diagnostics before touching anything', () => {
+    const result = generateManifests({
+      projectDir: fixtureDir('backup-operator'),
+      kubeVersion: 'latest',
+      maxDescriptionLength: -1,
+      check: true,
+    });
+    assert.equal(result.write, undefined);
+    assert.deepEqual(
+      result.diagnostics.filter((d) => d.code === 'invalid-option').map((d) => d.message),
+      ['kubeVersion "latest" must look like 1.25', 'maxDescriptionLength must be a non-negative integer'],
+    );
+  });
+
+  it('leaves CEL rules out, with a warning per version, when targeting Kubernetes before 1.25', () => {
+    const result = generateManifests({
+      projectDir: fixtureDir('backup-operator'),
+      kubeVersion: '1.20',
+      check: true,
+    });
+    assert.deepEqual(
+      result.diagnostics.map((d) => `${d.code} ${d.path ?? ''}`),
+      ['cel-unsupported BackupSchedule'],
+    );
+    assert.doesNotMatch(result.files[0]?.contents ?? '', /x-kubernetes-validations/);
+  });
+
   it('removes the CRD of a deleted kind', () => {
     const copy = scratchDir('prune');
     try {
