@@ -434,4 +434,29 @@ describe('informer: lifecycle', () => {
     assert.deepEqual(handler.calls, []);
     assert.throws(() => informer.start(), /cannot be restarted/);
   });
+
+  it('stops within stopTimeoutMs even when a handler never settles', async () => {
+    const lw = new FakeListerWatcher<Obj>(() => listOf('10', [fakeObject('a', '1')]));
+    const { informer, clock, logger } = setup(lw, { stopTimeoutMs: 5000 });
+    let called = false;
+    informer.addEventHandler({
+      add: () => {
+        called = true;
+        return new Promise<void>(() => undefined);
+      },
+    });
+    informer.start();
+    await informer.waitForCacheSync();
+    await settle();
+    assert.equal(called, true);
+    let stopped = false;
+    const stopping = informer.stop().then(() => (stopped = true));
+    await settle();
+    assert.equal(stopped, false, 'waits for the handler first');
+    clock.advance(5000);
+    await stopping;
+    assert.ok(
+      logger.lines.some((l) => l.level === 'warn' && l.message.includes('handler calls were still running')),
+    );
+  });
 });

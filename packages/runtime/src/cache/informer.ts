@@ -187,8 +187,22 @@ class InformerImpl<T extends KubeObject> implements Informer<T> {
     this.#resyncTimers.clear();
     for (const resolve of [...this.#syncWaiters]) resolve(false);
     await this.#loop;
-    await Promise.all([...this.#queues].map((q) => q.close()));
+    const queues = [...this.#queues];
     this.#queues.clear();
+    const closed = Promise.all(queues.map((q) => q.close())).then(() => true);
+    const timeoutMs = this.#options.stopTimeoutMs ?? 10_000;
+    let timer: TimerHandle | undefined;
+    const timedOut = new Promise<false>((resolve) => {
+      timer = this.#clock.setTimer(() => resolve(false), timeoutMs, { unref: true });
+    });
+    const settled = await Promise.race([closed, timedOut]);
+    timer?.cancel();
+    if (!settled) {
+      this.#logger.warn('informer stopped while handler calls were still running', {
+        informer: this.#name,
+        stopTimeoutMs: timeoutMs,
+      });
+    }
   }
 
   async #run(): Promise<void> {

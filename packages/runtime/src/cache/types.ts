@@ -106,6 +106,11 @@ export interface InformerOptions<T extends KubeObject> {
   readonly indexers?: Indexers<T>;
   /** Deep-freeze cached objects so mutations throw; default `NODE_ENV === 'development'`. */
   readonly freeze?: boolean;
+  /**
+   * How long `stop()` waits for handler calls in flight before giving up on them (logged);
+   * default 10 000 ms, so a handler that never settles cannot hang a shutdown.
+   */
+  readonly stopTimeoutMs?: number;
   readonly logger?: Logger;
   /** Low-level watcher tuning (idle timeout, page size, backoff, clock). */
   readonly watcher?: Omit<WatcherOptions, 'labelSelector' | 'fieldSelector' | 'signal' | 'logger'>;
@@ -158,7 +163,10 @@ export interface Informer<T extends KubeObject> {
   waitForCacheSync(signal?: AbortSignal): Promise<boolean>;
   /** Starts listing and watching; idempotent. */
   start(): void;
-  /** Stops the watch and handler delivery; resolves when both have ended. Idempotent. */
+  /**
+   * Stops the watch and handler delivery; resolves when the watch has ended and handler calls
+   * in flight settled (or `stopTimeoutMs` passed). Idempotent.
+   */
   stop(): Promise<void>;
   readonly started: boolean;
   health(): InformerHealth;
