@@ -107,7 +107,11 @@ describe('fixture CRDs on a real API server', () => {
     cp = await startControlPlane();
     const { model, diagnostics } = loadProject({ projectDir: fixtureDir('backup-operator') });
     assert.deepEqual(diagnostics, []);
-    crds = emitCrds(model).map((file) => parse(file.contents) as CustomResourceDefinition);
+    const mappings = loadProject({ projectDir: fixtureDir('mappings') });
+    assert.deepEqual(mappings.diagnostics, []);
+    crds = [...emitCrds(model), ...emitCrds(mappings.model)].map(
+      (file) => parse(file.contents) as CustomResourceDefinition,
+    );
     await installCRDs(cp.kubeConfig, crds);
     ns = await createNamespace(cp.kubeConfig, 'generator');
   });
@@ -361,6 +365,55 @@ describe('fixture CRDs on a real API server', () => {
         (i) => i.metadata.name,
       );
       assert.ok(names.includes('from-alpha'), `${version} lists ${names.join(', ')}`);
+    }
+  });
+
+  it('accepts a Mapping that satisfies its types and rejects broken ones at the field path', async () => {
+    const valid = {
+      apiVersion: 'mapping.example.com/v1',
+      kind: 'Mapping',
+      metadata: { name: 'm' },
+      spec: {
+        shape: { name: 'square', labels: { sides: '4' } },
+        names: ['a'],
+        counts: [1, 2],
+        nested: { first: { first: 1, second: 'one' }, second: 2 },
+        perAxis: { x: { x: 0, y: 0 }, y: { x: 1, y: 1 }, z: { x: 2, y: 2.5 } },
+        enabled: true,
+        offset: -1,
+        matrix: [[1, 2], [3]],
+        owners: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'cm', uid: 'u-1', controller: true }],
+        version: 'v2',
+        origin: null,
+        tagged: [{ name: 'p', x: 1, y: 2 }],
+      },
+    };
+    const created = await kubeRequest(cp.kubeConfig, 'POST', '/apis/mapping.example.com/v1/mappings', valid);
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const broken: readonly [(spec: Record<string, unknown>) => void, string][] = [
+      [(s) => (s.names = []), 'spec.names'],
+      [(s) => (s.enabled = false), 'spec.enabled'],
+      [(s) => (s.nested = { first: { first: 'x', second: 'one' }, second: 2 }), 'spec.nested.first.first'],
+      [(s) => (s.perAxis = { x: { x: 0, y: 0 }, y: { x: 1, y: 1 } }), 'spec.perAxis.z'],
+      [(s) => (s.shape = { labels: {} }), 'spec.shape.name'],
+      [(s) => (s.owners = [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'cm' }]), 'spec.owners.uid'],
+      [(s) => (s.tagged = [{ name: 'p', x: 1 }]), 'spec.tagged.y'],
+    ];
+    for (const [index, [edit, field]] of broken.entries()) {
+      const object = structuredClone(valid) as { metadata: { name: string }; spec: Record<string, unknown> };
+      object.metadata.name = `broken-${index}`;
+      edit(object.spec);
+      const response = await kubeRequest(
+        cp.kubeConfig,
+        'POST',
+        '/apis/mapping.example.com/v1/mappings',
+        object,
+      );
+      assert.equal(response.status, 422, `${field}: ${JSON.stringify(response.body)}`);
+      assert.ok(
+        invalidFields(response).map(withoutIndexes).includes(field),
+        `expected a cause at ${field}, got ${JSON.stringify(invalidFields(response))}`,
+      );
     }
   });
 

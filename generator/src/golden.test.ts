@@ -31,6 +31,16 @@ function sourcesOf(dir: string): string {
     .join('\n');
 }
 
+describe('mappings fixture (more type mappings)', () => {
+  const dir = fixtureDir('mappings');
+
+  it('emits the golden CRD without diagnostics', () => {
+    const { files, diagnostics } = emitAll(dir);
+    assert.equal(diagnostics, '');
+    for (const file of files) assertGolden(join(dir, '__golden__', file.path), file.contents);
+  });
+});
+
 describe('backup-operator fixture (every marker and type mapping)', () => {
   const dir = fixtureDir('backup-operator');
   const first = emitAll(dir);

@@ -1,0 +1,35 @@
+import type { ObjectMeta, int32, int64, OwnerReference } from '@kubeforge/runtime';
+import type { Axis, Labelled, NonEmptyNames, Pair, Point } from './shapes.ts';
+
+export interface MappingSpec {
+  /** Inherited properties come along. */
+  shape: Labelled;
+  names: NonEmptyNames;
+  counts: ReadonlyArray<int32>;
+  /** A nested generic: `Pair<Pair<int32, string>, int64>`. */
+  nested: Pair<Pair<int32, string>, int64>;
+  /** Keys from a literal union become fixed properties. */
+  perAxis: Record<Axis, Point>;
+  enabled: true;
+  offset?: -1 | 0 | 1;
+  /** Present but may be undefined: not required. */
+  maybe: string | undefined;
+  matrix?: number[][];
+  owners?: OwnerReference[];
+  /** A template literal type is a string. */
+  version?: `v${number}`;
+  /** A nullable object. */
+  origin?: Point | null;
+  /** Objects of an intersection of two interfaces. */
+  tagged?: (Point & Labelled)[];
+}
+
+/**
+ * Type mappings beyond the backup-operator fixture.
+ * @resource
+ * @scope Cluster
+ */
+export interface Mapping {
+  metadata: ObjectMeta;
+  spec: MappingSpec;
+}
