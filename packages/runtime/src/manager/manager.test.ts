@@ -303,3 +303,22 @@ test('reading a kind no controller watches starts a shared informer for it on fi
   );
   await assert.rejects(events.get('x'), /Event is namespaced; pass \{ namespace \}/);
 });
+
+test('createOrPatch writes spec changes to the object and status changes to the status subresource', async () => {
+  await ready();
+  const client = gadgets();
+  const desired: Gadget = {
+    metadata: { name: 'patched', namespace, labels: { mode: 'terminal' } },
+    spec: { size: 1 },
+  };
+  assert.equal((await createOrPatch(client, desired, () => undefined)).result, 'created');
+  const { result, object } = await createOrPatch(client, desired, (g) => {
+    g.spec.size = 5;
+    g.status = { phase: 'Ready', observedGeneration: 2 };
+  });
+  assert.equal(result, 'updated');
+  const stored = await client.get('patched', { namespace });
+  assert.equal(stored.spec.size, 5);
+  assert.deepEqual(stored.status, { phase: 'Ready', observedGeneration: 2 });
+  assert.equal(object.metadata.resourceVersion, stored.metadata.resourceVersion);
+});
