@@ -347,3 +347,26 @@ test('the reconcile logger carries controller, namespace, name and a unique reco
   assert.notEqual(ids[0], ids[1]);
   await controller.stop();
 });
+
+test('watches maps changes of another kind to the requests its map function names', async () => {
+  const seen: string[] = [];
+  const { controller, primary, children } = setUp(
+    (r) => {
+      seen.push(r.name);
+      return Promise.resolve({});
+    },
+    controllerFor(foo).watches(cm, (object) =>
+      object.metadata.labels?.foo === undefined
+        ? []
+        : [{ namespace: 'ns', name: object.metadata.labels.foo }],
+    ),
+  );
+  primary.sync([]);
+  children.sync([]);
+  await controller.start();
+  children.set({ metadata: { name: 'unrelated', namespace: 'ns' } });
+  children.set({ metadata: { name: 'settings', namespace: 'ns', labels: { foo: 'target' } } });
+  await tick();
+  assert.deepEqual(seen, ['target']);
+  await controller.stop();
+});
