@@ -12,17 +12,12 @@
  * compared. A failure never ends the iteration: it is logged, counted in {@link WatcherHealth}
  * and retried (with backoff unless the protocol says to relist at once).
  */
-import {
-  assertNever,
-  type KubeObject,
-  type ListerWatcher,
-  type ListOptions,
-  type ObjectList,
-  type WatchEvent,
-} from '../api/index.ts';
-import { realClock, type Clock, type TimerHandle } from '../workqueue/clock.ts';
+import { assertNever, type KubeObject, type ListerWatcher, type ListOptions } from '../api/index.ts';
+import { realClock, type Clock } from '../workqueue/clock.ts';
 import { createBackoff, type Backoff } from './backoff.ts';
+import { closeConnection as close, nextEvent, openConnection, type Connection } from './connection.ts';
 import { classifyFailure, classifyStatus, WatcherError, type FailureKind } from './errors.ts';
+import { listWithTimeout, sleep } from './requests.ts';
 import { defaultLogger, errorFields, type Logger } from './logger.ts';
 import type {
   Watcher,
@@ -38,14 +33,6 @@ type ListMode =
   | { readonly kind: 'any' }
   | { readonly kind: 'not-older-than'; readonly resourceVersion: string }
   | { readonly kind: 'consistent' };
-
-interface Connection<T> {
-  readonly iterator: AsyncIterator<WatchEvent<T>>;
-  readonly abort: AbortController;
-  readonly openedAt: number;
-  events: number;
-  lastActivityAt: number;
-}
 
 type State<T> =
   | {
@@ -67,12 +54,6 @@ interface Step<T> {
 const STOPPED = { tag: 'stopped' } as const;
 /** A watch that ends this soon after opening without delivering anything counts as a failure (client-go does the same). */
 const SHORT_WATCH_MS = 1000;
-
-type Wait<T> =
-  | { readonly kind: 'result'; readonly result: IteratorResult<WatchEvent<T>> }
-  | { readonly kind: 'failed'; readonly error: unknown }
-  | { readonly kind: 'stalled' }
-  | { readonly kind: 'stopped' };
 
 function listing<T>(mode: ListMode): State<T> {
   return { tag: 'listing', mode, items: [], continueToken: undefined };
@@ -177,7 +158,10 @@ class ListWatchMachine<T extends KubeObject> {
       case 'watching':
         return this.#stepWatch(state);
       case 'waiting':
-        return { state: (await this.#sleep(state.delayMs)) ? state.then : STOPPED, events: [] };
+        return {
+          state: (await sleep(state.delayMs, this.#signal, this.#clock)) ? state.then : STOPPED,
+          events: [],
+        };
       case 'stopped':
         return { state, events: [] };
       default:
@@ -200,7 +184,7 @@ class ListWatchMachine<T extends KubeObject> {
       };
     } else options = { ...this.#selectors, ...paged };
 
-    const outcome = await this.#list(options);
+    const outcome = await listWithTimeout(this.#lw, options, this.#listTimeoutMs, this.#signal, this.#clock);
     if (this.#signal.aborted) return { state: STOPPED, events: [] };
     if (!outcome.ok) {
       const failure = outcome.kind;
@@ -257,66 +241,19 @@ class ListWatchMachine<T extends KubeObject> {
     };
   }
 
-  async #list(
-    options: ListOptions,
-  ): Promise<{ ok: true; list: ObjectList<T> } | { ok: false; error: unknown; kind: FailureKind }> {
-    const abort = new AbortController();
-    const onStop = () => abort.abort(this.#signal.reason);
-    this.#signal.addEventListener('abort', onStop, { once: true });
-    const timer = this.#clock.setTimer(() => {
-      abort.abort(
-        new WatcherError('ListTimeout', `the list did not complete within ${this.#listTimeoutMs} ms`),
-      );
-    }, this.#listTimeoutMs);
-    // Race the abort too, so a ListerWatcher that ignores its signal cannot hang the watcher.
-    const aborted = new Promise<never>((_, reject) => {
-      abort.signal.addEventListener('abort', () => reject(abort.signal.reason as Error), { once: true });
-    });
-    try {
-      const list = await Promise.race([this.#lw.list({ ...options, signal: abort.signal }), aborted]);
-      return { ok: true, list };
-    } catch (error) {
-      const timedOut =
-        error instanceof WatcherError ||
-        (abort.signal.reason instanceof WatcherError && abort.signal.aborted);
-      return {
-        ok: false,
-        error: timedOut ? abort.signal.reason : error,
-        kind: timedOut ? { kind: 'retry', reason: 'ListTimeout' } : classifyFailure(error),
-      };
-    } finally {
-      timer.cancel();
-      this.#signal.removeEventListener('abort', onStop);
-    }
-  }
-
   #stepConnect(state: Extract<State<T>, { tag: 'connecting' }>): Step<T> {
     const { resourceVersion } = state;
     const { min, max } = this.#watchTimeout;
     const timeoutSeconds = min + Math.floor(this.#random() * (max - min + 1));
-    const abort = new AbortController();
-    const now = this.#clock.now();
-    const connection: { -readonly [K in keyof Connection<T>]: Connection<T>[K] } = {
-      iterator: undefined as unknown as AsyncIterator<WatchEvent<T>>,
-      abort,
-      openedAt: now,
-      events: 0,
-      lastActivityAt: now,
-    };
     if (!this.#afterList) this.#health.reconnects++;
     this.#afterList = false;
+    let connection: Connection<T>;
     try {
-      const stream = this.#lw.watch({
-        ...this.#selectors,
-        resourceVersion,
-        allowWatchBookmarks: true,
-        timeoutSeconds,
-        signal: abort.signal,
-        onActivity: () => {
-          connection.lastActivityAt = this.#clock.now();
-        },
-      });
-      connection.iterator = stream[Symbol.asyncIterator]();
+      connection = openConnection(
+        this.#lw,
+        { ...this.#selectors, resourceVersion, allowWatchBookmarks: true, timeoutSeconds },
+        this.#clock,
+      );
     } catch (error) {
       return { state: this.#failed('watch', error, resourceVersion), events: [] };
     }
@@ -327,7 +264,7 @@ class ListWatchMachine<T extends KubeObject> {
   async #stepWatch(state: Extract<State<T>, { tag: 'watching' }>): Promise<Step<T>> {
     const { connection } = state;
     let { resourceVersion } = state;
-    const wait = await this.#next(connection);
+    const wait = await nextEvent(connection, this.#idleTimeoutMs, this.#signal, this.#clock);
     switch (wait.kind) {
       case 'stopped':
         close(connection);
@@ -400,41 +337,6 @@ class ListWatchMachine<T extends KubeObject> {
     }
   }
 
-  /** Waits for the next watch event, the idle timeout, or stop, whichever comes first. */
-  #next(connection: Connection<T>): Promise<Wait<T>> {
-    return new Promise<Wait<T>>((resolve) => {
-      let settled = false;
-      let timer: TimerHandle | undefined;
-      const finish = (wait: Wait<T>) => {
-        if (settled) return;
-        settled = true;
-        timer?.cancel();
-        this.#signal.removeEventListener('abort', onStop);
-        resolve(wait);
-      };
-      const onStop = () => finish({ kind: 'stopped' });
-      // Time spent by the consumer between events does not count as idle.
-      const waitStart = this.#clock.now();
-      const arm = (delayMs: number) => {
-        timer = this.#clock.setTimer(() => {
-          const idle = this.#clock.now() - Math.max(connection.lastActivityAt, waitStart);
-          if (idle >= this.#idleTimeoutMs) finish({ kind: 'stalled' });
-          else arm(this.#idleTimeoutMs - idle);
-        }, delayMs);
-      };
-      if (this.#signal.aborted) {
-        finish({ kind: 'stopped' });
-        return;
-      }
-      this.#signal.addEventListener('abort', onStop, { once: true });
-      arm(this.#idleTimeoutMs);
-      connection.iterator.next().then(
-        (result) => finish({ kind: 'result', result }),
-        (error: unknown) => finish({ kind: 'failed', error }),
-      );
-    });
-  }
-
   #failed(operation: 'watch', error: unknown, resourceVersion: string): State<T> {
     return this.#afterFailure(operation, classifyFailure(error), error, resourceVersion);
   }
@@ -476,34 +378,6 @@ class ListWatchMachine<T extends KubeObject> {
       at: this.#clock.now(),
       error,
     };
-  }
-
-  #sleep(ms: number): Promise<boolean> {
-    return new Promise((resolve) => {
-      if (this.#signal.aborted) {
-        resolve(false);
-        return;
-      }
-      const onStop = () => {
-        timer.cancel();
-        resolve(false);
-      };
-      const timer = this.#clock.setTimer(() => {
-        this.#signal.removeEventListener('abort', onStop);
-        resolve(true);
-      }, ms);
-      this.#signal.addEventListener('abort', onStop, { once: true });
-    });
-  }
-}
-
-function close(connection: Connection<unknown>): void {
-  connection.abort.abort();
-  // Do not await: a misbehaving stream must not block the watcher. Errors on close are moot.
-  try {
-    connection.iterator.return?.().catch(() => undefined);
-  } catch {
-    // The iterator is unusable either way.
   }
 }
 

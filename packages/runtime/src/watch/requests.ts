@@ -1,0 +1,64 @@
+/**
+ * Requests the watcher makes outside a watch stream, bounded in time and cancellable by the
+ * watcher's stop signal: a list with a timeout, and a backoff sleep.
+ */
+import type { KubeObject, ListerWatcher, ListOptions, ObjectList } from '../api/index.ts';
+import type { Clock } from '../workqueue/clock.ts';
+import { classifyFailure, WatcherError, type FailureKind } from './errors.ts';
+
+export type ListOutcome<T> =
+  | { readonly ok: true; readonly list: ObjectList<T> }
+  | { readonly ok: false; readonly error: unknown; readonly kind: FailureKind };
+
+/**
+ * Lists with a deadline. The request is aborted after `timeoutMs` (a `ListTimeout` failure)
+ * or when `signal` aborts; the abort is raced too, so a ListerWatcher that ignores its signal
+ * cannot hang the caller. Never rejects.
+ */
+export async function listWithTimeout<T extends KubeObject>(
+  lw: ListerWatcher<T>,
+  options: ListOptions,
+  timeoutMs: number,
+  signal: AbortSignal,
+  clock: Clock,
+): Promise<ListOutcome<T>> {
+  const abort = new AbortController();
+  const onStop = () => abort.abort(signal.reason);
+  signal.addEventListener('abort', onStop, { once: true });
+  const timeout = new WatcherError('ListTimeout', `the list did not complete within ${timeoutMs} ms`);
+  const timer = clock.setTimer(() => abort.abort(timeout), timeoutMs);
+  const aborted = new Promise<never>((_, reject) => {
+    abort.signal.addEventListener('abort', () => reject(abort.signal.reason as Error), { once: true });
+  });
+  try {
+    const list = await Promise.race([lw.list({ ...options, signal: abort.signal }), aborted]);
+    return { ok: true, list };
+  } catch (error) {
+    const timedOut = abort.signal.aborted && abort.signal.reason === timeout;
+    return timedOut
+      ? { ok: false, error: timeout, kind: { kind: 'retry', reason: timeout.reason } }
+      : { ok: false, error, kind: classifyFailure(error) };
+  } finally {
+    timer.cancel();
+    signal.removeEventListener('abort', onStop);
+  }
+}
+
+/** Resolves `true` after `ms`, or `false` as soon as `signal` aborts. */
+export function sleep(ms: number, signal: AbortSignal, clock: Clock): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal.aborted) {
+      resolve(false);
+      return;
+    }
+    const onStop = () => {
+      timer.cancel();
+      resolve(false);
+    };
+    const timer = clock.setTimer(() => {
+      signal.removeEventListener('abort', onStop);
+      resolve(true);
+    }, ms);
+    signal.addEventListener('abort', onStop, { once: true });
+  });
+}
