@@ -6,18 +6,20 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import {
   changedPaths,
   copyProject,
   createOperatorProject,
   editFile,
+  removeProjects,
   snapshot,
 } from './emit/code/test-project.ts';
 import { generate } from './generate-project.ts';
 
 const scaffolds = ['src/controllers/backup-schedule.controller.ts', 'src/controllers/vault.controller.ts'];
 const vaultV1 = 'src/apis/storage.example.com/v1/vault.ts';
+const v1alpha1 = 'src/apis/backup.example.com/v1alpha1/backup-schedule.ts';
 
 /** The scaffolds and main.ts as the user may have edited them. */
 function userOwned(files: ReadonlyMap<string, string>): readonly (string | undefined)[] {
@@ -26,6 +28,7 @@ function userOwned(files: ReadonlyMap<string, string>): readonly (string | undef
 
 describe('generate on a project', () => {
   let base = '';
+  after(removeProjects);
 
   before(() => {
     base = createOperatorProject('regen-base');
@@ -48,7 +51,7 @@ describe('generate on a project', () => {
       'config/rbac/role.yaml',
       'src/generated/index.ts',
       'src/generated/backup.example.com/v1/backup-schedule.ts',
-      'src/generated/storage.example.com/v1beta1/vault.ts',
+      'src/generated/storage.example.com/v1/vault.ts',
       ...scaffolds,
     ]) {
       assert.ok(files.has(path), path);
@@ -82,23 +85,32 @@ describe('generate on a project', () => {
 
   it('regenerates the typed client when the kind gains a status subresource', () => {
     const dir = copyProject(base, 'regen-status');
-    const v1beta1 = 'src/apis/storage.example.com/v1beta1/vault.ts';
-    editFile(dir, v1beta1, (s) =>
+    editFile(dir, v1alpha1, (s) =>
       s
-        .replace(' * @served false', ' * @served false\n * @subresource status')
-        .replace('spec: { url: string };', 'spec: { url: string };\n  status?: { phase?: string };'),
+        .replace(' * @resource', ' * @resource\n * @subresource status')
+        .replace(
+          '  spec: BackupScheduleSpec;',
+          '  spec: BackupScheduleSpec;\n  status?: { phase?: string };',
+        ),
     );
+    const module = 'src/generated/backup.example.com/v1alpha1/backup-schedule.ts';
+    assert.doesNotMatch(readFileSync(join(dir, module), 'utf8'), /updateStatus:/);
     const before = snapshot(dir);
     const report = generate(dir);
-    assert.deepEqual(report.written, [
-      'config/crd/bases/storage.example.com_vaults.yaml',
-      'src/generated/storage.example.com/v1beta1/vault.ts',
-    ]);
+    assert.deepEqual(report.written, ['config/crd/bases/backup.example.com_backupschedules.yaml', module]);
     assert.deepEqual(changedPaths(before, snapshot(dir)), report.written);
-    assert.match(
-      readFileSync(join(dir, 'src/generated/storage.example.com/v1beta1/vault.ts'), 'utf8'),
-      /updateStatus:/,
-    );
+    assert.match(readFileSync(join(dir, module), 'utf8'), /updateStatus:/);
+  });
+
+  it('stops generating code for a version marked @served false', () => {
+    const dir = copyProject(base, 'regen-unserved');
+    editFile(dir, v1alpha1, (s) => s.replace(' * @resource', ' * @resource\n * @served false'));
+    const report = generate(dir);
+    assert.deepEqual(report.removed, ['src/generated/backup.example.com/v1alpha1/backup-schedule.ts']);
+    assert.deepEqual(report.written, [
+      'config/crd/bases/backup.example.com_backupschedules.yaml',
+      'src/generated/index.ts',
+    ]);
   });
 
   it('replaces the files of a renamed kind, scaffolds its new controller and keeps the old one', () => {
@@ -112,7 +124,6 @@ describe('generate on a project', () => {
     assert.deepEqual(report.removed, [
       'config/crd/bases/storage.example.com_vaults.yaml',
       'src/generated/storage.example.com/v1/vault.ts',
-      'src/generated/storage.example.com/v1beta1/vault.ts',
     ]);
     assert.deepEqual(report.written, [
       'config/crd/bases/storage.example.com_safes.yaml',
@@ -120,7 +131,6 @@ describe('generate on a project', () => {
       'src/controllers/safe.controller.ts',
       'src/generated/index.ts',
       'src/generated/storage.example.com/v1/safe.ts',
-      'src/generated/storage.example.com/v1beta1/safe.ts',
       'src/main.ts',
     ]);
     assert.deepEqual(report.scaffolded, ['src/controllers/safe.controller.ts']);
@@ -153,7 +163,6 @@ describe('generate on a project', () => {
     assert.deepEqual(report.removed, [
       'config/crd/bases/storage.example.com_vaults.yaml',
       'src/generated/storage.example.com/v1/vault.ts',
-      'src/generated/storage.example.com/v1beta1/vault.ts',
     ]);
     // The role keeps the vault rules: the user's vault controller still declares them.
     assert.deepEqual(report.written, ['src/generated/index.ts']);
@@ -166,15 +175,16 @@ describe('generate on a project', () => {
 
   it('lists stale files in check mode, writes nothing and fails; passes once regenerated', () => {
     const dir = copyProject(base, 'regen-check');
-    rmSync(join(dir, 'src/apis/storage.example.com/v1beta1'), { recursive: true });
+    rmSync(join(dir, 'src/apis/backup.example.com/v1alpha1'), { recursive: true });
     editFile(dir, vaultV1, (s) => s.replace('  url: string;', '  url: string;\n  region?: string;'));
     const before = snapshot(dir);
     const stale = generate(dir, { check: true });
     assert.equal(stale.exitCode, 1);
     assert.deepEqual(stale.stale, [
+      'config/crd/bases/backup.example.com_backupschedules.yaml',
       'config/crd/bases/storage.example.com_vaults.yaml',
+      'src/generated/backup.example.com/v1alpha1/backup-schedule.ts',
       'src/generated/index.ts',
-      'src/generated/storage.example.com/v1beta1/vault.ts',
     ]);
     assert.deepEqual([stale.written, stale.removed], [[], []]);
     assert.deepEqual(changedPaths(before, snapshot(dir)), []);

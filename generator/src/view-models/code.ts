@@ -29,6 +29,9 @@ export interface KindModuleViewModel {
   readonly omittedVerbs: string;
   /** The informer scope type: cluster-scoped kinds accept no namespace. */
   readonly scopeType: string;
+  readonly deprecated: boolean;
+  /** The warning clients see for a deprecated version (the server's default when none is declared). */
+  readonly deprecationWarning: string;
 }
 
 /** One kind at one version, with its generated module's path. */
@@ -76,6 +79,9 @@ export function buildKindModuleViewModel({ kind, version }: KindVersion): KindMo
     statusSubresource,
     omittedVerbs: omitted.map(quote).join(' | '),
     scopeType: namespaced ? 'InformerScope' : "Omit<InformerScope, 'namespace'>",
+    deprecated: version.deprecated,
+    deprecationWarning:
+      version.deprecationWarning ?? `${kind.group}/${version.name} ${kind.kind} is deprecated`,
   };
 }
 
@@ -115,9 +121,14 @@ export interface IndexKind {
   readonly scopeType: string;
 }
 
-/** Every served-or-not version of every kind, sorted by group, kind and version priority. */
+/**
+ * Every served version of every kind, sorted by group, kind and version priority. Versions
+ * with `@served false` get no code: every call to them would fail with 404 NotFound.
+ */
 export function kindVersions(model: ProjectModel): readonly KindVersion[] {
-  return model.kinds.flatMap((kind) => kind.versions.map((version) => ({ kind, version })));
+  return model.kinds.flatMap((kind) =>
+    kind.versions.filter((v) => v.served).map((version) => ({ kind, version })),
+  );
 }
 
 function moduleAlias(kind: KindModel, version: string): string {

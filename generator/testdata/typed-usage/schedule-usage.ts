@@ -88,10 +88,12 @@ export function useCaches(factory: SharedInformerFactory, client: Client, value:
   const names = typed.map((s) => s.metadata.name ?? '');
   if (isBackupSchedule(value)) names.push(value.spec.schedule);
 
-  const key: ResourceKey = 'storage.example.com/v1beta1/Vault';
+  const key: ResourceKey = 'backup.example.com/v1alpha1/BackupSchedule';
+  // @ts-expect-error -- a version with `@served false` gets no code
+  const unserved: ResourceKey = 'storage.example.com/v1beta1/Vault';
   const plural: 'backupschedules' = resources['backup.example.com/v1/BackupSchedule'].plural;
   const namespaced: true = backupScheduleResource.namespaced;
   // @ts-expect-error -- only this operator's kinds are keys of the registry
   void resources['apps/v1/Deployment'];
-  return [...names, one?.spec.schedule ?? '', key, plural, String(namespaced), objects.resource.kind, resourceFor('x', 'y')?.kind ?? ''];
+  return [...names, one?.spec.schedule ?? '', key, plural, String(namespaced), objects.resource.kind, unserved, resourceFor('x', 'y')?.kind ?? ''];
 }

@@ -23,14 +23,13 @@ function emitAll(fixture: string): OutputFile[] {
 describe('typed code of the backup-operator fixture', () => {
   const files = emitAll('backup-operator');
 
-  it('emits a module per kind and version, the index, and a controller scaffold per kind', () => {
+  it('emits a module per kind and served version, the index, and a controller scaffold per kind', () => {
     assert.deepEqual(
       files.map((f) => [f.path, f.ownership]),
       [
         ['src/generated/backup.example.com/v1/backup-schedule.ts', 'generated'],
         ['src/generated/backup.example.com/v1alpha1/backup-schedule.ts', 'generated'],
         ['src/generated/storage.example.com/v1/vault.ts', 'generated'],
-        ['src/generated/storage.example.com/v1beta1/vault.ts', 'generated'],
         ['src/generated/index.ts', 'generated'],
         ['src/controllers/backup-schedule.controller.ts', 'scaffold'],
         ['src/controllers/vault.controller.ts', 'scaffold'],

@@ -20,7 +20,7 @@ import {
 import { createNamespace, installCRDs, startControlPlane, type ControlPlane } from '@kubeforge/testing';
 import { generate } from '../../generate-project.ts';
 import { generatorDir } from '../../testing/index.ts';
-import { createOperatorProject } from './test-project.ts';
+import { createOperatorProject, removeProjects } from './test-project.ts';
 
 interface Env {
   readonly kubeConfig: ControlPlane['kubeConfig'];
@@ -84,7 +84,10 @@ describe('generated client, informer and lister against the control plane', () =
     await installCRDs(cp.kubeConfig, [join(dir, 'config', 'crd', 'bases')]);
     env = { kubeConfig: cp.kubeConfig, namespace: await createNamespace(cp.kubeConfig, 'round-trip') };
   });
-  after(() => cp.stop());
+  after(async () => {
+    await cp.stop();
+    removeProjects();
+  });
 
   it('runs the scaffolded controller registered in main.ts: finalizer, Ready status, cleanup on delete', async () => {
     const dir = createOperatorProject('scaffold-run');

@@ -3,7 +3,7 @@
  * fixture plus what `kubeforge init` writes (main.ts with the scaffold markers, a strict
  * tsconfig), and snapshots of their files for before/after comparisons.
  */
-import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { fixtureDir, scratchDir } from '../../testing/index.ts';
 import { renderTemplate } from '../../view-models/index.ts';
@@ -29,9 +29,22 @@ export const strictCompilerOptions = {
   skipLibCheck: true,
 };
 
+const created: string[] = [];
+
+function scratchProject(prefix: string): string {
+  const dir = scratchDir(prefix);
+  created.push(dir);
+  return dir;
+}
+
+/** Removes every project this module created (call from `after`). */
+export function removeProjects(): void {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
 /** A copy of the backup-operator fixture with init's main.ts and a strict tsconfig. */
 export function createOperatorProject(prefix: string): string {
-  const dir = scratchDir(prefix);
+  const dir = scratchProject(prefix);
   cpSync(join(fixtureDir('backup-operator'), 'src'), join(dir, 'src'), { recursive: true });
   writeFileSync(
     join(dir, 'src', 'main.ts'),
@@ -54,7 +67,7 @@ export function createOperatorProject(prefix: string): string {
 
 /** A fresh scratch copy of a project directory. */
 export function copyProject(from: string, prefix: string): string {
-  const dir = scratchDir(prefix);
+  const dir = scratchProject(prefix);
   cpSync(from, dir, { recursive: true });
   return dir;
 }

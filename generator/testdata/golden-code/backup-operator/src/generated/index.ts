@@ -14,14 +14,12 @@ import {
 import * as backupExampleComV1BackupSchedule from './backup.example.com/v1/backup-schedule.ts';
 import * as backupExampleComV1alpha1BackupSchedule from './backup.example.com/v1alpha1/backup-schedule.ts';
 import * as storageExampleComV1Vault from './storage.example.com/v1/vault.ts';
-import * as storageExampleComV1beta1Vault from './storage.example.com/v1beta1/vault.ts';
 
 /** The resource descriptor of every kind and version, by `group/version/Kind`. */
 export const resources = {
   'backup.example.com/v1/BackupSchedule': backupExampleComV1BackupSchedule.backupScheduleResource,
   'backup.example.com/v1alpha1/BackupSchedule': backupExampleComV1alpha1BackupSchedule.backupScheduleResource,
   'storage.example.com/v1/Vault': storageExampleComV1Vault.vaultResource,
-  'storage.example.com/v1beta1/Vault': storageExampleComV1beta1Vault.vaultResource,
 } as const satisfies Readonly<Record<string, ResourceDescriptor>>;
 
 /** A `group/version/Kind` key of {@link resources}. */
@@ -51,9 +49,6 @@ export interface Informers {
     readonly v1: {
       vaults(scope?: Omit<InformerScope, 'namespace'>): storageExampleComV1Vault.VaultInformer;
     };
-    readonly v1beta1: {
-      vaults(scope?: Omit<InformerScope, 'namespace'>): storageExampleComV1beta1Vault.VaultInformer;
-    };
   };
 }
 
@@ -72,9 +67,6 @@ export function createInformers(factory: SharedInformerFactory): Informers {
     storageExampleCom: {
       v1: {
         vaults: (scope) => storageExampleComV1Vault.vaultInformer(factory, scope),
-      },
-      v1beta1: {
-        vaults: (scope) => storageExampleComV1beta1Vault.vaultInformer(factory, scope),
       },
     },
   };

@@ -99,7 +99,9 @@ export interface BackupScheduleClient
   apply(configuration: BackupScheduleApplyConfiguration, options?: ApplyOptions): Promise<BackupSchedule>;
 }
 
-/** Creates a client of backupschedules for the cluster of `kubeConfig`. */
+/**
+ * Creates a client of backupschedules for the cluster of `kubeConfig`.
+ */
 export function createBackupScheduleClient(
   kubeConfig: KubeConfig,
   options?: ResourceClientOptions,

@@ -6,6 +6,8 @@
  * and informer, and a type guard. A thin layer over @kubeforge/runtime. The BackupSchedule
  * interface is the contract: a change to it shows up as type errors wherever these names
  * are used.
+ *
+ * @deprecated backup.example.com/v1alpha1 BackupSchedule is deprecated; use backup.example.com/v1
  */
 import {
   createResourceClient,
@@ -99,7 +101,10 @@ export interface BackupScheduleClient
   apply(configuration: BackupScheduleApplyConfiguration, options?: ApplyOptions): Promise<BackupSchedule>;
 }
 
-/** Creates a client of backupschedules for the cluster of `kubeConfig`. */
+/**
+ * Creates a client of backupschedules for the cluster of `kubeConfig`.
+ * @deprecated backup.example.com/v1alpha1 BackupSchedule is deprecated; use backup.example.com/v1
+ */
 export function createBackupScheduleClient(
   kubeConfig: KubeConfig,
   options?: ResourceClientOptions,
@@ -163,6 +168,7 @@ export interface BackupScheduleInformer {
 /**
  * The informer of backupschedules from a shared factory: every caller asking for the same
  * scope shares one watch. Started by `factory.start()` (at once if the factory started).
+ * @deprecated backup.example.com/v1alpha1 BackupSchedule is deprecated; use backup.example.com/v1
  */
 export function backupScheduleInformer(
   factory: SharedInformerFactory,

@@ -95,7 +95,9 @@ export interface VaultClient
   apply(configuration: VaultApplyConfiguration, options?: ApplyOptions): Promise<Vault>;
 }
 
-/** Creates a client of vaults for the cluster of `kubeConfig`. */
+/**
+ * Creates a client of vaults for the cluster of `kubeConfig`.
+ */
 export function createVaultClient(
   kubeConfig: KubeConfig,
   options?: ResourceClientOptions,
