@@ -1,0 +1,281 @@
+/**
+ * The user journey of docs/getting-started.md against the real local control plane: every
+ * shell command of the guide, in order, as a user types it (through bash, in the project
+ * directory), with the file edits the guide describes in between. Checks what users see
+ * through kubectl (printer columns, short names), that the controller reconciles and cleans
+ * up, that regenerating keeps user code untouched, and that imported kinds can be watched.
+ */
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { installCRDs, startControlPlane, type ControlPlane } from '@kubeforge/testing';
+import { DocWalk } from './support/doc-commands.ts';
+import { baseEnv, gettingStarted, repoRoot, testdata } from './support/paths.ts';
+import {
+  background,
+  eventually,
+  freePort,
+  sh,
+  shOk,
+  type Background,
+  type ShellResult,
+} from './support/shell.ts';
+
+const websiteTypes = 'src/apis/web.example.com/v1/website.ts';
+const websiteController = 'src/controllers/website.controller.ts';
+const websiteSample = 'config/samples/web.example.com_v1_website.yaml';
+
+describe('getting started: from an empty directory to a reconciling operator', { timeout: 900_000 }, () => {
+  const doc = new DocWalk(gettingStarted);
+  const workdir = mkdtempSync(join(tmpdir(), 'kubeforge-e2e-'));
+  const project = join(workdir, 'website-operator');
+  let cp: ControlPlane;
+  let env: NodeJS.ProcessEnv;
+  let operator: Background | undefined;
+  let watcher: Background | undefined;
+
+  /** Runs the guide's next command, which must be `command`, in `cwd`; fails on a non-zero exit. */
+  const step = async (command: string, cwd = project): Promise<ShellResult> =>
+    shOk(doc.take(command), { cwd, env });
+  const kubectlOutput = async (args: string): Promise<string> =>
+    (await shOk(`kubectl ${args}`, { cwd: project, env })).stdout;
+
+  before(async () => {
+    cp = await startControlPlane();
+    env = baseEnv({ KUBECONFIG: cp.kubeconfigPath, KUBEFORGE_HOME: repoRoot, LOG_LEVEL: 'info' });
+  });
+
+  after(async () => {
+    await watcher?.stop();
+    const code = await operator?.stop();
+    if (operator !== undefined)
+      assert.equal(code, 0, `the operator exits 0 on SIGTERM; output:\n${operator.output().slice(-3000)}`);
+    await cp.stop();
+    rmSync(workdir, { recursive: true, force: true });
+  });
+
+  test('init creates a project and installs its dependencies offline', async () => {
+    const exported = doc.take('export KUBEFORGE_HOME=~/src/kubeforge');
+    assert.match(exported, /^export KUBEFORGE_HOME=/); // the suite points it at this checkout instead
+    await step(
+      'node $KUBEFORGE_HOME/packages/cli/dist/bin/kubeforge.js init website-operator --domain example.com',
+      workdir,
+    );
+    doc.take('cd website-operator');
+    const manifest = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
+    assert.equal(manifest.dependencies['@kubeforge/runtime'], `file:${join(repoRoot, 'packages/runtime')}`);
+    const kubeforgeJson = JSON.parse(readFileSync(join(project, 'kubeforge.json'), 'utf8')) as {
+      domain: string;
+    };
+    assert.equal(kubeforgeJson.domain, 'example.com');
+  });
+
+  test('create api adds a namespaced kind with status and a cluster-scoped kind', async () => {
+    const website = await step('npx kubeforge create api --group web --version v1 --kind Website');
+    assert.match(website.stderr, /scaffolded src\/controllers\/website\.controller\.ts/);
+    await step('npx kubeforge create api --group platform --version v1alpha1 --kind Tenant --scope Cluster');
+    const main = readFileSync(join(project, 'src/main.ts'), 'utf8');
+    assert.match(main, /registerWebsiteController\(manager\);/);
+    assert.match(main, /registerTenantController\(manager\);/);
+    const tenantCrd = readFileSync(
+      join(project, 'config/crd/bases/platform.example.com_tenants.yaml'),
+      'utf8',
+    );
+    assert.match(tenantCrd, /scope: Cluster/);
+  });
+
+  test('the edited Website types generate a CRD with printer columns and a short name', async () => {
+    copyFileSync(join(testdata, 'website/website.ts'), join(project, websiteTypes));
+    await step('npx kubeforge generate');
+    const crd = readFileSync(join(project, 'config/crd/bases/web.example.com_websites.yaml'), 'utf8');
+    assert.match(crd, /shortNames:\n\s+- ws/);
+    assert.match(crd, /name: ConfigMap/);
+  });
+
+  test('the reconcile builds, and its @rbac tags reach the role', async () => {
+    copyFileSync(join(testdata, 'website/website.controller.ts'), join(project, websiteController));
+    copyFileSync(join(testdata, 'website/sample.yaml'), join(project, websiteSample));
+    await step('npx kubeforge generate');
+    await step('npm run build');
+    const role = readFileSync(join(project, 'config/rbac/role.yaml'), 'utf8');
+    assert.match(role, /configmaps/);
+  });
+
+  test("the project's own test passes against a real API server", async () => {
+    await step('npx kubeforge setup-control-plane');
+    const result = await step('npm test');
+    assert.match(result.stdout, /# pass 1/);
+  });
+
+  test('the CRDs install and the operator becomes ready', async () => {
+    await step('npx kubeforge manifests --stdout | kubectl apply -f -');
+    await shOk(
+      'kubectl wait --for=condition=Established crd/websites.web.example.com crd/tenants.platform.example.com --timeout=60s',
+      { cwd: project, env },
+    );
+    const port = await freePort();
+    operator = background(doc.take('npm start'), {
+      cwd: project,
+      env: { ...env, PROBE_ADDRESS: `127.0.0.1:${port}` },
+    });
+    await eventually('the operator to report ready', 60_000, async () =>
+      (await fetch(`http://127.0.0.1:${port}/readyz`)).ok ? true : undefined,
+    );
+  });
+
+  test('samples are reconciled: status, owned ConfigMap, printer columns, short names', async () => {
+    await step('kubectl apply -k config/samples');
+    await eventually('hello to be Ready', 60_000, async () => {
+      const ready = await kubectlOutput(
+        `get website hello -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}'`,
+      );
+      return ready === 'True' ? true : undefined;
+    });
+    const table = (await step('kubectl get websites')).stdout;
+    assert.match(table, /^NAME\s+TITLE\s+CONFIGMAP\s+READY\s+AGE/m);
+    assert.match(table, /^hello\s+Hello from kubeforge\s+hello-site\s+True\s+/m);
+    const short = (await step('kubectl get ws')).stdout;
+    assert.match(short, /^hello\s+Hello from kubeforge\s+hello-site\s+True/m);
+
+    const owner = JSON.parse(
+      await kubectlOutput('get configmap hello-site -o jsonpath={.metadata.ownerReferences}'),
+    ) as {
+      kind: string;
+      name: string;
+      controller: boolean;
+    }[];
+    assert.deepEqual(
+      owner.map((o) => [o.kind, o.name, o.controller]),
+      [['Website', 'hello', true]],
+    );
+
+    await eventually('the cluster-scoped tenant to be Ready', 60_000, async () => {
+      const ready = await kubectlOutput(
+        `get tenant tenant-sample -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}'`,
+      );
+      return ready === 'True' ? true : undefined;
+    });
+    const tenants = (await step('kubectl get tenants')).stdout;
+    assert.match(tenants, /^NAME\s+MESSAGE\s+READY\s+AGE/m);
+    assert.match(tenants, /^tenant-sample\s+Hello from tenant-sample\s+True\s+/m);
+    assert.doesNotMatch(tenants, /NAMESPACE/);
+  });
+
+  test('a spec change is reconciled again', async () => {
+    await step(`kubectl patch website hello --type merge -p '{"spec":{"title":"Hello again"}}'`);
+    await eventually('status.observedGeneration 2', 60_000, async () =>
+      (await kubectlOutput('get website hello -o jsonpath={.status.observedGeneration}')) === '2'
+        ? true
+        : undefined,
+    );
+    const page = (await step(`kubectl get configmap hello-site -o jsonpath='{.data.index\\.html}'`)).stdout;
+    assert.match(page, /<title>Hello again<\/title>/);
+  });
+
+  test('a new field with a default: regenerated, user code untouched, default applied by the server', async () => {
+    const controllerBefore = readFileSync(join(project, websiteController), 'utf8');
+    const mainBefore = readFileSync(join(project, 'src/main.ts'), 'utf8');
+    const types = readFileSync(join(project, websiteTypes), 'utf8');
+    const withTheme = types.replace(
+      '  body: string;\n}',
+      '  body: string;\n\n  /**\n   * The colour scheme of the page.\n   * @default light\n   */\n  theme?: string;\n}',
+    );
+    assert.notEqual(withTheme, types);
+    writeFileSync(join(project, websiteTypes), withTheme);
+
+    await step('npx kubeforge generate');
+    assert.equal(readFileSync(join(project, websiteController), 'utf8'), controllerBefore);
+    assert.equal(readFileSync(join(project, 'src/main.ts'), 'utf8'), mainBefore);
+    assert.match(
+      readFileSync(join(project, 'src/generated/web.example.com/v1/website.ts'), 'utf8'),
+      /Website/,
+    );
+    await step('npm run build');
+    await step('npx kubeforge manifests --stdout | kubectl apply -f -');
+    const theme = await eventually('the default to be served', 30_000, async () => {
+      const result = await sh(
+        `sed 's/name: hello/name: hello-probe/' ${websiteSample} | kubectl create --dry-run=server -f - -o jsonpath='{.spec.theme}'`,
+        { cwd: project, env },
+      );
+      return result.stdout === 'light' ? result.stdout : undefined;
+    });
+    assert.equal(theme, 'light');
+    const created = await step(
+      `sed 's/name: hello/name: hello-themed/' ${websiteSample} | kubectl create -f - -o jsonpath='{.spec.theme}'`,
+    );
+    assert.equal(created.stdout, 'light');
+  });
+
+  test('deleting a Website runs its cleanup before it goes', async () => {
+    await eventually('hello-themed to be reconciled', 60_000, async () =>
+      (await kubectlOutput('get configmap hello-themed-site --ignore-not-found -o name')) !== ''
+        ? true
+        : undefined,
+    );
+    await step('kubectl delete website hello');
+    const leftover = (await step('kubectl get configmap hello-site --ignore-not-found')).stdout;
+    assert.equal(leftover, '');
+    assert.equal(await kubectlOutput('get website hello --ignore-not-found'), '');
+    assert.match(operator?.output() ?? '', /deleted configmap/);
+  });
+
+  test('generate --check passes on the regenerated project', async () => {
+    const result = await step('npx kubeforge generate --check');
+    assert.match(result.stderr, /up to date/);
+  });
+
+  test('an imported third-party kind is watched through its generated informer', async () => {
+    await installCRDs(cp.kubeConfig, [join(testdata, 'imports/certificates.crd.yaml')]);
+    await step('kubectl get crd certificates.cert-manager.io -o yaml > certificates.crd.yaml');
+    const imported = await step('npx kubeforge import certificates.crd.yaml');
+    assert.match(imported.stderr, /Imported Certificate \(cert-manager\.io\/v1, Namespaced\)/);
+    copyFileSync(join(testdata, 'imports/watch-certificates.ts'), join(project, 'src/watch-certificates.ts'));
+    await step('npm run build');
+    watcher = background(doc.take('node dist/watch-certificates.js'), { cwd: project, env });
+    await watcher.waitForOutput(/^synced: 0 certificate/, 60_000);
+    await shOk(`kubectl apply -f ${join(testdata, 'imports/certificate.yaml')}`, { cwd: project, env });
+    const line = await watcher.waitForOutput(/^added /, 30_000);
+    assert.equal(line, 'added default/example-com: secret example-com-tls, issuer letsencrypt');
+  });
+
+  test('config/default installs the operator with a hardened Deployment', async () => {
+    await step('kubectl apply -k config/default');
+    const deployment = JSON.parse(
+      await kubectlOutput(
+        'get deployment website-operator-controller-manager -n website-operator-system -o json',
+      ),
+    ) as {
+      spec: {
+        template: {
+          spec: {
+            securityContext: { runAsNonRoot: boolean };
+            containers: {
+              securityContext: { readOnlyRootFilesystem: boolean; capabilities: { drop: string[] } };
+              livenessProbe: { httpGet: { path: string } };
+              readinessProbe: { httpGet: { path: string } };
+            }[];
+          };
+        };
+      };
+    };
+    const pod = deployment.spec.template.spec;
+    const container = pod.containers[0]!;
+    assert.equal(pod.securityContext.runAsNonRoot, true);
+    assert.equal(container.securityContext.readOnlyRootFilesystem, true);
+    assert.deepEqual(container.securityContext.capabilities.drop, ['ALL']);
+    assert.equal(container.livenessProbe.httpGet.path, '/healthz');
+    assert.equal(container.readinessProbe.httpGet.path, '/readyz');
+    const binding = await kubectlOutput(
+      'get clusterrolebinding website-operator-manager-rolebinding -o jsonpath={.roleRef.name}',
+    );
+    assert.equal(binding, 'website-operator-manager-role');
+  });
+
+  test('every command of the guide was run', () => {
+    assert.deepEqual(doc.remaining(), []);
+  });
+});
