@@ -6,7 +6,7 @@ import type { Logger, LogFields } from '../watch/logger.ts';
 import { FakeListerWatcher, fakeObject, listOf, settle } from '../watch/testing/fake-lister-watcher.ts';
 import { FakeClock } from '../workqueue/clock.ts';
 import { indexByLabel } from './indexers.ts';
-import { createInformer } from './informer.ts';
+import { createInformer, waitForCacheSync } from './informer.ts';
 import { parseSelector } from './label-selector-parser.ts';
 import { dropManagedFields } from './prepare.ts';
 import type { EventHandler, Informer, InformerOptions } from './types.ts';
@@ -81,6 +81,15 @@ describe('informer: initial sync', () => {
     const stopped = informer.waitForCacheSync();
     await informer.stop();
     assert.equal(await stopped, false);
+  });
+
+  it('waits for several informers at once', async () => {
+    const quick = setup(new FakeListerWatcher<Obj>(() => listOf('1', []))).informer;
+    const never = setup(new FakeListerWatcher<Obj>(() => new Promise<never>(() => undefined))).informer;
+    quick.start();
+    never.start();
+    assert.equal(await waitForCacheSync(undefined, quick), true);
+    assert.equal(await waitForCacheSync(AbortSignal.timeout(20), quick, never), false);
   });
 
   it('gives a handler registered after sync an add for every cached object', async () => {

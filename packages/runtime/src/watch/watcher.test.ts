@@ -191,6 +191,20 @@ describe('watcher: listing', () => {
     assert.equal(h.watcher.health().healthy, true);
   });
 
+  it('treats a list without a resourceVersion as a failure and retries consistently', async () => {
+    let calls = 0;
+    const lw = new FakeListerWatcher<KubeObject>(() =>
+      ++calls === 1 ? { metadata: {}, items: [] } : listOf('9', []),
+    );
+    const h = start(lw);
+    await lw.listCallNumber(1);
+    await settle();
+    assert.equal(h.watcher.health().lastError?.reason, 'MissingResourceVersion');
+    h.clock.advance(800);
+    assert.equal((await lw.watchNumber(1)).options.resourceVersion, '9');
+    assert.equal(lw.listCalls[1]?.resourceVersion, undefined);
+  });
+
   it('abandons a list that does not complete within the list timeout', async () => {
     let calls = 0;
     const lw = new FakeListerWatcher<KubeObject>(() => {
