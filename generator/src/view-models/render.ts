@@ -33,10 +33,16 @@ export class TemplateError extends Error {
   }
 }
 
-/** `generator/{src,dist}/view-models/` -> the repository's `templates/`. */
+/**
+ * The templates folder: `KUBEFORGE_TEMPLATES_DIR` if set; else `templates/` inside the
+ * package (where a packed release carries a copy); else the repository's top-level
+ * `templates/` (running from `generator/src` or `generator/dist` in a checkout).
+ */
 export function templatesDir(): string {
   const override = process.env.KUBEFORGE_TEMPLATES_DIR;
   if (override !== undefined && override !== '') return override;
+  const packaged = fileURLToPath(new URL('../../templates/', import.meta.url));
+  if (existsSync(packaged)) return packaged;
   return fileURLToPath(new URL('../../../templates/', import.meta.url));
 }
 
