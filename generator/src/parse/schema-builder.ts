@@ -8,16 +8,15 @@
 import { ts } from 'ts-morph';
 import type { Schema } from '../model/index.ts';
 import type { MarkerName, MarkerSet } from '../markers/index.ts';
-import { applyFieldMarkers, withNullable } from './apply-field-markers.ts';
-import { unionOfObjects } from './object-unions.ts';
+import { applyFieldMarkers } from './apply-field-markers.ts';
 import { literalUnion } from './literal-unions.ts';
+import { unionSchema } from './unions.ts';
 import { scalarSchemas, structOverlays, structSchemas } from './runtime-types.ts';
 import {
   elementHint,
   framesFor,
   interfaceFrames,
   resolveSymbol,
-  singleMemberHint,
   valueHint,
   type Frames,
   type TypeHint,
@@ -200,7 +199,7 @@ export class SchemaBuilder {
     if (flags & (ts.TypeFlags.StringLiteral | ts.TypeFlags.NumberLiteral | ts.TypeFlags.BooleanLiteral)) {
       return literalUnion(this, [type], hint, site);
     }
-    if (flags & ts.TypeFlags.Union) return this.#union(type as ts.UnionType, hint, site, options);
+    if (flags & ts.TypeFlags.Union) return unionSchema(this, type as ts.UnionType, hint, site, options);
     if (flags & ts.TypeFlags.BigIntLike) {
       return this.error(
         site,
@@ -482,72 +481,5 @@ export class SchemaBuilder {
     if (this.#checker.getNonNullableType(declared) !== this.#checker.getNonNullableType(type))
       return undefined;
     return { node };
-  }
-
-  #union(
-    type: ts.UnionType,
-    hint: TypeHint | undefined,
-    site: Site,
-    options: ConvertOptions,
-  ): Schema | undefined {
-    const nullable = type.types.some((t) => t.flags & ts.TypeFlags.Null);
-    const members = type.types.filter((t) => !(t.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined)));
-    const schema = this.#unionMembers(type, members, hint, site, options);
-    if (!schema || !nullable) return schema;
-    return (
-      withNullable(schema) ??
-      this.error(
-        site,
-        'unsupported-type',
-        `\`${this.#checker.typeToString(type)}\`: a nullable enum must consist of strings`,
-        'drop `| null`, or use string literals',
-      )
-    );
-  }
-
-  #unionMembers(
-    type: ts.UnionType,
-    members: readonly ts.Type[],
-    hint: TypeHint | undefined,
-    site: Site,
-    options: ConvertOptions,
-  ): Schema | undefined {
-    const [first] = members;
-    if (first === undefined)
-      return this.error(
-        site,
-        'unsupported-type',
-        `\`${this.#checker.typeToString(type)}\` has no value type`,
-      );
-    const literalFlags =
-      ts.TypeFlags.StringLiteral | ts.TypeFlags.NumberLiteral | ts.TypeFlags.BooleanLiteral;
-    if (members.every((m) => m.flags & ts.TypeFlags.BooleanLiteral) && members.length === 2)
-      return { type: 'boolean' };
-    if (members.length === 1) return this.convert(first, singleMemberHint(hint), site, options);
-    if (members.every((m) => m.flags & literalFlags)) return literalUnion(this, members, hint, site);
-    const kinds = new Set(members.map((m) => m.flags & (ts.TypeFlags.StringLike | ts.TypeFlags.NumberLike)));
-    if (members.every((m) => m.flags & (ts.TypeFlags.String | ts.TypeFlags.Number)) && kinds.size === 2) {
-      if (options.intOrString) return scalarSchemas.IntOrString;
-      return this.error(
-        site,
-        'unsupported-type',
-        '`number | string` needs a declared meaning',
-        'use IntOrString from @kubeforge/runtime or mark the field @intOrString',
-      );
-    }
-    if (
-      members.every(
-        (m) =>
-          m.flags & ts.TypeFlags.Object && !this.#checker.isArrayType(m) && !this.#checker.isTupleType(m),
-      )
-    ) {
-      return unionOfObjects(this, members, site);
-    }
-    return this.error(
-      site,
-      'unsupported-union',
-      `union \`${this.#checker.typeToString(type)}\` mixes types that have no common schema`,
-      'use literal unions (enums), T | null, or a union of objects with a common literal field (a discriminated union)',
-    );
   }
 }

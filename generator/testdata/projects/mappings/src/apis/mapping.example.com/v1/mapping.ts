@@ -22,6 +22,8 @@ export interface MappingSpec {
   origin?: Point | null;
   /** Objects of an intersection of two interfaces. */
   tagged?: (Point & Labelled)[];
+  /** A discriminated union whose member is an intersection. */
+  marker?: (Point & { kind: 'point' }) | { kind: 'none' };
 }
 
 /**
