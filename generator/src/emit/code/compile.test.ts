@@ -94,3 +94,35 @@ describe('generated code under the strictest compiler settings', () => {
     );
   });
 });
+
+describe('controller scaffolds of unusual kinds under the strictest settings', () => {
+  after(removeProjects);
+
+  it('compile for a kind without status, one whose status has required fields, and one named by a reserved word', () => {
+    const dir = createOperatorProject(
+      'compile-edge',
+      join(generatorDir, 'testdata', 'projects-code', 'edge-kinds'),
+    );
+    const report = generate(dir);
+    assert.deepEqual(report.diagnostics, []);
+    assert.deepEqual(report.scaffolded, [
+      'src/controllers/default.controller.ts',
+      'src/controllers/gizmo.controller.ts',
+      'src/controllers/widget.controller.ts',
+    ]);
+    const gizmo = readFileSync(join(dir, 'src/controllers/gizmo.controller.ts'), 'utf8');
+    assert.match(gizmo, /TODO: record what you observed: current\.status = \{ \.\.\. \};/);
+    assert.doesNotMatch(gizmo, /status: true/);
+    assert.match(
+      readFileSync(join(dir, 'src/controllers/widget.controller.ts'), 'utf8'),
+      /Widget declares no status/,
+    );
+    assert.match(
+      readFileSync(join(dir, 'src/controllers/default.controller.ts'), 'utf8'),
+      /const defaultObject = await/,
+    );
+    const { status, errors } = typeCheck(dir);
+    assert.deepEqual(errors, []);
+    assert.equal(status, 0);
+  });
+});

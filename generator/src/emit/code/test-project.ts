@@ -42,10 +42,10 @@ export function removeProjects(): void {
   for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
-/** A copy of the backup-operator fixture with init's main.ts and a strict tsconfig. */
-export function createOperatorProject(prefix: string): string {
+/** A copy of a fixture project (default: backup-operator) with init's main.ts and a strict tsconfig. */
+export function createOperatorProject(prefix: string, fixture = fixtureDir('backup-operator')): string {
   const dir = scratchProject(prefix);
-  cpSync(join(fixtureDir('backup-operator'), 'src'), join(dir, 'src'), { recursive: true });
+  cpSync(join(fixture, 'src'), join(dir, 'src'), { recursive: true });
   writeFileSync(
     join(dir, 'src', 'main.ts'),
     renderTemplate('project/init/src/main.ts.hbs', { name: 'backup-operator' }),

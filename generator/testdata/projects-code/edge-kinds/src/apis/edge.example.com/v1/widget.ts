@@ -1,0 +1,12 @@
+import type { ObjectMeta } from '@kubeforge/runtime';
+
+/**
+ * A kind without a status.
+ * @resource
+ */
+export interface Widget {
+  apiVersion: 'edge.example.com/v1';
+  kind: 'Widget';
+  metadata: ObjectMeta;
+  spec: { size: number };
+}
