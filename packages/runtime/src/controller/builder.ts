@@ -17,8 +17,8 @@
 import type { KubeObject, ResourceDescriptor } from '../api/index.ts';
 import type { InformerScope } from '../cache/types.ts';
 import type { RateLimiter } from '../workqueue/rate-limiters.ts';
-import type { WatchSource } from './controller.ts';
-import { ControllerError } from './controller.ts';
+import type { WatchSource } from './types.ts';
+import { ControllerError } from './types.ts';
 import type { MapFunc, OwnerMappingOptions } from './handlers.ts';
 import { enqueueMapped, enqueueObject, enqueueOwner } from './handlers.ts';
 import type { Predicate } from './predicates.ts';

@@ -6,10 +6,10 @@ import { FakeClock } from '../workqueue/clock.ts';
 import { exponentialFailureRateLimiter } from '../workqueue/rate-limiters.ts';
 import { controllerFor } from './builder.ts';
 import type { Client } from './client.ts';
-import { ControllerError, createController, type Controller } from './controller.ts';
+import { createController } from './controller.ts';
+import { ControllerError, ControllerStoppedError, type Controller } from './types.ts';
 import { generationChanged } from './predicates.ts';
 import type { Reconciler, Request } from './reconciler.ts';
-import { ControllerStoppedError } from './controller.ts';
 import { ReconcileTimeoutError, TerminalError } from './reconciler.ts';
 import { FakeInformerFactory } from './testing/fake-informers.ts';
 

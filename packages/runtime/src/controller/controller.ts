@@ -12,116 +12,31 @@
  * the layer underneath, usable alone.
  */
 import { randomUUID } from 'node:crypto';
-import type { KubeObject, ResourceDescriptor } from '../api/index.ts';
+import type { KubeObject } from '../api/index.ts';
 import { splitObjectKey } from '../api/index.ts';
-import type { HandlerRegistration, Informer, InformerScope, SharedInformerFactory } from '../cache/types.ts';
+import type { HandlerRegistration, Informer } from '../cache/types.ts';
+import { noopEventRecorder } from '../events/recorder.ts';
 import type { ControllerMetrics } from '../metrics/sinks.ts';
 import { noopControllerMetrics } from '../metrics/sinks.ts';
 import type { Logger } from '../watch/logger.ts';
 import { errorFields, silentLogger } from '../watch/logger.ts';
 import type { Clock, TimerHandle } from '../workqueue/clock.ts';
 import { realClock } from '../workqueue/clock.ts';
-import type { WorkQueueMetrics } from '../workqueue/metrics.ts';
 import { queueShutDown } from '../workqueue/queue.ts';
-import type { RateLimiter } from '../workqueue/rate-limiters.ts';
 import { defaultControllerRateLimiter } from '../workqueue/rate-limiters.ts';
 import type { RateLimitingQueue } from '../workqueue/rate-limiting-queue.ts';
 import { createRateLimitingQueue } from '../workqueue/rate-limiting-queue.ts';
-import type { EventRecorder } from '../events/recorder.ts';
-import { noopEventRecorder } from '../events/recorder.ts';
-import type { Client } from './client.ts';
-import type { EventMapper } from './handlers.ts';
 import { withFields } from './logging.ts';
-import type { ObjectEvent, Predicate } from './predicates.ts';
-import type { Reconciler, Request, Settled } from './reconciler.ts';
+import type { ObjectEvent } from './predicates.ts';
+import type { Request, Settled } from './reconciler.ts';
 import { outcomeOf, ReconcileTimeoutError, requestKey } from './reconciler.ts';
-
-/** One watched collection and how its changes become requests. */
-export interface WatchSource {
-  readonly resource: ResourceDescriptor;
-  readonly scope?: InformerScope;
-  /** All must pass for an event to be mapped. */
-  readonly predicates: readonly Predicate[];
-  readonly map: EventMapper;
-  /** For logs: `for`, `owns` or `watches`. */
-  readonly role: 'for' | 'owns' | 'watches';
-}
-
-/** Default period of the primary resync: 10 hours, as controller-runtime's SyncPeriod. */
-export const DEFAULT_RESYNC_PERIOD_MS = 10 * 60 * 60 * 1000;
-
-export interface ControllerOptions {
-  /** Names the controller in logs, metrics and its queue; unique within a manager. */
-  readonly name: string;
-  /** The primary kind; its cache is resynced periodically. */
-  readonly primary: WatchSource;
-  /** Other watched kinds (owned children, mapped kinds). */
-  readonly sources?: readonly WatchSource[];
-  readonly reconciler: Reconciler;
-  readonly informers: SharedInformerFactory;
-  readonly client: Client;
-  readonly recorder?: EventRecorder;
-  readonly logger?: Logger;
-  readonly metrics?: ControllerMetrics;
-  readonly queueMetrics?: WorkQueueMetrics;
-  /** Workers; default 1. */
-  readonly maxConcurrentReconciles?: number;
-  /** A reconcile still running after this long has its signal aborted and is requeued; default none. */
-  readonly reconcileTimeoutMs?: number;
-  /** Default: max(per-item exponential 5 ms -> 1000 s, token bucket 10/s burst 100). */
-  readonly rateLimiter?: RateLimiter<string>;
-  /** Every primary is enqueued this often (jittered up to +10 %); `0` disables. Default 10 h. */
-  readonly resyncPeriodMs?: number;
-  /** How long `stop()` waits for in-flight reconciles by default; default 30 000 ms. */
-  readonly shutdownTimeoutMs?: number;
-  readonly clock?: Clock;
-  readonly random?: () => number;
-}
-
-export interface ControllerStatus {
-  /** Handlers registered and caches being filled. */
-  readonly started: boolean;
-  /** Every watched cache synced and workers running. */
-  readonly synced: boolean;
-  readonly stopped: boolean;
-  readonly queueLength: number;
-  readonly activeReconciles: number;
-  /** Reconciles that outlived their timeout and have not settled yet. */
-  readonly abandonedReconciles: number;
-}
-
-export interface StopOptions {
-  /** How long in-flight reconciles may take to finish; default the controller's `shutdownTimeoutMs`. */
-  readonly timeoutMs?: number;
-  /** Abort in-flight reconciles' signals at once instead of after the timeout (e.g. leadership lost). */
-  readonly abort?: boolean;
-}
-
-export interface Controller {
-  readonly name: string;
-  /**
-   * Registers event handlers, starts the informers and waits for their caches, then starts
-   * the workers. Resolves `true` once workers run, `false` if stopped first. Call once.
-   */
-  start(): Promise<boolean>;
-  /**
-   * Stops intake, waits up to the timeout for in-flight reconciles, then aborts their signals
-   * and unregisters handlers. Idempotent; resolves when done.
-   */
-  stop(options?: StopOptions): Promise<void>;
-  status(): ControllerStatus;
-  /** The work queue, for tests and advanced wiring (e.g. enqueueing from a webhook). */
-  readonly queue: RateLimitingQueue<string>;
-}
-
-export class ControllerError extends Error {
-  readonly reason: 'InvalidOptions' | 'AlreadyStarted';
-  constructor(reason: ControllerError['reason'], message: string) {
-    super(message);
-    this.name = 'ControllerError';
-    this.reason = reason;
-  }
-}
+import type { Controller, ControllerOptions, ControllerStatus, StopOptions, WatchSource } from './types.ts';
+import {
+  ControllerError,
+  ControllerStoppedError,
+  DEFAULT_RESYNC_PERIOD_MS,
+  validateControllerOptions,
+} from './types.ts';
 
 export function createController(options: ControllerOptions): Controller {
   return new RunningController(options);
@@ -148,7 +63,7 @@ class RunningController implements Controller {
   #active = 0;
 
   constructor(options: ControllerOptions) {
-    validate(options);
+    validateControllerOptions(options);
     this.#options = options;
     this.name = options.name;
     this.#clock = options.clock ?? realClock;
@@ -409,37 +324,4 @@ class RunningController implements Controller {
       release();
     });
   }
-}
-
-/** The reason a reconcile's signal is aborted when the controller stops past its timeout. */
-export class ControllerStoppedError extends Error {
-  readonly reason = 'ControllerStopped';
-  constructor(controller: string) {
-    super(`controller ${controller} is stopping`);
-    this.name = 'ControllerStoppedError';
-  }
-}
-
-function validate(options: ControllerOptions): void {
-  const fail = (message: string): never => {
-    throw new ControllerError('InvalidOptions', `controller ${options.name || '(unnamed)'}: ${message}`);
-  };
-  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(options.name)) {
-    fail(
-      'name must be lowercase letters, digits, "-" or "." (it labels metrics and logs), e.g. "foo-controller"',
-    );
-  }
-  const workers = options.maxConcurrentReconciles;
-  if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) {
-    fail(`maxConcurrentReconciles must be an integer >= 1, got ${workers}`);
-  }
-  for (const [field, value] of [
-    ['reconcileTimeoutMs', options.reconcileTimeoutMs],
-    ['resyncPeriodMs', options.resyncPeriodMs],
-    ['shutdownTimeoutMs', options.shutdownTimeoutMs],
-  ] as const) {
-    if (value !== undefined && (!Number.isFinite(value) || value < 0))
-      fail(`${field} must be a number of milliseconds >= 0, got ${value}`);
-  }
-  if (options.reconcileTimeoutMs === 0) fail('reconcileTimeoutMs must be > 0 (omit it for no timeout)');
 }

@@ -49,8 +49,8 @@ export {
   type CachedReadOptions,
   type CachedListOptions,
 } from './client.ts';
+export { createController } from './controller.ts';
 export {
-  createController,
   ControllerError,
   ControllerStoppedError,
   DEFAULT_RESYNC_PERIOD_MS,
@@ -59,7 +59,7 @@ export {
   type ControllerStatus,
   type StopOptions,
   type WatchSource,
-} from './controller.ts';
+} from './types.ts';
 export {
   controllerFor,
   ControllerBuilder,

@@ -10,7 +10,8 @@ import { createResourceClient } from '../client/create-resource-client.ts';
 import { isNotFound } from '../client/errors.ts';
 import { controllerFor } from '../controller/builder.ts';
 import { noopLogger } from '../log/logger.ts';
-import { createManager, type Manager } from '../manager/manager.ts';
+import { createManager } from '../manager/manager.ts';
+import type { Manager } from '../manager/types.ts';
 import { GADGETS_CRD, gadgetResource, type Gadget } from '../testdata/gadgets.ts';
 import { finalize, FinalizerError } from './finalize.ts';
 

@@ -16,7 +16,8 @@ import { createResourceClient } from '../client/create-resource-client.ts';
 import { controllerFor } from '../controller/builder.ts';
 import { leaseResource, toMicroTime, type Lease } from '../leader-election/lease-lock.ts';
 import { noopLogger } from '../log/logger.ts';
-import { createManager, ManagerError } from './manager.ts';
+import { createManager } from './manager.ts';
+import { ManagerError } from './types.ts';
 import { GADGETS_CRD, gadgetResource, type Gadget } from '../testdata/gadgets.ts';
 
 const SCRIPT = fileURLToPath(new URL('./testdata/elected-manager.ts', import.meta.url));

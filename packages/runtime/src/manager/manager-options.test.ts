@@ -5,7 +5,8 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { controllerFor } from '../controller/builder.ts';
 import { LeaderElectionConfigError } from '../leader-election/config.ts';
 import { noopLogger } from '../log/logger.ts';
-import { createManager, ManagerError } from './manager.ts';
+import { createManager } from './manager.ts';
+import { ManagerError } from './types.ts';
 
 const kubeConfig = new KubeConfig();
 kubeConfig.loadFromOptions({

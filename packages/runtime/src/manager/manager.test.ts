@@ -26,7 +26,8 @@ import {
   type ConfigMap,
   type Gadget,
 } from '../testdata/gadgets.ts';
-import { createManager, type Manager } from './manager.ts';
+import { createManager } from './manager.ts';
+import type { Manager } from './types.ts';
 
 let cp: ControlPlane;
 let namespace: string;

@@ -15,18 +15,17 @@
  * - `/readyz` fails until every cache synced and, with leader election, until the election
  *   is decided (a holder is known).
  */
-import type { KubeConfig } from '@kubernetes/client-node';
 import { hostname } from 'node:os';
 import type { KubeObject, ResourceDescriptor } from '../api/index.ts';
 import { apiVersionOf } from '../api/index.ts';
-import type { InformerScope, SharedInformerFactory, Transform } from '../cache/types.ts';
+import type { InformerScope, SharedInformerFactory } from '../cache/types.ts';
 import { createSharedInformerFactory } from '../cache/shared-informer-factory.ts';
 import { createResourceClient } from '../client/create-resource-client.ts';
 import type { ResourceClient } from '../client/resource-client.ts';
 import type { Client } from '../controller/client.ts';
 import { createCachedClient } from '../controller/client.ts';
 import type { ControllerBlueprint } from '../controller/builder.ts';
-import type { Controller, WatchSource } from '../controller/controller.ts';
+import type { Controller, WatchSource } from '../controller/types.ts';
 import { createController } from '../controller/controller.ts';
 import type { CoreEvent, EventRecorder } from '../events/recorder.ts';
 import { createEventRecorder, eventResource } from '../events/recorder.ts';
@@ -42,82 +41,8 @@ import { createMetrics } from '../metrics/metrics.ts';
 import type { ProbeServer } from '../metrics/probe-server.ts';
 import { startProbeServer } from '../metrics/probe-server.ts';
 import { errorFields } from '../watch/logger.ts';
-
-export interface LeaderElectionOptions extends Partial<LeaderElectionTiming> {
-  /** The Lease's name, e.g. `foo-operator-leader`. */
-  readonly leaseName: string;
-  /** The Lease's namespace (usually the operator's own). */
-  readonly namespace: string;
-  /** Unique per process; default `hostname_uuid`. */
-  readonly identity?: string;
-}
-
-export interface ManagerOptions {
-  readonly kubeConfig: KubeConfig;
-  /** Names the process in logs; default `manager`. */
-  readonly name?: string;
-  /** Default: JSON lines on stdout at `$LOG_LEVEL` (or info). */
-  readonly logger?: Logger;
-  /** Default: a fresh prom-client registry with process metrics. */
-  readonly metrics?: Metrics;
-  /** Serve `/healthz`, `/readyz` and `/metrics` on this port (`0`: any free port). Default: not served. */
-  readonly probes?: { readonly port: number; readonly host?: string };
-  /** Enable leader election; default off (every replica reconciles). */
-  readonly leaderElection?: LeaderElectionOptions;
-  /** Restrict every cache to one namespace (namespaced kinds) and transform cached objects. */
-  readonly cache?: { readonly namespace?: string; readonly transform?: Transform<KubeObject> };
-  /** Use this informer factory instead of creating one (tests, sharing with other code). */
-  readonly informers?: SharedInformerFactory;
-  /** Field manager of writes through the controllers' clients; default the manager's name. */
-  readonly fieldManager?: string;
-  /**
-   * How often every controller re-reconciles all its primary objects (jittered up to +10 %),
-   * unless a controller sets its own `resyncPeriod`; `0` disables. Default 10 hours.
-   */
-  readonly syncPeriodMs?: number;
-  /** In-flight reconciles get this long to finish on shutdown; default 30 000 ms. */
-  readonly shutdownTimeoutMs?: number;
-  /** Stop gracefully on SIGTERM and SIGINT, then exit 0; default `true`. */
-  readonly handleSignals?: boolean;
-  /** How the process exits (after losing the lease, or after a signal); default `process.exit`. */
-  readonly exit?: (code: number) => void;
-}
-
-export interface Manager {
-  /** Adds a controller; only before `start()`. */
-  add(blueprint: ControllerBlueprint): void;
-  /**
-   * Runs until stopped. Resolves after a clean shutdown. After losing the lease it calls
-   * `exit(1)` and, if that returns (tests), rejects with the loss.
-   */
-  start(): Promise<void>;
-  /** Graceful shutdown (see the module comment); idempotent. */
-  stop(): Promise<void>;
-  /** Cache-backed reads, API writes: the client reconcilers get. */
-  readonly client: Client;
-  readonly informers: SharedInformerFactory;
-  readonly metrics: Metrics;
-  readonly logger: Logger;
-  /** A recorder writing Events as `component`. */
-  eventRecorder(component: string): EventRecorder;
-  /** Every cache synced and (with leader election) the election decided. */
-  isReady(): boolean;
-  /** Whether controllers are running (always, once started, without leader election). */
-  isLeading(): boolean;
-  /** The leader election identity (`undefined` without leader election). */
-  readonly identity: string | undefined;
-  /** The probe server's base URL once started, e.g. `http://127.0.0.1:8081`. */
-  readonly probeUrl: string | undefined;
-}
-
-export class ManagerError extends Error {
-  readonly reason: 'InvalidOptions' | 'AlreadyStarted' | 'DuplicateController' | 'LeaderElectionLost';
-  constructor(reason: ManagerError['reason'], message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'ManagerError';
-    this.reason = reason;
-  }
-}
+import type { Manager, ManagerOptions } from './types.ts';
+import { ManagerError } from './types.ts';
 
 export function createManager(options: ManagerOptions): Manager {
   return new OperatorManager(options);
