@@ -161,6 +161,29 @@ describe('generateManifests', () => {
     assert.doesNotMatch(result.files[0]?.contents ?? '', /x-kubernetes-validations/);
   });
 
+  it('picks up a kind added after the session was opened', () => {
+    const copy = scratchDir('added');
+    try {
+      cpSync(fixtureDir('mappings'), copy, { recursive: true });
+      rmSync(join(copy, '__golden__'), { recursive: true, force: true });
+      const session = openProject({ projectDir: copy });
+      assert.equal(session.load().model.kinds.length, 1);
+      const added = join(copy, 'src/apis/mapping.example.com/v1/widget.ts');
+      writeFileSync(
+        added,
+        "import type { ObjectMeta } from '@kubeforge/runtime';\n\n/** @resource */\nexport interface Widget {\n  metadata: ObjectMeta;\n  spec: { size: number };\n}\n",
+      );
+      const { model, diagnostics } = session.update([added]);
+      assert.deepEqual(diagnostics, []);
+      assert.deepEqual(
+        model.kinds.map((k) => k.kind),
+        ['Mapping', 'Widget'],
+      );
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
   it('removes the CRD of a deleted kind', () => {
     const copy = scratchDir('prune');
     try {
