@@ -329,8 +329,8 @@ class OperatorManager implements Manager {
       logger: this.logger,
       healthz: { ping: () => true },
       readyz: {
-        informers: () =>
-          this.#cachesSynced && this.informers.informers().every((i) => i.informer.hasSynced()),
+        // The controllers' caches; informers started later by reads of other kinds do not count.
+        informers: () => this.#cachesSynced,
         ...(this.#elector !== undefined && {
           'leader-election': () => this.#elector?.leader() !== undefined,
         }),
