@@ -121,3 +121,28 @@ test('failed writes are counted and logged, never thrown', async () => {
   assert.equal(recorder.failures, 1);
   assert.deepEqual(warnings, ['could not write event']);
 });
+
+test('the spam filter lets a burst through per object, then one event per refill period', async () => {
+  const clock = new FakeClock();
+  const { client, stored } = fakeEvents();
+  const recorder = createEventRecorder({
+    client,
+    component: 'c',
+    clock,
+    spamFilter: { burst: 3, refillMs: 1000 },
+  });
+  for (let i = 0; i < 5; i++) recorder.event(pod, 'Normal', 'Hot', `message ${i}`);
+  recorder.event(
+    { ...pod, metadata: { ...pod.metadata, name: 'other', uid: 'u9' } },
+    'Normal',
+    'Hot',
+    'message',
+  );
+  assert.equal(recorder.dropped, 2);
+  clock.advance(1000);
+  recorder.event(pod, 'Normal', 'Hot', 'after refill');
+  recorder.event(pod, 'Normal', 'Hot', 'too soon');
+  await recorder.flush();
+  assert.equal(recorder.dropped, 3);
+  assert.equal(stored.size, 5);
+});

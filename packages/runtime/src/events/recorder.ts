@@ -4,6 +4,9 @@
  * object, type, reason and message) within ten minutes update one Event's `count` and
  * `lastTimestamp` instead of creating new Events.
  *
+ * A per-object spam filter (burst 25, then one event per five minutes) keeps a hot loop from
+ * flooding the API server.
+ *
  * Recording never blocks and never throws: writes happen in the background, in order, and a
  * failed write is logged and counted, not retried (events are best-effort by design). Call
  * {@link EventRecorder.flush} to wait for pending writes (tests, shutdown).
@@ -61,8 +64,10 @@ export interface EventRecorder {
   event(regarding: KubeObject, type: EventType, reason: string, message: string): void;
   /** Resolves once every event recorded so far was written (or failed). */
   flush(): Promise<void>;
-  /** Writes that failed so far. */
+  /** Writes that failed so far (including events dropped because too many were pending). */
   readonly failures: number;
+  /** Events dropped by the per-object spam filter. */
+  readonly dropped: number;
 }
 
 export interface EventRecorderOptions {
@@ -80,6 +85,12 @@ export interface EventRecorderOptions {
   readonly maxPending?: number;
   /** How many distinct events are remembered for aggregation; default 4096. */
   readonly cacheSize?: number;
+  /**
+   * Per-object spam filter (client-go's): each object may emit `burst` events at once, then
+   * one per `refillMs`; events beyond are dropped and counted in `dropped`. Default 25 and
+   * 300 000 ms (one every five minutes).
+   */
+  readonly spamFilter?: { readonly burst: number; readonly refillMs: number };
 }
 
 interface Seen {
@@ -96,6 +107,28 @@ export function createEventRecorder(options: EventRecorderOptions): EventRecorde
   const maxPending = options.maxPending ?? 1000;
   const cacheSize = options.cacheSize ?? 4096;
   const seen = new Map<string, Seen>();
+  const burst = options.spamFilter?.burst ?? 25;
+  const refillMs = options.spamFilter?.refillMs ?? 300_000;
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  let dropped = 0;
+  /** Takes a token from the object's bucket; `false` when it is empty. */
+  const allow = (regarding: KubeObject, at: number): boolean => {
+    const m = regarding.metadata;
+    const key = [m.uid ?? '', regarding.kind ?? '', m.namespace ?? '', m.name ?? ''].join('\u0000');
+    const bucket = buckets.get(key) ?? { tokens: burst, at };
+    bucket.tokens = Math.min(burst, bucket.tokens + (at - bucket.at) / refillMs);
+    bucket.at = at;
+    buckets.delete(key);
+    buckets.set(key, bucket);
+    while (buckets.size > cacheSize) {
+      const oldest = buckets.keys().next().value;
+      if (oldest === undefined) break;
+      buckets.delete(oldest);
+    }
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
+    return true;
+  };
   let chain: Promise<void> = Promise.resolve();
   let pending = 0;
   let failures = 0;
@@ -189,8 +222,13 @@ export function createEventRecorder(options: EventRecorderOptions): EventRecorde
         });
         return;
       }
-      pending++;
       const at = clock.now();
+      if (!allow(regarding, at)) {
+        dropped++;
+        logger.debug('event dropped by the spam filter', { reason, object: regarding.metadata.name });
+        return;
+      }
+      pending++;
       chain = chain
         .then(() => write(regarding, type, reason, message, at))
         .catch((err: unknown) => {
@@ -210,6 +248,9 @@ export function createEventRecorder(options: EventRecorderOptions): EventRecorde
     get failures() {
       return failures;
     },
+    get dropped() {
+      return dropped;
+    },
   };
 }
 
@@ -218,4 +259,5 @@ export const noopEventRecorder: EventRecorder = {
   event: () => undefined,
   flush: () => Promise.resolve(),
   failures: 0,
+  dropped: 0,
 };
