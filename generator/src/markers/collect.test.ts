@@ -64,6 +64,12 @@ describe('collectMarkers', () => {
     ]);
   });
 
+  it('reports a @validation rule that is not CEL', () => {
+    const { problems } = collect('/** @validation rule="self.a <" */');
+    assert.equal(problems.length, 1);
+    assert.match(problems[0] ?? '', /^error invalid-marker: @validation rule is not valid CEL: 1:8/);
+  });
+
   it('reports a repeated non-repeatable marker', () => {
     assert.deepEqual(collect('/**\n * @pattern a\n * @pattern b\n */').problems, [
       'error duplicate-marker: @pattern is given more than once (keep one)',

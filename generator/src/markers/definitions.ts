@@ -4,6 +4,7 @@
  * table, so the documentation cannot drift from the implementation. Validation marker names
  * follow ts-json-schema-generator's JSDoc tags.
  */
+import { parse as parseCel } from '@bufbuild/cel';
 import type { PrinterColumn, RbacRule, ScaleSubresource, ValidationRule } from '../model/index.ts';
 import {
   argumentError,
@@ -120,10 +121,26 @@ const validation = keyValues<ValidationRule>(
   (pairs) => {
     const rule = pairs.get('rule') ?? '';
     if (rule.trim() === '') return argumentError('rule must not be empty');
+    const syntax = celSyntaxError(rule);
+    if (syntax !== undefined)
+      return argumentError(
+        `rule is not valid CEL: ${syntax}`,
+        'see https://kubernetes.io/docs/reference/using-api/cel/',
+      );
     const message = pairs.get('message');
     return argumentOk(message === undefined ? { rule } : { rule, message });
   },
 );
+
+/** The parser's message for a rule that is not CEL, or `undefined` when it parses. */
+function celSyntaxError(rule: string): string | undefined {
+  try {
+    parseCel(rule);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message.replace(/^<input>:/, '');
+  }
+}
 
 const rbacVerbs = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'];
 
@@ -478,7 +495,7 @@ export const markerDefinitions = {
     summary:
       'A CEL rule the value must satisfy (`x-kubernetes-validations`); `self` is the field. Repeatable.',
     details:
-      'Enforced by API servers >= 1.25 (CustomResourceValidationExpressions). Older servers ignore the rules: when generating for an older `kubeVersion` they are left out with a warning. On a `@resource` interface, `self` is the whole object.',
+      'The rule must parse as CEL (checked when generating). Enforced by API servers >= 1.25 (CustomResourceValidationExpressions). Older servers ignore the rules: when generating for an older `kubeVersion` they are left out with a warning. On a `@resource` interface, `self` is the whole object.',
     example: `/**\n * @validation rule="self.minReplicas <= self.maxReplicas" message="minReplicas must not exceed maxReplicas"\n */\nexport interface Autoscaling {\n  minReplicas: int32;\n  maxReplicas: int32;\n}`,
   }),
 

@@ -62,4 +62,6 @@ export interface WidgetSpec {
   replicas: int32;
   kindOf: 'a' | 1;
   missing: NotDefined;
+  /** @validation rule="self >" message="not CEL" */
+  celRule: int32;
 }
