@@ -4,6 +4,8 @@
  * Each step returns plain data the test asserts on.
  */
 import {
+  ClientUsageError,
+  createResourceClient,
   createSharedInformerFactory,
   setCondition,
   type KubeConfig,
@@ -12,12 +14,13 @@ import {
 import {
   backupScheduleApiVersion,
   backupScheduleInformer,
+  backupScheduleResource,
   createBackupScheduleClient,
   isBackupSchedule,
   type BackupSchedule,
   type BackupScheduleClient,
 } from '../generated/backup.example.com/v1/backup-schedule.ts';
-import { createVaultClient, vaultInformer } from '../generated/storage.example.com/v1/vault.ts';
+import { asVaultClient, createVaultClient, vaultInformer } from '../generated/storage.example.com/v1/vault.ts';
 import { createInformers } from '../generated/index.ts';
 
 export interface Env {
@@ -148,7 +151,15 @@ export async function informerAndDelete(
 }
 
 /** The cluster-scoped kind: create, informer lister by name, status, delete. */
-export async function clusterScoped(env: Env): Promise<{ listed: string | undefined; phase: string; deleted: string }> {
+export async function clusterScoped(
+  env: Env,
+): Promise<{ listed: string | undefined; phase: string; deleted: string; mismatch: string }> {
+  let mismatch = '';
+  try {
+    asVaultClient(createResourceClient(env.kubeConfig, backupScheduleResource));
+  } catch (err) {
+    mismatch = err instanceof ClientUsageError ? `${err.name} ${err.reason}` : String(err);
+  }
   const vaults = createVaultClient(env.kubeConfig);
   const name = `vault-${env.namespace}`;
   const created = await vaults.create({ metadata: { name }, spec: { url: 'https://vault.example.com' } });
@@ -160,7 +171,7 @@ export async function clusterScoped(env: Env): Promise<{ listed: string | undefi
     await factory.waitForCacheSync(AbortSignal.timeout(10_000));
     const cached = lister.get(name);
     const deleted = await vaults.delete(name);
-    return { listed: cached?.metadata.name, phase: cached?.status?.phase ?? '', deleted: deleted.status };
+    return { listed: cached?.metadata.name, phase: cached?.status?.phase ?? '', deleted: deleted.status, mismatch };
   } finally {
     await factory.stop();
   }

@@ -35,7 +35,9 @@ interface RoundTrip {
   informerAndDelete(
     env: Env,
   ): Promise<{ synced: string[]; added: string; events: string[]; afterDelete: string[]; deleted: string }>;
-  clusterScoped(env: Env): Promise<{ listed: string | undefined; phase: string; deleted: string }>;
+  clusterScoped(
+    env: Env,
+  ): Promise<{ listed: string | undefined; phase: string; deleted: string; mismatch: string }>;
 }
 
 interface OperatorMain {
@@ -164,11 +166,12 @@ describe('generated client, informer and lister against the control plane', () =
     });
   });
 
-  it('handles a cluster-scoped kind: lister by name, status, delete', async () => {
+  it('handles a cluster-scoped kind (lister by name, status, delete) and rejects a client of another kind', async () => {
     assert.deepEqual(await steps.clusterScoped(env), {
       listed: `vault-${env.namespace}`,
       phase: 'Ready',
       deleted: 'deleted',
+      mismatch: 'ClientUsageError KindMismatch',
     });
   });
 });

@@ -8,6 +8,7 @@
  * are used.
  */
 import {
+  ClientUsageError,
   createResourceClient,
   type ApplyOptions,
   type Client,
@@ -110,8 +111,18 @@ export function createBackupScheduleClient(
   return asBackupScheduleClient(client);
 }
 
-/** Types a generic client of backupschedules (e.g. one made with `createResourceClient`). */
+/**
+ * Types a generic client of backupschedules (e.g. one made with `createResourceClient`).
+ * Throws a `ClientUsageError` (KindMismatch) for a client of another resource.
+ */
 export function asBackupScheduleClient(client: ResourceClient<BackupSchedule>): BackupScheduleClient {
+  const { group, version, plural } = client.resource;
+  if (group !== backupScheduleGroup || version !== backupScheduleVersion || plural !== backupSchedulePlural) {
+    throw new ClientUsageError(
+      'KindMismatch',
+      `asBackupScheduleClient: the client is for ${group}/${version} ${plural}, not backup.example.com/v1 backupschedules`,
+    );
+  }
   return {
     resource: client.resource,
     namespace: client.namespace,

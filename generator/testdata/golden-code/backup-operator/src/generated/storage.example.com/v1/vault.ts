@@ -8,6 +8,7 @@
  * are used.
  */
 import {
+  ClientUsageError,
   createResourceClient,
   type ApplyOptions,
   type Client,
@@ -106,8 +107,18 @@ export function createVaultClient(
   return asVaultClient(client);
 }
 
-/** Types a generic client of vaults (e.g. one made with `createResourceClient`). */
+/**
+ * Types a generic client of vaults (e.g. one made with `createResourceClient`).
+ * Throws a `ClientUsageError` (KindMismatch) for a client of another resource.
+ */
 export function asVaultClient(client: ResourceClient<Vault>): VaultClient {
+  const { group, version, plural } = client.resource;
+  if (group !== vaultGroup || version !== vaultVersion || plural !== vaultPlural) {
+    throw new ClientUsageError(
+      'KindMismatch',
+      `asVaultClient: the client is for ${group}/${version} ${plural}, not storage.example.com/v1 vaults`,
+    );
+  }
   return {
     resource: client.resource,
     namespace: client.namespace,
