@@ -4,10 +4,14 @@
  * bench/RESULTS.md with the machine it ran on. See lib/options.ts for the flags
  * (`--quick`, `--only <ids>`, `--rounds <n>`, `--out <file>`, `--cpu-prof <dir>`).
  *
+ * The packages run from their TypeScript sources (`--conditions=kubeforge-source`, as the tests
+ * do): the same JavaScript as the build once types are stripped, and immune to another process
+ * rebuilding dist/ halfway through a run. `npm run bench` type-checks (builds) first.
+ *
  * Timing is never asserted anywhere: the machine is shared and noisy, so every target is a
  * ratio between contenders measured in the same run, interleaved, as medians of rounds.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startBenchCluster, type BenchCluster } from './lib/cluster.ts';
 import { describeMachine, machineInfo } from './lib/machine.ts';
@@ -43,6 +47,8 @@ const SCENARIOS: Readonly<Record<ScenarioId, Scenario>> = {
 };
 
 const DEFAULT_OUT = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
+/** Hand-written profiling notes, copied into every report. */
+const ANALYSIS = fileURLToPath(new URL('./ANALYSIS.md', import.meta.url));
 
 function log(message: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
@@ -61,6 +67,12 @@ async function main(): Promise<number> {
   }
   if (options === 'help') {
     process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (options.render !== undefined) {
+    const saved = JSON.parse(readFileSync(options.render, 'utf8')) as SavedRun;
+    writeFileSync(options.out, renderResults(saved));
+    log(`rendered ${options.render} into ${options.out}`);
     return 0;
   }
   if ((globalThis as { gc?: unknown }).gc === undefined) {
@@ -106,18 +118,30 @@ async function main(): Promise<number> {
     if (clusterPromise !== undefined) await (await clusterPromise).stop();
   }
 
-  const durationS = (performance.now() - started) / 1000;
-  writeFileSync(options.out, renderResults(reports, options, describeMachine(machine), durationS));
-  log(`wrote ${options.out} (${durationS.toFixed(0)} s)`);
+  const saved: SavedRun = {
+    quick: options.quick,
+    scenarios: options.scenarios,
+    machine: describeMachine(machine),
+    durationS: (performance.now() - started) / 1000,
+    reports,
+  };
+  const json = options.out.replace(/\.md$/, '') + '.json';
+  writeFileSync(json, `${JSON.stringify(saved, null, 2)}\n`);
+  writeFileSync(options.out, renderResults(saved));
+  log(`wrote ${options.out} and ${json} (${saved.durationS.toFixed(0)} s)`);
   return failed ? 1 : 0;
 }
 
-function renderResults(
-  reports: readonly ScenarioReport[],
-  options: BenchOptions,
-  machine: readonly string[],
-  durationS: number,
-): string {
+/** What a run produced, saved as JSON next to the report so it can be re-rendered. */
+interface SavedRun {
+  readonly quick: boolean;
+  readonly scenarios: readonly ScenarioId[];
+  readonly machine: readonly string[];
+  readonly durationS: number;
+  readonly reports: readonly ScenarioReport[];
+}
+
+function renderResults({ quick, scenarios, machine, durationS, reports }: SavedRun): string {
   const summary: Table = {
     caption: 'All targets',
     columns: ['scenario', 'target', 'measured', 'status'],
@@ -130,18 +154,19 @@ function renderResults(
       ]),
     ),
   };
-  const mode = options.quick
+  const mode = quick
     ? '**Quick run** (`npm run bench -- --quick`): small sizes, a smoke test of the harness. Numbers are not meaningful; run `npm run bench` for measurements.'
     : 'Full run (`npm run bench`).';
   return [
     '# kubeforge benchmarks',
     'Written by `npm run bench` (bench/run.ts); do not edit by hand. Every contender runs in the same run against the same local control plane (etcd + kube-apiserver on loopback), interleaved round by round; tables show medians and ratios between contenders, which is what the targets are about. Absolute numbers depend on the machine, which is shared and noisy.',
     mode,
-    `Scenarios: ${options.scenarios.join(', ')}. Duration: ${durationS.toFixed(0)} s.`,
+    `Scenarios: ${scenarios.join(', ')}. Duration: ${durationS.toFixed(0)} s.`,
     '## Machine',
     machine.join('\n'),
     renderMarkdown(summary),
     ...reports.map(renderScenarioMarkdown),
+    existsSync(ANALYSIS) ? readFileSync(ANALYSIS, 'utf8').trim() : '',
     '',
   ].join('\n\n');
 }

@@ -21,19 +21,22 @@ export interface BenchOptions {
   readonly out: string;
   /** Write a V8 CPU profile of each contender's worker process into this directory (`--cpu-prof`). */
   readonly cpuProfDir: string | undefined;
+  /** Re-render the report from a previous run's JSON (e.g. after editing ANALYSIS.md); runs nothing. */
+  readonly render: string | undefined;
 }
 
 export class BenchUsageError extends Error {
   override readonly name = 'BenchUsageError';
 }
 
-export const USAGE = `usage: npm run bench -- [--quick] [--only <ids>] [--rounds <n>] [--out <file>] [--cpu-prof <dir>]
+export const USAGE = `usage: npm run bench -- [--quick] [--only <ids>] [--rounds <n>] [--out <file>] [--cpu-prof <dir>] [--render <json>]
 
   --quick          small sizes, 2 rounds: checks that every scenario runs (numbers are not meaningful)
   --only <ids>     comma-separated scenarios to run: ${SCENARIO_IDS.join(', ')}
   --rounds <n>     rounds per scenario (default 5, quick 2)
   --out <file>     Markdown report path (default bench/RESULTS.md)
-  --cpu-prof <dir> write CPU profiles of the worker processes (cache fill, watch, end to end) into <dir>
+  --cpu-prof <dir> write CPU profiles of the worker processes (cache fill, watch, end to end, generator) into <dir>
+  --render <json>  re-render the Markdown report from a run's JSON (written next to it) without running anything
 
   KUBEFORGE_USE_EXISTING_CLUSTER=1 runs against the KUBECONFIG cluster instead of a local control plane.`;
 
@@ -49,6 +52,7 @@ export function parseBenchOptions(argv: readonly string[], defaultOut: string): 
         rounds: { type: 'string' },
         out: { type: 'string' },
         'cpu-prof': { type: 'string' },
+        render: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -77,6 +81,7 @@ export function parseBenchOptions(argv: readonly string[], defaultOut: string): 
     rounds,
     out: values.out ?? defaultOut,
     cpuProfDir: values['cpu-prof'],
+    render: values.render,
   };
 }
 

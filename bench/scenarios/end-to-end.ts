@@ -38,7 +38,7 @@ export const endToEndScenario: Scenario = {
   title: TITLE,
   async run(context: BenchContext): Promise<ScenarioReport> {
     const cluster = await context.cluster();
-    const count = context.options.quick ? 200 : 2000;
+    const count = context.options.quick ? 200 : 1000;
     const creator = await createBareUndiciClient(cluster.kubeConfig);
     const createAll = (namespace: string): Promise<void> =>
       runConcurrently(count, CREATE_CONCURRENCY, (i) =>

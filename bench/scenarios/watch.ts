@@ -53,7 +53,7 @@ export const watchScenario: Scenario = {
   async run(context: BenchContext): Promise<ScenarioReport> {
     const cluster = await context.cluster();
     const objects = context.options.quick ? 50 : 200;
-    const durationMs = context.options.quick ? 2000 : 10_000;
+    const durationMs = context.options.quick ? 2000 : 5000;
     const namespace = await cluster.newNamespace('watch');
     await cluster.fill(namespace, objects);
     const writer = await createBareUndiciClient(cluster.kubeConfig);
