@@ -162,7 +162,9 @@ export function importCommand(output: Output): CommandModule<object, ImportArgs>
         )
         .example('$0 import crds.yaml --out src/vendor', 'Write somewhere other than src/imports'),
     handler: async (args) => {
-      await importCommandRun({ cwd: process.cwd(), input: args.crd, out: args.out, output });
+      // yargs hands a lone `-` positional over as an empty string; no real path is empty.
+      const input = args.crd === '' ? '-' : args.crd;
+      await importCommandRun({ cwd: process.cwd(), input, out: args.out, output });
     },
   };
 }

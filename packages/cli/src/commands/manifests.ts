@@ -18,13 +18,22 @@ export interface ManifestsOptions {
   readonly output: Output;
 }
 
-/** Joins YAML files into one multi-document stream, CRDs first. */
+/**
+ * Joins YAML files into one multi-document stream, CRDs first. Generated files open with
+ * comment lines and their own `---`; others get one, so no empty documents appear.
+ */
 export function yamlStream(files: readonly { readonly path: string; readonly contents: string }[]): string {
   const ordered = [...files].sort((a, b) => {
     const rank = (p: string): number => (p.includes('/crd/') ? 0 : 1);
     return rank(a.path) - rank(b.path) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   });
-  return ordered.map((f) => (f.contents.endsWith('\n') ? f.contents : `${f.contents}\n`)).join('---\n');
+  return ordered
+    .map((f) => {
+      const text = f.contents.endsWith('\n') ? f.contents : `${f.contents}\n`;
+      const firstContent = text.split('\n').find((line) => line.trim() !== '' && !line.startsWith('#'));
+      return firstContent === '---' ? text : `---\n${text}`;
+    })
+    .join('');
 }
 
 export function manifests(options: ManifestsOptions): void {

@@ -1,0 +1,331 @@
+/**
+ * The CLI's contract with its user, through the built binary: help with examples on every
+ * command, and for bad input a clear message (what, and how to fix it), a non-zero exit code
+ * (2 for usage errors, 1 for the rest) and nothing written.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { parseAllDocuments } from 'yaml';
+import { kubeforge, linkDependencies, snapshot, tempDir } from './support/project.ts';
+import { testdata } from './support/paths.ts';
+
+const dirs: string[] = [];
+function newDir(prefix: string): string {
+  const dir = tempDir(prefix);
+  dirs.push(dir);
+  return dir;
+}
+after(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('help', () => {
+  for (const command of [
+    'init',
+    'create api',
+    'generate',
+    'manifests',
+    'import',
+    'setup-control-plane',
+    'version',
+  ]) {
+    test(`kubeforge ${command} --help shows usage and examples`, async () => {
+      const result = await kubeforge([...command.split(' '), '--help'], newDir('help'));
+      assert.equal(result.code, 0);
+      assert.match(result.stdout, new RegExp(`kubeforge ${command}`));
+      assert.match(result.stdout, /Examples:/);
+    });
+  }
+
+  test('kubeforge version prints the version', async () => {
+    const result = await kubeforge(['version'], newDir('version'));
+    assert.equal(result.code, 0);
+    assert.match(result.stdout, /^kubeforge \d+\.\d+\.\d+/);
+  });
+
+  test('kubeforge completion prints a bash completion script', async () => {
+    const result = await kubeforge(['completion'], newDir('completion'));
+    assert.equal(result.code, 0);
+    assert.match(
+      result.stdout,
+      /complete -o bashdefault -o default -F _kubeforge_yargs_completions kubeforge/,
+    );
+  });
+});
+
+describe('usage errors exit 2 and point at --help', () => {
+  test('an unknown command', async () => {
+    const result = await kubeforge(['frobnicate'], newDir('usage'));
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /error: unknown argument: frobnicate/);
+    assert.match(result.stderr, /hint: run `kubeforge --help`/);
+  });
+
+  test('an unknown flag writes nothing', async () => {
+    const cwd = newDir('usage');
+    const result = await kubeforge(['init', 'op', '--domain', 'example.com', '--colour'], cwd);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /error: unknown argument: colour/);
+    assert.match(result.stderr, /hint: run `kubeforge init --help`/);
+    assert.equal(existsSync(join(cwd, 'op')), false);
+  });
+
+  test('a missing required option', async () => {
+    const result = await kubeforge(['init', 'op'], newDir('usage'));
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /missing required argument: domain/);
+  });
+
+  test('create without what to create', async () => {
+    const result = await kubeforge(['create'], newDir('usage'));
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /kubeforge create api/);
+  });
+});
+
+describe('init', () => {
+  test('an invalid domain is rejected before anything is written', async () => {
+    const cwd = newDir('init');
+    const result = await kubeforge(['init', 'op', '--domain', 'Example_COM'], cwd);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /error: --domain "Example_COM" must be lowercase labels/);
+    assert.match(result.stderr, /hint: .*--domain example\.com/);
+    assert.equal(existsSync(join(cwd, 'op')), false);
+  });
+
+  test('an invalid project name names the flag that fixes it', async () => {
+    const result = await kubeforge(
+      ['init', 'op', '--domain', 'example.com', '--name', 'My_Operator'],
+      newDir('init'),
+    );
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /project name "My_Operator" must consist of lowercase letters/);
+  });
+
+  test('files in the way: all conflicts listed, nothing written', async () => {
+    const cwd = newDir('init');
+    writeFileSync(join(cwd, 'README.md'), 'mine\n');
+    writeFileSync(join(cwd, 'Dockerfile'), 'FROM scratch\n');
+    const before = snapshot(cwd);
+    const result = await kubeforge(
+      ['init', '--domain', 'example.com', '--name', 'op', '--skip-install'],
+      cwd,
+    );
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /error: files already exist: Dockerfile, README\.md/);
+    assert.match(result.stderr, /nothing was written/);
+    assert.deepEqual(snapshot(cwd), before);
+  });
+
+  test('a directory that already holds a project', async () => {
+    const cwd = newDir('init');
+    assert.equal((await kubeforge(['init', 'op', '--domain', 'example.com', '--skip-install'], cwd)).code, 0);
+    const result = await kubeforge(['init', 'op', '--domain', 'example.com', '--skip-install'], cwd);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /already inside the kubeforge project/);
+    assert.match(
+      result.stderr,
+      /hint: this directory already holds a project; add APIs to it with `kubeforge create api`/,
+    );
+  });
+});
+
+describe('commands that need a project', () => {
+  for (const args of [
+    ['create', 'api', '--group', 'web', '--version', 'v1', '--kind', 'Website'],
+    ['generate'],
+    ['manifests', '--stdout'],
+    ['import', 'crd.yaml'],
+  ]) {
+    test(`kubeforge ${args[0] ?? ''} outside a project`, async () => {
+      const result = await kubeforge(args, newDir('noproject'));
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, /is not inside a kubeforge project \(no kubeforge\.json found\)/);
+      assert.match(result.stderr, /hint: .*kubeforge init/);
+    });
+  }
+});
+
+describe('in a project', () => {
+  let project: string;
+  let pristine: ReadonlyMap<string, string>;
+
+  before(async () => {
+    const dir = newDir('project');
+    const init = await kubeforge(['init', 'op', '--domain', 'example.com', '--skip-install'], dir);
+    assert.equal(init.code, 0, init.stderr);
+    project = join(dir, 'op');
+    linkDependencies(project);
+    const created = await kubeforge(
+      ['create', 'api', '--group', 'web', '--version', 'v1', '--kind', 'Website'],
+      project,
+    );
+    assert.equal(created.code, 0, created.stderr);
+    pristine = snapshot(project);
+  });
+
+  const invalid: readonly (readonly [string, readonly string[], RegExp])[] = [
+    [
+      'a group that is not a DNS label',
+      ['--group', 'Web_App', '--version', 'v1', '--kind', 'Shop'],
+      /--group "Web_App" must consist of lowercase/,
+    ],
+    [
+      'a version without the v',
+      ['--group', 'shop', '--version', '1', '--kind', 'Shop'],
+      /--version "1" must look like v1, v2, v1beta1/,
+    ],
+    [
+      'a version with a capital',
+      ['--group', 'shop', '--version', 'v1Beta1', '--kind', 'Shop'],
+      /--version "v1Beta1"/,
+    ],
+    [
+      'a lowercase kind',
+      ['--group', 'shop', '--version', 'v1', '--kind', 'shop'],
+      /--kind "shop" must be UpperCamelCase/,
+    ],
+    [
+      'a kind with a dash',
+      ['--group', 'shop', '--version', 'v1', '--kind', 'Web-Shop'],
+      /--kind "Web-Shop" must be UpperCamelCase/,
+    ],
+    [
+      'a kind ending in List',
+      ['--group', 'shop', '--version', 'v1', '--kind', 'ShopList'],
+      /must not end with "List"/,
+    ],
+    [
+      'an unknown scope',
+      ['--group', 'shop', '--version', 'v1', '--kind', 'Shop', '--scope', 'Global'],
+      /--scope "Global" must be Namespaced or Cluster/,
+    ],
+    [
+      'a kind that exists',
+      ['--group', 'web', '--version', 'v1', '--kind', 'Website'],
+      /already has Website in web\.example\.com\/v1/,
+    ],
+  ];
+  for (const [name, args, message] of invalid) {
+    test(`create api rejects ${name} and writes nothing`, async () => {
+      const result = await kubeforge(['create', 'api', ...args], project);
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, message);
+      assert.match(result.stderr, /hint: /);
+      assert.deepEqual(snapshot(project), pristine);
+    });
+  }
+
+  test('several invalid arguments are reported together', async () => {
+    const result = await kubeforge(
+      ['create', 'api', '--group', 'shop', '--version', 'one', '--kind', 'shop'],
+      project,
+    );
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /--version "one"/);
+    assert.match(result.stderr, /--kind "shop"/);
+  });
+
+  test('type errors in API files: diagnostics with positions, nothing generated', async () => {
+    const file = join(project, 'src/apis/web.example.com/v1/website.ts');
+    const original = readFileSync(file, 'utf8');
+    writeFileSync(
+      file,
+      original.replace('  message: string;', '  message: Date;\n  /** @minimum ten */\n  count?: number;'),
+    );
+    try {
+      const before = snapshot(project);
+      const result = await kubeforge(['generate'], project);
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, /src\/apis\/web\.example\.com\/v1\/website\.ts:\d+:\d+ - error/);
+      assert.match(result.stderr, /Website\.spec\.message/);
+      assert.match(result.stderr, /error: the API types have errors; nothing was generated/);
+      assert.deepEqual(snapshot(project), before);
+
+      // create api generates too: its new files are removed again when generation fails.
+      const created = await kubeforge(
+        ['create', 'api', '--group', 'shop', '--version', 'v1', '--kind', 'Shop'],
+        project,
+      );
+      assert.equal(created.code, 1);
+      assert.match(created.stderr, /website\.ts:\d+:\d+ - error/);
+      assert.deepEqual(snapshot(project), before);
+    } finally {
+      writeFileSync(file, original);
+    }
+  });
+
+  test('generate --check fails on stale output and names the files', async () => {
+    const crd = join(project, 'config/crd/bases/web.example.com_websites.yaml');
+    const original = readFileSync(crd, 'utf8');
+    writeFileSync(crd, `${original}# edited by hand\n`);
+    try {
+      const result = await kubeforge(['generate', '--check'], project);
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, /error: 1 generated file\(s\) are out of date/);
+      assert.match(result.stderr, /config\/crd\/bases\/web\.example\.com_websites\.yaml/);
+      assert.match(result.stderr, /hint: run `kubeforge generate`/);
+      assert.equal(readFileSync(crd, 'utf8'), `${original}# edited by hand\n`);
+    } finally {
+      writeFileSync(crd, original);
+    }
+    assert.equal((await kubeforge(['generate', '--check'], project)).code, 0);
+  });
+
+  test('--check and --watch together are refused', async () => {
+    const result = await kubeforge(['generate', '--check', '--watch'], project);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /--check and --watch cannot be combined/);
+  });
+
+  test('manifests --stdout prints only YAML on stdout and writes nothing', async () => {
+    const result = await kubeforge(['manifests', '--stdout'], project);
+    assert.equal(result.code, 0, result.stderr);
+    const kinds = parseAllDocuments(result.stdout).map(
+      (doc) => (doc.toJS() as { kind?: string } | null)?.kind,
+    );
+    assert.deepEqual(kinds, ['CustomResourceDefinition', 'ClusterRole']);
+    assert.deepEqual(snapshot(project), pristine);
+  });
+
+  test('manifests --output-dir must stay inside the project', async () => {
+    const result = await kubeforge(['manifests', '--output-dir', '../elsewhere'], project);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /--output-dir \.\.\/elsewhere is outside the project/);
+  });
+
+  test('import: a missing file, and a file without CRDs', async () => {
+    const missing = await kubeforge(['import', 'nope.yaml'], project);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /cannot read nope\.yaml: ENOENT/);
+    const notCrd = await kubeforge(
+      ['import', '-'],
+      project,
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n',
+    );
+    assert.equal(notCrd.code, 1);
+    assert.match(notCrd.stderr, /the input holds no CustomResourceDefinition/);
+    assert.deepEqual(snapshot(project), pristine);
+  });
+
+  test('import from standard input writes types and a typed client, and re-import refreshes them', async () => {
+    const crd = readFileSync(join(testdata, 'imports/certificates.crd.yaml'), 'utf8');
+    const first = await kubeforge(['import', '-', '--out', 'src/vendor'], project, crd);
+    assert.equal(first.code, 0, first.stderr);
+    const types = join(project, 'src/vendor/cert-manager.io/v1/certificate.ts');
+    assert.match(readFileSync(types, 'utf8'), /export interface CertificateSpec \{/);
+    assert.match(
+      readFileSync(join(project, 'src/vendor/cert-manager.io/v1/certificate.client.ts'), 'utf8'),
+      /export function certificateInformer\(/,
+    );
+    const again = await kubeforge(['import', '-', '--out', 'src/vendor'], project, crd);
+    assert.equal(again.code, 0, again.stderr);
+    mkdirSync(join(project, 'src/mine/cert-manager.io/v1'), { recursive: true });
+    writeFileSync(join(project, 'src/mine/cert-manager.io/v1/certificate.ts'), 'export {};\n');
+    const clash = await kubeforge(['import', '-', '--out', 'src/mine'], project, crd);
+    assert.equal(clash.code, 1);
+    assert.match(clash.stderr, /already exist: src\/mine\/cert-manager\.io\/v1\/certificate\.ts/);
+  });
+});
