@@ -283,7 +283,14 @@ class RunningController implements Controller {
         break;
       case 'rateLimited':
         if (timing.timedOut) this.#metrics.panic();
-        this.queue.addRateLimited(key); // ignored once the queue shuts down
+        if (this.queue.isShuttingDown()) {
+          // Not requeued: the controller is stopping (the next leader or start picks it up).
+          logger.warn('reconcile ended with an error while the controller was stopping', {
+            error: errorFields(outcome.error),
+          });
+          break;
+        }
+        this.queue.addRateLimited(key);
         logger.error(
           timing.timedOut
             ? 'reconcile timed out; requeued with backoff'
