@@ -384,6 +384,7 @@ describe('fixture CRDs on a real API server', () => {
         matrix: [[1, 2], [3]],
         owners: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'cm', uid: 'u-1', controller: true }],
         version: 'v2',
+        image: 'ghcr.io/kubeforge/operator:1.0',
         origin: null,
         tagged: [{ name: 'p', x: 1, y: 2 }],
       },
@@ -398,6 +399,8 @@ describe('fixture CRDs on a real API server', () => {
       [(s) => (s.shape = { labels: {} }), 'spec.shape.name'],
       [(s) => (s.owners = [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'cm' }]), 'spec.owners.uid'],
       [(s) => (s.tagged = [{ name: 'p', x: 1 }]), 'spec.tagged.y'],
+      [(s) => (s.version = 'version2'), 'spec.version'],
+      [(s) => (s.image = 'quay.io/kubeforge/operator:1.0'), 'spec.image'],
     ];
     for (const [index, [edit, field]] of broken.entries()) {
       const object = structuredClone(valid) as { metadata: { name: string }; spec: Record<string, unknown> };

@@ -10,6 +10,7 @@ import type { Schema } from '../model/index.ts';
 import type { MarkerName, MarkerSet } from '../markers/index.ts';
 import { applyFieldMarkers } from './apply-field-markers.ts';
 import { literalUnion } from './literal-unions.ts';
+import { stringPattern } from './template-literals.ts';
 import { unionSchema } from './unions.ts';
 import { scalarSchemas, structOverlays, structSchemas } from './runtime-types.ts';
 import {
@@ -192,7 +193,11 @@ export class SchemaBuilder {
         'declare the properties, use Record<string, T>, or mark the field @preserveUnknownFields',
       );
     }
-    // `string`, template literal types and `Uppercase<string>`-like mappings are all strings.
+    if (flags & ts.TypeFlags.TemplateLiteral) {
+      const body = stringPattern(type);
+      return body === undefined ? { type: 'string' } : { type: 'string', pattern: `^${body}$` };
+    }
+    // `string` and `Uppercase<string>`-like mappings are strings.
     if (flags & ts.TypeFlags.StringLike && !(flags & ts.TypeFlags.StringLiteral)) return { type: 'string' };
     if (flags & ts.TypeFlags.Number) return { type: 'number' };
     if (flags & ts.TypeFlags.Boolean) return { type: 'boolean' };

@@ -1,6 +1,7 @@
 /**
  * Unions: `T | null` (nullable), `T | undefined` (optional), literal unions (enums),
- * `boolean`, `number | string` with `@intOrString`, and discriminated unions of objects.
+ * `boolean`, `number | string` with `@intOrString`, unions of template literal types (a
+ * pattern), and discriminated unions of objects.
  * Every other union has no structural schema and is an error.
  */
 import { ts } from 'ts-morph';
@@ -10,6 +11,7 @@ import { literalUnion } from './literal-unions.ts';
 import { unionOfObjects } from './object-unions.ts';
 import { scalarSchemas } from './runtime-types.ts';
 import type { ConvertOptions, SchemaBuilder, Site } from './schema-builder.ts';
+import { isTemplateUnion, stringPattern } from './template-literals.ts';
 import { singleMemberHint, type TypeHint } from './type-hints.ts';
 
 const literalFlags = ts.TypeFlags.StringLiteral | ts.TypeFlags.NumberLiteral | ts.TypeFlags.BooleanLiteral;
@@ -55,6 +57,12 @@ function membersSchema(
   }
   if (members.length === 1) return builder.convert(first, singleMemberHint(hint), site, options);
   if (members.every((m) => m.flags & literalFlags)) return literalUnion(builder, members, hint, site);
+  if (isTemplateUnion(members)) {
+    const alternatives = members.map(stringPattern);
+    return alternatives.every((a) => a !== undefined)
+      ? { type: 'string', pattern: `^(${alternatives.join('|')})$` }
+      : { type: 'string' };
+  }
   const primitives = new Set(members.map((m) => m.flags & (ts.TypeFlags.String | ts.TypeFlags.Number)));
   if (members.length === 2 && primitives.size === 2 && !primitives.has(0)) {
     if (options.intOrString) return scalarSchemas.IntOrString;

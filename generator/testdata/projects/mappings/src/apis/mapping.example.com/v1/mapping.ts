@@ -16,8 +16,10 @@ export interface MappingSpec {
   maybe: string | undefined;
   matrix?: number[][];
   owners?: OwnerReference[];
-  /** A template literal type is a string. */
+  /** A template literal type is a string with a pattern. */
   version?: `v${number}`;
+  /** Literal unions and strings inside a template. */
+  image?: `${'docker.io' | 'ghcr.io'}/${string}:${string}`;
   /** A nullable object. */
   origin?: Point | null;
   /** Objects of an intersection of two interfaces. */
