@@ -49,9 +49,15 @@ describe('getting started: from an empty directory to a reconciling operator', {
 
   after(async () => {
     await watcher?.stop();
-    const code = await operator?.stop();
-    if (operator !== undefined)
-      assert.equal(code, 0, `the operator exits 0 on SIGTERM; output:\n${operator.output().slice(-3000)}`);
+    await operator?.stop();
+    if (operator !== undefined) {
+      // npm itself dies of the signal; the operator under it must shut down gracefully.
+      assert.match(
+        operator.output(),
+        /"msg":"manager stopped"/,
+        'the operator shuts down cleanly on SIGTERM',
+      );
+    }
     await cp.stop();
     rmSync(workdir, { recursive: true, force: true });
   });
@@ -108,7 +114,8 @@ describe('getting started: from an empty directory to a reconciling operator', {
   test("the project's own test passes against a real API server", async () => {
     await step('npx kubeforge setup-control-plane');
     const result = await step('npm test');
-    assert.match(result.stdout, /# pass 1/);
+    assert.match(result.stdout, /(ℹ|#) pass 1\n/);
+    assert.match(result.stdout, /(ℹ|#) fail 0\n/);
   });
 
   test('the CRDs install and the operator becomes ready', async () => {
