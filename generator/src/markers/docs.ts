@@ -13,6 +13,10 @@ export const typeMappings: readonly { readonly typescript: string; readonly sche
     schema: '`type: integer`, `format: int32`/`int64`',
   },
   { typescript: '`boolean`', schema: '`type: boolean`' },
+  {
+    typescript: 'template literal types (`v${number}`, `${Registry}/${string}`)',
+    schema: '`type: string` with an anchored `pattern`',
+  },
   { typescript: "`'a' \\| 'b'`, `1 \\| 2`, string enums", schema: '`enum` of the literals' },
   { typescript: '`T[]`, `readonly T[]`, `Array<T>`', schema: '`type: array`, `items`' },
   {
