@@ -73,7 +73,18 @@ export function collectKinds(ctx: SourceContext, files: readonly ts.SourceFile[]
         );
         continue;
       }
-      const candidate = parseVersion(ctx, builder, statement, group, version, doc.markers, doc.description);
+      let candidate: VersionCandidate | undefined;
+      try {
+        candidate = parseVersion(ctx, builder, statement, group, version, doc.markers, doc.description);
+      } catch (error) {
+        // A generator bug must not hide the user's other diagnostics: report it where it happened.
+        ctx.sink.error(
+          'internal-error',
+          `the generator failed on ${path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+          { ...ctx.location(statement.name), path },
+          'please report this together with the type that triggers it',
+        );
+      }
       if (candidate) candidates.push(candidate);
     }
   }
