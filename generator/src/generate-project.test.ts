@@ -4,7 +4,7 @@
  * user's code in main.ts), and `check` reports staleness without writing.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
@@ -229,6 +229,24 @@ describe('generate on a project', () => {
     );
     const fixed = generate(dir);
     assert.deepEqual([fixed.exitCode, fixed.scaffolded], [0, ['src/controllers/safe.controller.ts']]);
+  });
+
+  it('does not scaffold controllers of a kind name two groups share, and says why', () => {
+    const dir = createOperatorProject('regen-ambiguous');
+    const copy = 'src/apis/archive.example.com/v1/backup-schedule.ts';
+    mkdirSync(join(dir, 'src/apis/archive.example.com/v1'), { recursive: true });
+    writeFileSync(
+      join(dir, copy),
+      "import type { ObjectMeta } from '@kubeforge/runtime';\n\n/** @resource */\nexport interface BackupSchedule {\n  metadata: ObjectMeta;\n  spec: { where: string };\n}\n",
+    );
+    const report = generate(dir);
+    assert.deepEqual(
+      report.diagnostics.map((d) => [d.severity, d.code]),
+      [['warning', 'ambiguous-controller']],
+    );
+    assert.match(report.diagnostics[0]?.message ?? '', /archive\.example\.com, backup\.example\.com/);
+    assert.deepEqual(report.scaffolded, ['src/controllers/vault.controller.ts']);
+    assert.ok(report.written.includes('src/generated/archive.example.com/v1/backup-schedule.ts'));
   });
 
   it('warns and scaffolds nothing when the project has no main.ts', () => {

@@ -23,6 +23,7 @@ import {
 import { generateManifests, type GenerateManifestsOptions } from './generate.ts';
 import { openProject } from './parse/index.ts';
 import type { KindModel, ProjectModel } from './model/index.ts';
+import { kebabCase } from './view-models/index.ts';
 import { writeOutputs, type WriteResult } from './write/index.ts';
 
 export interface GenerateOptions extends Omit<GenerateManifestsOptions, 'projectDir' | 'check'> {
@@ -89,12 +90,23 @@ const noScaffolds: ScaffoldPlan = { files: [], diagnostics: [] };
 function scaffoldControllers(projectDir: string, model: ProjectModel): ScaffoldPlan {
   const mainPath = join(projectDir, mainFile);
   const main = existsSync(mainPath) ? readFileSync(mainPath, 'utf8') : undefined;
-  const missing = model.kinds.filter((kind) => needsController(projectDir, kind, main));
-  if (missing.length === 0) return noScaffolds;
+  const ambiguous = ambiguousKinds(model);
+  const wanted = model.kinds.filter((kind) => needsController(projectDir, kind, main));
+  const missing = wanted.filter((kind) => !ambiguous.has(kind.kind));
+  const skipped: Diagnostic[] = [
+    ...new Set(wanted.filter((k) => ambiguous.has(k.kind)).map((k) => k.kind)),
+  ].map((kind) => ({
+    severity: 'warning',
+    code: 'ambiguous-controller',
+    message: `kind ${kind} exists in several groups (${ambiguous.get(kind)?.join(', ') ?? ''}): their controllers would share src/controllers/${kebabCase(kind)}.controller.ts, so none was scaffolded`,
+    hint: 'write these controllers by hand, with distinct file and function names, and register them in src/main.ts',
+  }));
+  if (missing.length === 0) return { files: [], diagnostics: skipped };
   if (main === undefined) {
     return {
       files: [],
       diagnostics: [
+        ...skipped,
         {
           severity: 'warning',
           code: 'no-main-file',
@@ -105,7 +117,7 @@ function scaffoldControllers(projectDir: string, model: ProjectModel): ScaffoldP
     };
   }
   const registration = registerControllers(main, missing.map(controllerRegistration));
-  if (!registration.ok) return { files: [], diagnostics: registration.diagnostics };
+  if (!registration.ok) return { files: [], diagnostics: [...skipped, ...registration.diagnostics] };
   return {
     files: [
       ...missing.map(emitControllerScaffold),
@@ -113,8 +125,15 @@ function scaffoldControllers(projectDir: string, model: ProjectModel): ScaffoldP
       // registration lines added, and only when that changes it.
       { path: mainFile, contents: registration.contents, ownership: 'generated' },
     ],
-    diagnostics: [],
+    diagnostics: skipped,
   };
+}
+
+/** Kind names declared in more than one group, with their groups. */
+function ambiguousKinds(model: ProjectModel): ReadonlyMap<string, readonly string[]> {
+  const groups = new Map<string, string[]>();
+  for (const kind of model.kinds) groups.set(kind.kind, [...(groups.get(kind.kind) ?? []), kind.group]);
+  return new Map([...groups].filter(([, inGroups]) => inGroups.length > 1));
 }
 
 function needsController(projectDir: string, kind: KindModel, main: string | undefined): boolean {
@@ -132,10 +151,14 @@ function report(
   const collect = (key: keyof WriteResult): readonly string[] =>
     [...new Set(writes.flatMap((w) => w[key]))].sort();
   const stale = collect('stale');
+  const written = collect('written');
+  // A file written by one pass and found up to date by a later one (the manifests after
+  // scaffolding) was written.
+  const unchanged = collect('unchanged').filter((path) => !written.includes(path));
   const failed = hasErrors(diagnostics) || (check && stale.length > 0);
   return {
-    written: collect('written'),
-    unchanged: collect('unchanged'),
+    written,
+    unchanged,
     removed: collect('removed'),
     stale,
     scaffolded: [...scaffolded].sort(),

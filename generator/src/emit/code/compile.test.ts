@@ -42,6 +42,8 @@ describe('generated code under the strictest compiler settings', () => {
 
   it('scaffolds and registers a controller per kind, without diagnostics', () => {
     assert.deepEqual(report.diagnostics, []);
+    assert.deepEqual([report.unchanged, report.removed, report.stale], [[], [], []]);
+    assert.ok(report.written.includes('config/rbac/role.yaml') && report.written.includes('src/main.ts'));
     assert.deepEqual(report.scaffolded, [
       'src/controllers/backup-schedule.controller.ts',
       'src/controllers/vault.controller.ts',
