@@ -385,12 +385,14 @@ describe('fixture CRDs on a real API server', () => {
         owners: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'cm', uid: 'u-1', controller: true }],
         version: 'v2',
         image: 'ghcr.io/kubeforge/operator:1.0',
+        extensible: { name: 'e', extra: { deep: [1] } },
         origin: null,
         tagged: [{ name: 'p', x: 1, y: 2 }],
       },
     };
     const created = await kubeRequest(cp.kubeConfig, 'POST', '/apis/mapping.example.com/v1/mappings', valid);
     assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.deepEqual((created.body as typeof valid).spec.extensible, { name: 'e', extra: { deep: [1] } });
     const broken: readonly [(spec: Record<string, unknown>) => void, string][] = [
       [(s) => (s.names = []), 'spec.names'],
       [(s) => (s.enabled = false), 'spec.enabled'],
@@ -400,6 +402,7 @@ describe('fixture CRDs on a real API server', () => {
       [(s) => (s.owners = [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'cm' }]), 'spec.owners.uid'],
       [(s) => (s.tagged = [{ name: 'p', x: 1 }]), 'spec.tagged.y'],
       [(s) => (s.version = 'version2'), 'spec.version'],
+      [(s) => (s.extensible = { extra: true }), 'spec.extensible.name'],
       [(s) => (s.image = 'quay.io/kubeforge/operator:1.0'), 'spec.image'],
     ];
     for (const [index, [edit, field]] of broken.entries()) {

@@ -27,6 +27,10 @@ export const typeMappings: readonly { readonly typescript: string; readonly sche
     typescript: 'interfaces, type literals, aliases, generics, `Pick`/`Omit`/`Partial`',
     schema: '`type: object`, `properties` (inlined: structural schemas have no `$ref`)',
   },
+  {
+    typescript: '`{ name: string; [key: string]: unknown }`',
+    schema: '`properties` plus `x-kubernetes-preserve-unknown-fields` (extra fields are kept)',
+  },
   { typescript: '`A & B`', schema: 'one object with the properties of both' },
   { typescript: '`prop?: T`', schema: 'not in `required`' },
   {

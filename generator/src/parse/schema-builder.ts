@@ -384,12 +384,22 @@ export class SchemaBuilder {
           'use Record<string, T>',
         );
       }
+      if (Object.keys(properties).length > 0 && info.type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) {
+        // Known fields plus arbitrary extras: declare the known ones, keep the rest.
+        if (failed) return undefined;
+        return {
+          type: 'object',
+          properties,
+          ...(required.length > 0 ? { required: required.sort() } : {}),
+          'x-kubernetes-preserve-unknown-fields': true,
+        };
+      }
       if (Object.keys(properties).length > 0) {
         return this.error(
           site,
           'unsupported-type',
-          'an object cannot have both fixed properties and an index signature in a structural schema',
-          'move the map into its own field',
+          'an object cannot have both fixed properties and a typed index signature in a structural schema',
+          'move the map into its own field, or make the index signature `[key: string]: unknown` to keep extra fields',
         );
       }
       const value = this.convert(

@@ -24,6 +24,8 @@ export interface MappingSpec {
   origin?: Point | null;
   /** Objects of an intersection of two interfaces. */
   tagged?: (Point & Labelled)[];
+  /** Known fields plus any others: the others are kept, not pruned. */
+  extensible?: { name: string; [key: string]: unknown };
   /** A discriminated union whose member is an intersection. */
   marker?: (Point & { kind: 'point' }) | { kind: 'none' };
 }
