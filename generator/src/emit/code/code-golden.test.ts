@@ -14,14 +14,14 @@ import { emitCode, generatedCodeHeader } from './index.ts';
 
 const goldenDir = join(generatorDir, 'testdata', 'golden-code');
 
-function emitAll(fixture: string): OutputFile[] {
-  const { model, diagnostics } = loadProject({ projectDir: fixtureDir(fixture) });
+function emitAll(projectDir: string): OutputFile[] {
+  const { model, diagnostics } = loadProject({ projectDir });
   assert.deepEqual(diagnostics, []);
   return [...emitCode(model), ...model.kinds.map(emitControllerScaffold)];
 }
 
 describe('typed code of the backup-operator fixture', () => {
-  const files = emitAll('backup-operator');
+  const files = emitAll(fixtureDir('backup-operator'));
 
   it('emits a module per kind and served version, the index, and a controller scaffold per kind', () => {
     assert.deepEqual(
@@ -52,11 +52,26 @@ describe('typed code of the backup-operator fixture', () => {
   });
 
   it('is byte-identical when generated again from a fresh load', () => {
-    assert.deepEqual(emitAll('backup-operator'), files);
+    assert.deepEqual(emitAll(fixtureDir('backup-operator')), files);
   });
 
   it('never writes `any` into generated code', () => {
     for (const file of files) assert.doesNotMatch(file.contents, /\bany\b/, file.path);
+  });
+});
+
+describe('controller scaffolds of unusual kinds (testdata/projects-code/edge-kinds)', () => {
+  it('match the golden files: no status, a status with required fields, a reserved-word name', () => {
+    const files = emitAll(join(generatorDir, 'testdata', 'projects-code', 'edge-kinds'));
+    assert.deepEqual(
+      files.filter((f) => f.ownership === 'scaffold').map((f) => f.path),
+      [
+        'src/controllers/default.controller.ts',
+        'src/controllers/gizmo.controller.ts',
+        'src/controllers/widget.controller.ts',
+      ],
+    );
+    for (const file of files) assertGolden(join(goldenDir, 'edge-kinds', file.path), file.contents);
   });
 });
 
