@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { kubeforge, linkDependencies, snapshot, tempDir } from './support/project.ts';
-import { testdata } from './support/paths.ts';
+import { baseEnv, kubeforgeBin, testdata } from './support/paths.ts';
+import { background, eventually } from './support/shell.ts';
 
 const dirs: string[] = [];
 function newDir(prefix: string): string {
@@ -274,6 +275,63 @@ describe('in a project', () => {
     assert.equal((await kubeforge(['generate', '--check'], project)).code, 0);
   });
 
+  test('create api --no-controller adds only the API, and later generates keep it that way', async () => {
+    const mainBefore = readFileSync(join(project, 'src/main.ts'), 'utf8');
+    const created = await kubeforge(
+      ['create', 'api', '--group', 'web', '--version', 'v1', '--kind', 'Theme', '--no-controller'],
+      project,
+    );
+    assert.equal(created.code, 0, created.stderr);
+    assert.equal(existsSync(join(project, 'src/controllers/theme.controller.ts')), false);
+    assert.equal(readFileSync(join(project, 'src/main.ts'), 'utf8'), mainBefore);
+    assert.ok(existsSync(join(project, 'config/crd/bases/web.example.com_themes.yaml')));
+    const regenerated = await kubeforge(['generate'], project);
+    assert.equal(regenerated.code, 0, regenerated.stderr);
+    assert.equal(existsSync(join(project, 'src/controllers/theme.controller.ts')), false);
+    const projectFile = JSON.parse(readFileSync(join(project, 'kubeforge.json'), 'utf8')) as {
+      resources: { kind: string; controller: boolean }[];
+    };
+    assert.deepEqual(
+      projectFile.resources.map((r) => [r.kind, r.controller]),
+      [
+        ['Website', true],
+        ['Theme', false],
+      ],
+    );
+    pristine = snapshot(project);
+  });
+
+  test('generate --watch regenerates a small change in well under a second', async () => {
+    const watch = background(`node ${kubeforgeBin} generate --watch`, { cwd: project, env: baseEnv() });
+    const file = join(project, 'src/apis/web.example.com/v1/website.ts');
+    const original = readFileSync(file, 'utf8');
+    try {
+      await watch.waitForOutput(/^Watching src\//, 60_000);
+      const timings: number[] = [];
+      for (const [index, text] of ['The greeting shown.', 'The greeting shown on the page.'].entries()) {
+        writeFileSync(file, original.replace('An example field: replace it with your own.', text));
+        const reported = await eventually(`regeneration #${index + 1}`, 30_000, () => {
+          const lines = watch
+            .output()
+            .split('\n')
+            .filter((l) => /^Generated in \d+ ms/.test(l));
+          return Promise.resolve(lines.length > index ? lines[index] : undefined);
+        });
+        timings.push(Number(/(\d+) ms/.exec(reported)?.[1]));
+        const crd = readFileSync(join(project, 'config/crd/bases/web.example.com_websites.yaml'), 'utf8');
+        assert.match(crd, new RegExp(text.replace('.', '\\.')));
+      }
+      // The first change may still pay for warming up the compiler; the next one must be quick.
+      assert.ok((timings[1] ?? Infinity) < 1000, `regenerated in ${timings.join(' ms, ')} ms`);
+    } catch (err) {
+      throw new Error(`generate --watch printed:\n${watch.output()}`, { cause: err });
+    } finally {
+      await watch.stop();
+      writeFileSync(file, original);
+      assert.equal((await kubeforge(['generate'], project)).code, 0);
+    }
+  });
+
   test('--check and --watch together are refused', async () => {
     const result = await kubeforge(['generate', '--check', '--watch'], project);
     assert.equal(result.code, 1);
@@ -286,7 +344,7 @@ describe('in a project', () => {
     const kinds = parseAllDocuments(result.stdout).map(
       (doc) => (doc.toJS() as { kind?: string } | null)?.kind,
     );
-    assert.deepEqual(kinds, ['CustomResourceDefinition', 'ClusterRole']);
+    assert.deepEqual(kinds, ['CustomResourceDefinition', 'CustomResourceDefinition', 'ClusterRole']);
     assert.deepEqual(snapshot(project), pristine);
   });
 

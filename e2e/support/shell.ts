@@ -71,7 +71,7 @@ export interface Background {
   output(): string;
   /** Resolves when a line of output matches `pattern`. */
   waitForOutput(pattern: RegExp, timeoutMs: number): Promise<string>;
-  /** SIGTERM to the process group, SIGKILL after `graceMs`; resolves with the exit code. */
+  /** SIGTERM to the process group, SIGKILL after `graceMs`; resolves with the exit code once all output is in. */
   stop(graceMs?: number): Promise<number | null>;
 }
 
@@ -90,7 +90,8 @@ export function background(commandLine: string, options: ShellOptions): Backgrou
   };
   child.stdout.setEncoding('utf8').on('data', append);
   child.stderr.setEncoding('utf8').on('data', append);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // 'close' waits for every process holding the output pipes (e.g. node under `npm start`).
+  const closed = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   return {
     child,
     output: () => output,
@@ -129,10 +130,9 @@ export function background(commandLine: string, options: ShellOptions): Backgrou
       });
     },
     async stop(graceMs = 20_000) {
-      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       killGroup(child, 'SIGTERM');
       const timer = setTimeout(() => killGroup(child, 'SIGKILL'), graceMs);
-      const code = await exited;
+      const code = await closed;
       clearTimeout(timer);
       return code;
     },

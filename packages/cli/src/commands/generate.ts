@@ -92,8 +92,6 @@ export async function watchAndGenerate(cwd: string, output: Output, signal: Abor
       output.info(formatCliError(err).trimEnd());
     }
   };
-  run();
-  output.info('Watching src/ for changes (Ctrl-C to stop)...');
   const pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   const srcDir = join(project.root, 'src');
@@ -115,6 +113,9 @@ export async function watchAndGenerate(cwd: string, output: Output, signal: Abor
         output.warn(`watching: ${err.message}`);
       },
     });
+    // Watch first, then generate: a save during the first run is picked up after it.
+    run();
+    output.info('Watching src/ for changes (Ctrl-C to stop)...');
     const stop = (): void => {
       clearTimeout(timer);
       watcher.close();
