@@ -96,7 +96,7 @@ describe('TypeScript for imported kinds', () => {
         'src/imports/cert-manager.io/v1/certificate.client.ts',
       ],
     );
-    golden('certificate.ts', result.files[0]?.contents ?? '');
+    golden('certificate.ts.golden', result.files[0]?.contents ?? '');
     const client = result.files[1]?.contents ?? '';
     assert.match(client, /from '\.\/certificate\.ts';/);
     assert.match(client, /export const certificateResource = \{/);

@@ -205,7 +205,7 @@ export function createApi(options: CreateApiOptions): ProjectResource {
     [
       '',
       'Next steps:',
-      `  edit ${resource.path} (the API), then run \`kubeforge generate\``,
+      `  edit ${resource.path} (the API), then run \`npx kubeforge generate\``,
       ...(options.controller ? [`  implement the reconcile in ${controllerFile}`] : []),
       '  npm run build',
     ].join('\n'),
