@@ -60,6 +60,14 @@ describe('typed code of the backup-operator fixture', () => {
   });
 });
 
+describe('typed code of the mappings fixture', () => {
+  it('matches the golden files', () => {
+    for (const file of emitAll(fixtureDir('mappings'))) {
+      assertGolden(join(goldenDir, 'mappings', file.path), file.contents);
+    }
+  });
+});
+
 describe('controller scaffolds of unusual kinds (testdata/projects-code/edge-kinds)', () => {
   it('match the golden files: no status, a status with required fields, a reserved-word name', () => {
     const files = emitAll(join(generatorDir, 'testdata', 'projects-code', 'edge-kinds'));

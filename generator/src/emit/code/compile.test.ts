@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { generate, type GenerateReport } from '../../generate-project.ts';
-import { generatorDir } from '../../testing/index.ts';
+import { fixtureDir, generatorDir } from '../../testing/index.ts';
 import { createOperatorProject, removeProjects } from './test-project.ts';
 
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
@@ -97,8 +97,17 @@ describe('generated code under the strictest compiler settings', () => {
   });
 });
 
-describe('controller scaffolds of unusual kinds under the strictest settings', () => {
+describe('other fixtures under the strictest settings', () => {
   after(removeProjects);
+
+  it('compiles the code and scaffold generated for the mappings fixture (every type mapping)', () => {
+    const dir = createOperatorProject('compile-mappings', fixtureDir('mappings'));
+    const report = generate(dir);
+    assert.deepEqual([report.exitCode, report.diagnostics], [0, []]);
+    const { status, errors } = typeCheck(dir);
+    assert.deepEqual(errors, []);
+    assert.equal(status, 0);
+  });
 
   it('compile for a kind without status, one whose status has required fields, and one named by a reserved word', () => {
     const dir = createOperatorProject(
