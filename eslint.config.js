@@ -6,6 +6,8 @@ export default tseslint.config(
   {
     ignores: [
       '**/dist/**',
+      '**/.kubeforge-tmp/**',
+      '**/.tmp/**',
       '**/node_modules/**',
       'templates/**',
       '**/testdata/**',
