@@ -3,7 +3,8 @@
  * (`@minimum` on a number, `@listType map` on an array of objects keyed by required fields,
  * ...). Pure: no compiler objects, problems go to `report` with the marker that caused them.
  */
-import type { JsonValue, Schema, SchemaType } from '../model/index.ts';
+import type { Schema } from '../model/index.ts';
+import { defaultProblem, describeType } from './default-values.ts';
 import { isScalarSchema } from '../model/index.ts';
 import type { MarkerName, MarkerSet } from '../markers/index.ts';
 
@@ -52,12 +53,6 @@ const numberMarkers = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaxim
 const stringMarkers = ['minLength', 'maxLength', 'pattern'] as const;
 const arrayMarkers = ['minItems', 'maxItems', 'uniqueItems', 'listType', 'listMapKey'] as const;
 const objectMarkers = ['minProperties', 'maxProperties', 'mapType', 'structType'] as const;
-
-function describeType(schema: Schema): string {
-  if (schema['x-kubernetes-int-or-string']) return 'an int-or-string';
-  if (schema.type === undefined) return 'an untyped value';
-  return schema.type === 'integer' || schema.type === 'array' ? `an ${schema.type}` : `a ${schema.type}`;
-}
 
 export function applyFieldMarkers(input: Schema, markers: MarkerSet, report: MarkerReport): Schema {
   if (markers.names.length === 0) return input;
@@ -311,37 +306,6 @@ function applyObjectMarkers(
     }
   }
   return schema;
-}
-
-function jsonType(value: JsonValue): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  return typeof value;
-}
-
-/** Why `value` cannot be the default of `schema`, or `undefined` when it fits. */
-export function defaultProblem(value: JsonValue, schema: Schema): string | undefined {
-  const actual = jsonType(value);
-  if (value === null) return schema.nullable ? undefined : 'is null, but the field is not nullable';
-  if (schema['x-kubernetes-int-or-string']) {
-    return actual === 'string' || (actual === 'number' && Number.isInteger(value))
-      ? undefined
-      : 'is not an integer or a string';
-  }
-  const expected: SchemaType | undefined = schema.type;
-  if (expected === undefined) return undefined;
-  const fits =
-    expected === 'integer'
-      ? typeof value === 'number' && Number.isInteger(value)
-      : expected === 'number'
-        ? actual === 'number'
-        : expected === actual;
-  if (!fits)
-    return `is ${actual === 'array' || actual === 'object' ? 'an' : 'a'} ${actual}, but the field is ${describeType(schema)}`;
-  if (schema.enum && !schema.enum.some((e) => JSON.stringify(e) === JSON.stringify(value))) {
-    return `is not one of ${schema.enum.map((e) => JSON.stringify(e)).join(', ')}`;
-  }
-  return undefined;
 }
 
 /**

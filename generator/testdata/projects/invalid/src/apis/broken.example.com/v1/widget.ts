@@ -64,4 +64,13 @@ export interface WidgetSpec {
   missing: NotDefined;
   /** @validation rule="self >" message="not CEL" */
   celRule: int32;
+  /** @default {"min": 5} */
+  range?: { min: int32; max: int32 };
+  /** @default {"min": 0, "max": 70000} */
+  ports?: {
+    /** @minimum 1 */
+    min: int32;
+    /** @maximum 65535 */
+    max: int32;
+  };
 }
