@@ -7,11 +7,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
-import { controllerPath } from '@kubeforge/generator';
 import { CliError } from '../errors.ts';
 import type { Output } from '../output.ts';
 import { templatesDir } from '../project/checkout.ts';
-import { runGeneration } from '../project/generation.ts';
+import { loadGenerator, runGeneration } from '../project/generation.ts';
 import {
   checkApiVersion,
   checkDnsLabel,
@@ -179,11 +178,11 @@ export function planCreateApi(
   };
 }
 
-export function createApi(options: CreateApiOptions): ProjectResource {
+export async function createApi(options: CreateApiOptions): Promise<ProjectResource> {
   const project = loadProject(options.cwd);
   const api = validateApi(project, options);
   const { files, resource } = planCreateApi(project, api, options.controller);
-  const controllerFile = controllerPath({ kind: api.kind });
+  const controllerFile = (await loadGenerator()).controllerPath({ kind: api.kind });
   if (options.controller && existsSync(join(project.root, controllerFile))) {
     throw new CliError('FileExists', `${controllerFile} already exists`, {
       hint: 'nothing was written; move it away, or pass --no-controller to add only the API',
@@ -192,7 +191,7 @@ export function createApi(options: CreateApiOptions): ProjectResource {
   const applied = applyFilePlan(project.root, files);
   let result;
   try {
-    result = runGeneration({ projectDir: project.root, scaffold: options.controller });
+    result = await runGeneration({ projectDir: project.root, scaffold: options.controller });
   } catch (err) {
     applied.rollback();
     throw err;
@@ -260,8 +259,8 @@ function apiCommand(output: Output): CommandModule<object, CreateApiArgs> {
           '$0 create api --group webapp --version v1 --kind Theme --no-controller',
           'Only the API, no controller',
         ),
-    handler: (args) => {
-      createApi({ cwd: process.cwd(), ...args, output });
+    handler: async (args) => {
+      await createApi({ cwd: process.cwd(), ...args, output });
     },
   };
 }

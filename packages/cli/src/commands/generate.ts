@@ -8,10 +8,9 @@ import { join, relative } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { CliError, formatCliError, isCliError } from '../errors.ts';
 import type { Output } from '../output.ts';
-import { runGeneration, openSession, type GenerationResult } from '../project/generation.ts';
+import { loadGenerator, openSession, runGeneration, type GenerationResult } from '../project/generation.ts';
 import { loadProject, type Project } from '../project/project-file.ts';
 import { watchTree } from '../project/watch-tree.ts';
-import { formatDiagnostics } from '@kubeforge/generator';
 
 export interface GenerateOptions {
   readonly cwd: string;
@@ -32,8 +31,10 @@ function summary(result: GenerationResult, ms: number): string {
   return [head, ...changes].join('\n');
 }
 
-function reportWarnings(result: GenerationResult, output: Output): void {
-  if (result.diagnostics.length > 0) output.info(formatDiagnostics(result.diagnostics).trimEnd());
+async function reportWarnings(result: GenerationResult, output: Output): Promise<void> {
+  if (result.diagnostics.length === 0) return;
+  const { formatDiagnostics } = await loadGenerator();
+  output.info(formatDiagnostics(result.diagnostics).trimEnd());
 }
 
 /**
@@ -44,15 +45,15 @@ export function scaffoldsControllers(project: Project): boolean {
   return project.file.resources.every((r) => r.controller);
 }
 
-export function generate(options: GenerateOptions): GenerationResult {
+export async function generate(options: GenerateOptions): Promise<GenerationResult> {
   const project = loadProject(options.cwd);
   const started = performance.now();
-  const result = runGeneration({
+  const result = await runGeneration({
     projectDir: project.root,
     check: options.check,
     scaffold: scaffoldsControllers(project),
   });
-  reportWarnings(result, options.output);
+  await reportWarnings(result, options.output);
   if (options.check) {
     if (result.stale.length > 0) {
       throw new CliError('OutOfDate', `${result.stale.length} generated file(s) are out of date`, {
@@ -75,22 +76,32 @@ export function isWatchedSource(path: string): boolean {
 /** Regenerates on every change under src/ until `signal` aborts. */
 export async function watchAndGenerate(cwd: string, output: Output, signal: AbortSignal): Promise<void> {
   const project = loadProject(cwd);
-  const session = openSession(project.root);
-  const run = (changedFiles?: readonly string[]): void => {
+  const session = await openSession(project.root);
+  const runOnce = async (changedFiles?: readonly string[]): Promise<void> => {
     const started = performance.now();
     try {
-      const result = runGeneration({
+      const result = await runGeneration({
         projectDir: project.root,
         scaffold: scaffoldsControllers(project),
         session,
         ...(changedFiles === undefined ? {} : { changedFiles }),
       });
-      reportWarnings(result, output);
+      await reportWarnings(result, output);
       output.info(summary(result, Math.round(performance.now() - started)));
     } catch (err) {
-      if (!isCliError(err)) throw err;
-      output.info(formatCliError(err).trimEnd());
+      // Keep watching whatever went wrong: the next save may fix it.
+      if (isCliError(err)) output.info(formatCliError(err).trimEnd());
+      else
+        output.info(
+          `error: unexpected failure (a kubeforge bug; please report it):\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+        );
     }
+  };
+  // Runs never overlap: each change waits for the run before it.
+  let runs = Promise.resolve();
+  const run = (changedFiles?: readonly string[]): Promise<void> => {
+    runs = runs.then(() => runOnce(changedFiles));
+    return runs;
   };
   const pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
@@ -106,7 +117,7 @@ export async function watchAndGenerate(cwd: string, output: Output, signal: Abor
           const changed = [...pending];
           pending.clear();
           output.info(`Changed: ${changed.map((p) => relative(project.root, p)).join(', ')}`);
-          run(changed);
+          void run(changed);
         }, 30);
       },
       onError: (err) => {
@@ -114,8 +125,9 @@ export async function watchAndGenerate(cwd: string, output: Output, signal: Abor
       },
     });
     // Watch first, then generate: a save during the first run is picked up after it.
-    run();
-    output.info('Watching src/ for changes (Ctrl-C to stop)...');
+    void run().then(() => {
+      output.info('Watching src/ for changes (Ctrl-C to stop)...');
+    });
     const stop = (): void => {
       clearTimeout(timer);
       watcher.close();
@@ -169,7 +181,7 @@ export function generateCommand(output: Output): CommandModule<object, GenerateA
         }
         return;
       }
-      generate({ cwd: process.cwd(), check: args.check, output });
+      await generate({ cwd: process.cwd(), check: args.check, output });
     },
   };
 }

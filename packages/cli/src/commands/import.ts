@@ -7,13 +7,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, posix, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
-import {
-  formatDiagnostics,
-  hasErrors,
-  importCrds,
-  importedHeaderPrefix,
-  type KindModel,
-} from '@kubeforge/generator';
+import type { KindModel } from '@kubeforge/generator';
+import { loadGenerator } from '../project/generation.ts';
 import { CliError } from '../errors.ts';
 import type { Output } from '../output.ts';
 import {
@@ -87,6 +82,7 @@ export async function importCommandRun(options: ImportOptions): Promise<readonly
   const outDir = normaliseOutDir(options.out);
   const text = await readInput(options);
   const inputName = options.input === '-' ? '<stdin>' : posix.basename(options.input);
+  const { formatDiagnostics, hasErrors, importCrds, importedHeaderPrefix } = await loadGenerator();
   const result = await importCrds(text, { inputName, outDir });
   if (hasErrors(result.diagnostics)) {
     throw new CliError(

@@ -5,10 +5,9 @@
  */
 import { posix } from 'node:path';
 import type { CommandModule } from 'yargs';
-import { formatDiagnostics } from '@kubeforge/generator';
 import { CliError } from '../errors.ts';
 import type { Output } from '../output.ts';
-import { runManifests } from '../project/generation.ts';
+import { loadGenerator, runManifests } from '../project/generation.ts';
 import { loadProject } from '../project/project-file.ts';
 
 export interface ManifestsOptions {
@@ -36,7 +35,7 @@ export function yamlStream(files: readonly { readonly path: string; readonly con
     .join('');
 }
 
-export function manifests(options: ManifestsOptions): void {
+export async function manifests(options: ManifestsOptions): Promise<void> {
   if (options.stdout && options.outputDir !== undefined) {
     throw new CliError('InvalidArgument', '--stdout and --output-dir cannot be combined', {
       hint: '--stdout prints the YAML and writes nothing; --output-dir writes the CRDs to a directory',
@@ -53,12 +52,15 @@ export function manifests(options: ManifestsOptions): void {
     }
     crdDir = rel;
   }
-  const result = runManifests({
+  const result = await runManifests({
     projectDir: project.root,
     dryRun: options.stdout,
     ...(crdDir === undefined ? {} : { crdDir }),
   });
-  if (result.diagnostics.length > 0) options.output.info(formatDiagnostics(result.diagnostics).trimEnd());
+  if (result.diagnostics.length > 0) {
+    const { formatDiagnostics } = await loadGenerator();
+    options.output.info(formatDiagnostics(result.diagnostics).trimEnd());
+  }
   if (options.stdout) {
     if (result.files.length === 0) options.output.warn('no manifests: the project has no APIs yet');
     options.output.data(yamlStream(result.files));
@@ -99,8 +101,8 @@ export function manifestsCommand(output: Output): CommandModule<object, Manifest
           'Install the CRDs (and the role) into the current cluster',
         )
         .example('$0 manifests --output-dir deploy/crds', 'Write the CRDs somewhere else'),
-    handler: (args) => {
-      manifests({
+    handler: async (args) => {
+      await manifests({
         cwd: process.cwd(),
         stdout: args.stdout,
         ...(args['output-dir'] === undefined ? {} : { outputDir: args['output-dir'] }),

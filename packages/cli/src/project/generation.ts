@@ -5,15 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  formatDiagnostics,
-  generate,
-  generateManifests,
-  hasErrors,
-  openProject,
-  type Diagnostic,
-  type ProjectSession,
-} from '@kubeforge/generator';
+import type { Diagnostic, ProjectSession } from '@kubeforge/generator';
 import { CliError } from '../errors.ts';
 
 export const CRD_KUSTOMIZATION = 'config/crd/kustomization.yaml';
@@ -45,8 +37,16 @@ export interface ManifestsResult {
   readonly files: readonly { readonly path: string; readonly contents: string }[];
 }
 
-export function openSession(projectDir: string): ProjectSession {
-  return openProject({ projectDir });
+/**
+ * The generator, loaded on first use: it brings the TypeScript compiler, which commands such
+ * as `--help`, `version` and `init` do not need.
+ */
+export function loadGenerator(): Promise<typeof import('@kubeforge/generator')> {
+  return import('@kubeforge/generator');
+}
+
+export async function openSession(projectDir: string): Promise<ProjectSession> {
+  return (await loadGenerator()).openProject({ projectDir });
 }
 
 /** The kustomization listing every CRD file, sorted. */
@@ -94,7 +94,10 @@ function syncKustomization(
   return 'written';
 }
 
-function failure(diagnostics: readonly Diagnostic[]): CliError {
+function failure(
+  diagnostics: readonly Diagnostic[],
+  formatDiagnostics: (d: readonly Diagnostic[]) => string,
+): CliError {
   return new CliError('GenerateFailed', 'the API types have errors; nothing was generated', {
     details: formatDiagnostics(diagnostics),
     hint: 'fix the problems listed above (file:line:column), then run `kubeforge generate` again',
@@ -107,7 +110,8 @@ function relevant(diagnostics: readonly Diagnostic[]): readonly Diagnostic[] {
 }
 
 /** CRDs, RBAC, typed code and (unless disabled) controller scaffolds. */
-export function runGeneration(options: GenerationOptions): GenerationResult {
+export async function runGeneration(options: GenerationOptions): Promise<GenerationResult> {
+  const { generate, hasErrors, formatDiagnostics } = await loadGenerator();
   const check = options.check === true;
   const report = generate(options.projectDir, {
     check,
@@ -116,7 +120,7 @@ export function runGeneration(options: GenerationOptions): GenerationResult {
     ...(options.changedFiles === undefined ? {} : { changedFiles: options.changedFiles }),
   });
   const diagnostics = relevant(report.diagnostics);
-  if (hasErrors(diagnostics)) throw failure(diagnostics);
+  if (hasErrors(diagnostics)) throw failure(diagnostics, formatDiagnostics);
   const crdFiles = crdFilesOnDisk(options.projectDir, report.written, report.removed, report.stale);
   const kustomization = syncKustomization(options.projectDir, crdFiles, check);
   return {
@@ -129,18 +133,19 @@ export function runGeneration(options: GenerationOptions): GenerationResult {
 }
 
 /** CRD and RBAC YAML only. `dryRun` writes nothing and returns the files. */
-export function runManifests(options: {
+export async function runManifests(options: {
   readonly projectDir: string;
   readonly crdDir?: string;
   readonly dryRun: boolean;
-}): ManifestsResult {
+}): Promise<ManifestsResult> {
+  const { generateManifests, hasErrors, formatDiagnostics } = await loadGenerator();
   const result = generateManifests({
     projectDir: options.projectDir,
     ...(options.dryRun ? { check: true } : {}),
     ...(options.crdDir === undefined ? {} : { outputDir: options.crdDir }),
   });
   const diagnostics = relevant(result.diagnostics);
-  if (hasErrors(diagnostics) || result.write === undefined) throw failure(diagnostics);
+  if (hasErrors(diagnostics) || result.write === undefined) throw failure(diagnostics, formatDiagnostics);
   if (!options.dryRun && options.crdDir === undefined) {
     syncKustomization(
       options.projectDir,
