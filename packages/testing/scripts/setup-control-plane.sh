@@ -12,13 +12,15 @@
 set -euo pipefail
 
 KUBE_VERSION="1.20.2"
+# Bump when the build's patches change, so cached binaries from an older recipe are rebuilt.
+BUILD_ID="$KUBE_VERSION-kubeforge.2"
 TARGET_DIR="${KUBEFORGE_CONTROL_PLANE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/kubeforge/control-plane/$KUBE_VERSION}"
 BUILD_ROOT="${KUBEFORGE_BUILD_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/kubeforge/build}"
 
 step() { printf '[setup-control-plane] %s\n' "$*"; }
 fail() { printf '[setup-control-plane] error: %s\n' "$*" >&2; exit 1; }
 
-if [[ -x "$TARGET_DIR/kube-apiserver" && -x "$TARGET_DIR/etcd" ]]; then
+if [[ -x "$TARGET_DIR/kube-apiserver" && -x "$TARGET_DIR/etcd" && "$(cat "$TARGET_DIR/BUILD_ID" 2>/dev/null)" == "$BUILD_ID" ]]; then
   step "already installed in $TARGET_DIR"
   "$TARGET_DIR/kube-apiserver" --version
   "$TARGET_DIR/etcd" --version | head -1
@@ -103,6 +105,17 @@ rsync -a --delete --exclude '*_test.go' /usr/share/gocode/src/github.com/modern-
 step "replacing vendored json-iterator/go with Debian's 1.1.12 (matches reflect2 1.0.2)"
 rsync -a --delete --exclude '*_test.go' /usr/share/gocode/src/github.com/json-iterator/go/ vendor/github.com/json-iterator/go/
 
+# go-openapi's type check treats any zero value as null when built with Go >= 1.18
+# (reflect.DeepEqual on two reflect.Values became true), so "" , 0 and false in custom
+# resources are rejected as "null". Restore the Go 1.15 behaviour 1.20 shipped with: only nil is null.
+step "patching go-openapi type validation for Go >= 1.18"
+sed -i 's/if data == nil || reflect.DeepEqual(reflect.Zero(reflect.TypeOf(data)), reflect.ValueOf(data)) {/if data == nil {/' \
+  vendor/github.com/go-openapi/validate/type.go vendor/k8s.io/kube-openapi/pkg/validation/validate/type.go
+if grep -q 'reflect.DeepEqual(reflect.Zero(reflect.TypeOf(data))' vendor/github.com/go-openapi/validate/type.go \
+  vendor/k8s.io/kube-openapi/pkg/validation/validate/type.go; then
+  fail "could not patch go-openapi type validation"
+fi
+
 OPENAPI_FILE=pkg/generated/openapi/zz_generated.openapi.go
 # vendor/k8s.io/<staging repo> are symlinks into staging/: grep -R follows them.
 if [[ ! -f "$OPENAPI_FILE" ]]; then
@@ -124,5 +137,6 @@ VERSION_PKG=k8s.io/kubernetes/vendor/k8s.io/component-base/version
 LDFLAGS="-s -w -X $VERSION_PKG.gitVersion=v$KUBE_VERSION -X $VERSION_PKG.gitMajor=1 -X $VERSION_PKG.gitMinor=20 -X $VERSION_PKG.gitTreeState=clean -X $VERSION_PKG.buildDate=1970-01-01T00:00:00Z"
 go build -ldflags "$LDFLAGS" -o "$TARGET_DIR/kube-apiserver.tmp" k8s.io/kubernetes/cmd/kube-apiserver
 mv "$TARGET_DIR/kube-apiserver.tmp" "$TARGET_DIR/kube-apiserver"
+echo "$BUILD_ID" > "$TARGET_DIR/BUILD_ID"
 step "kube-apiserver: $("$TARGET_DIR/kube-apiserver" --version)"
 step "installed in $TARGET_DIR"

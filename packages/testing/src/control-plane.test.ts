@@ -84,6 +84,21 @@ describe('a local control plane', () => {
     assert.ok(read.metadata.uid);
   });
 
+  test('zero values ("", 0, false) are values, not null', async () => {
+    const ns = await createNamespace(cp.kubeConfig, 'zero');
+    const api = cp.kubeConfig.makeApiClient(CustomObjectsApi);
+    const spec = { size: 'small', replicas: 0, note: '', paused: false };
+    await api.createNamespacedCustomObject({
+      ...widgets,
+      namespace: ns,
+      body: { apiVersion: 'testing.kubeforge.dev/v1', kind: 'Widget', metadata: { name: 'zero' }, spec },
+    });
+    const read = (await api.getNamespacedCustomObject({ ...widgets, namespace: ns, name: 'zero' })) as {
+      spec: unknown;
+    };
+    assert.deepEqual(read.spec, spec);
+  });
+
   test('an object that violates the schema is rejected with the field path', async () => {
     const ns = await createNamespace(cp.kubeConfig, 'invalid');
     const api = cp.kubeConfig.makeApiClient(CustomObjectsApi);
