@@ -48,6 +48,19 @@ describe('getting started: from an empty directory to a reconciling operator', {
   });
 
   after(async () => {
+    if (cp.local === undefined) {
+      // An existing cluster outlives the test: remove what the guide created, while the
+      // operator still runs to release its finalizers.
+      for (const command of [
+        'kubectl delete websites --all --ignore-not-found --timeout=60s',
+        'kubectl delete -k config/samples --ignore-not-found --timeout=60s',
+        'kubectl delete certificates.cert-manager.io --all --ignore-not-found',
+        'kubectl delete -k config/default --ignore-not-found --wait=false',
+        'kubectl delete crd certificates.cert-manager.io --ignore-not-found --wait=false',
+      ]) {
+        await sh(command, { cwd: project, env });
+      }
+    }
     await watcher?.stop();
     await operator?.stop();
     if (operator !== undefined) {

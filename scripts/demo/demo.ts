@@ -56,8 +56,29 @@ async function main(): Promise<void> {
   const project = join(workdir, 'website-operator');
   let cp: ControlPlane | undefined;
   let operator: ChildProcess | undefined;
+  let namespace: string | undefined;
   const stopAll = async (): Promise<void> => {
     section('Shutting down');
+    if (cp !== undefined && cp.local === undefined) {
+      // An existing cluster outlives the demo: remove what it created (while the operator
+      // still runs to release the Website's finalizer).
+      const env = { ...process.env, KUBECONFIG: cp.kubeconfigPath };
+      const quietly = { cwd: workdir, env, quiet: true };
+      if (namespace !== undefined) {
+        await run(
+          'kubectl',
+          ['delete', 'websites', '--all', '-n', namespace, '--timeout=60s'],
+          quietly,
+        ).catch(() => '');
+        await run('kubectl', ['delete', 'namespace', namespace, '--wait=false'], quietly).catch(() => '');
+      }
+      await run(
+        'kubectl',
+        ['delete', 'crd', 'websites.web.example.com', '--ignore-not-found', '--wait=false'],
+        quietly,
+      ).catch(() => '');
+      console.log('removed the demo namespace and CRD from the cluster');
+    }
     if (operator !== undefined) {
       const code = await stopProcess(operator, 20_000);
       console.log(`operator stopped (exit code ${String(code)})`);
@@ -115,21 +136,16 @@ async function main(): Promise<void> {
     console.log(cp.local ? `kube-apiserver at ${cp.local.apiServerUrl}` : 'connected');
 
     section('Installing the CRDs');
-    const manifests = await run(node, [kubeforgeBin, 'manifests', '--stdout'], {
-      cwd: project,
-      capture: true,
-      display: 'kubeforge manifests --stdout',
-    });
-    await run('kubectl', ['apply', '-f', '-'], {
-      cwd: project,
-      env,
-      input: manifests,
-      display: 'kubectl apply -f -',
-    });
+    // Only the CRDs: the operator runs locally with your own credentials, so the demo never
+    // touches RBAC objects of a real cluster.
+    await run('kubectl', ['apply', '-f', 'config/crd/bases'], { cwd: project, env });
     await run(
       'kubectl',
       ['wait', '--for=condition=Established', 'crd/websites.web.example.com', '--timeout=60s'],
-      { cwd: project, env },
+      {
+        cwd: project,
+        env,
+      },
     );
 
     section('Running the operator');
@@ -146,11 +162,12 @@ async function main(): Promise<void> {
     console.log(`ready: http://127.0.0.1:${port}/readyz returns 200`);
 
     section('Creating a Website');
-    const namespace = await createNamespace(cp.kubeConfig, 'demo');
-    await run('kubectl', ['apply', '-n', namespace, '-f', join(fixtures, 'sample.yaml')], {
+    const ns = await createNamespace(cp.kubeConfig, 'demo');
+    namespace = ns;
+    await run('kubectl', ['apply', '-n', ns, '-f', join(fixtures, 'sample.yaml')], {
       cwd: project,
       env,
-      display: `kubectl apply -n ${namespace} -f website.yaml`,
+      display: `kubectl apply -n ${ns} -f website.yaml`,
     });
     await waitFor('the Website to become Ready', 60_000, async () => {
       const ready = await run(
@@ -160,7 +177,7 @@ async function main(): Promise<void> {
           'website',
           'hello',
           '-n',
-          namespace,
+          ns,
           '-o',
           'jsonpath={.status.conditions[?(@.type=="Ready")].status}',
         ],
@@ -170,10 +187,10 @@ async function main(): Promise<void> {
     });
 
     section('What kubectl shows');
-    await run('kubectl', ['get', 'websites', '-n', namespace], { cwd: project, env });
+    await run('kubectl', ['get', 'websites', '-n', ns], { cwd: project, env });
     await run(
       'kubectl',
-      ['get', 'configmap', 'hello-site', '-n', namespace, '-o', 'jsonpath={.data.index\\.html}'],
+      ['get', 'configmap', 'hello-site', '-n', ns, '-o', 'jsonpath={.data.index\\.html}'],
       { cwd: project, env },
     );
     console.log('');
