@@ -41,6 +41,9 @@ export interface ConvertOptions {
   readonly intOrString?: boolean;
 }
 
+/** Deeper nesting than this is treated as recursion. */
+const maxObjectDepth = 32;
+
 export class SchemaBuilder {
   readonly ctx: SourceContext;
   readonly #checker: ts.TypeChecker;
@@ -329,6 +332,16 @@ export class SchemaBuilder {
         site,
         'recursive-type',
         `type \`${this.#checker.typeToString(type)}\` contains itself`,
+        'structural schemas cannot express recursion; bound the depth with separate types',
+      );
+    }
+    // A generic that instantiates itself with a new argument (`Tree<T[]>` inside `Tree<T>`)
+    // never repeats a type; the depth limit catches that recursion.
+    if (this.#expanding.length >= maxObjectDepth) {
+      return this.error(
+        site,
+        'recursive-type',
+        `objects nest deeper than ${maxObjectDepth} levels (a recursive generic type?)`,
         'structural schemas cannot express recursion; bound the depth with separate types',
       );
     }

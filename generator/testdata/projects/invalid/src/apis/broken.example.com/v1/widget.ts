@@ -5,6 +5,11 @@ interface Tree {
   children: Tree[];
 }
 
+interface Growing<T> {
+  value: T;
+  next?: Growing<T[]>;
+}
+
 type Shape = { kind: 'circle'; radius: number } | { radius: number; sides: int32 };
 
 /**
@@ -64,6 +69,7 @@ export interface WidgetSpec {
   missing: NotDefined;
   /** @validation rule="self >" message="not CEL" */
   celRule: int32;
+  growing: Growing<string>;
   /** @default {"min": 5} */
   range?: { min: int32; max: int32 };
   /** @default {"min": 0, "max": 70000} */
