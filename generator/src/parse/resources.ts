@@ -168,6 +168,7 @@ function parseVersion(
 
   const plural = markers.get('plural') ?? defaultPlural(kind);
   const subresources = parseSubresources(ctx, markers, schema, declaration, kind);
+  checkStatusOptional(ctx, checker, property('status'), subresources.status, kind, where);
   const printerColumns = checkPrinterColumns(
     ctx,
     markers.getAll('printColumn'),
@@ -252,6 +253,49 @@ function checkTypeMetaLiteral(
   }
 }
 
+/**
+ * A required `status` makes objects without one invalid; with the status subresource the API
+ * server drops `status` on create, so every create would fail.
+ */
+function checkStatusOptional(
+  ctx: SourceContext,
+  checker: ts.TypeChecker,
+  symbol: ts.Symbol | undefined,
+  subresource: boolean,
+  kind: string,
+  where: ReturnType<SourceContext['location']> & { path: string },
+): void {
+  if (!symbol || symbol.flags & ts.SymbolFlags.Optional) return;
+  const type = checker.getTypeOfSymbol(symbol);
+  if (
+    type.flags & ts.TypeFlags.Union &&
+    (type as ts.UnionType).types.some((t) => t.flags & ts.TypeFlags.Undefined)
+  ) {
+    return;
+  }
+  const declaration = symbol.valueDeclaration;
+  const location = {
+    ...(declaration && ctx.isProjectFile(declaration.getSourceFile()) ? ctx.location(declaration) : where),
+    path: `${kind}.status`,
+  };
+  const hint = 'declare it optional: `status?: ...`';
+  if (subresource) {
+    ctx.sink.error(
+      'required-status',
+      'status must be optional: with the status subresource the API server drops status on create, so every create would fail',
+      location,
+      hint,
+    );
+  } else {
+    ctx.sink.warning(
+      'required-status',
+      'a required status makes every object created without one invalid',
+      location,
+      hint,
+    );
+  }
+}
+
 function namedType(
   key: 'specTypeName' | 'statusTypeName',
   declaration: ts.InterfaceDeclaration,
@@ -302,10 +346,11 @@ function parseSubresources(
     for (const [name, path, prefix, integer] of checks) {
       const target = schemaAtPath(schema, path);
       const expectedType = integer ? 'integer' : 'string';
-      if (!path.startsWith(prefix) || target?.type !== expectedType) {
+      const placed = name === 'labelSelectorPath' ? /^\.(spec|status)\./.test(path) : path.startsWith(prefix);
+      if (!placed || target?.type !== expectedType) {
         ctx.sink.error(
           'invalid-subresource',
-          `scale ${name} ${path} must point to ${integer ? 'an integer' : 'a string'} field${prefix.length > 1 ? ` under ${prefix.slice(0, -1)}` : ''}`,
+          `scale ${name} ${path} must point to ${integer ? 'an integer' : 'a string'} field under ${prefix.length > 1 ? prefix.slice(0, -1) : '.spec or .status'}`,
           where,
           integer ? 'declare the field as int32' : undefined,
         );

@@ -18,7 +18,7 @@ export interface Order {
   kind?: 'Purchase';
   metadata: ObjectMeta;
   spec: OrderSpec;
-  status?: { ready?: int32 };
+  status: { ready?: int32 };
 }
 
 /**
