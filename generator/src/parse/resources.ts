@@ -169,14 +169,7 @@ function parseVersion(
   const plural = markers.get('plural') ?? defaultPlural(kind);
   const subresources = parseSubresources(ctx, markers, schema, declaration, kind);
   checkStatusOptional(ctx, checker, property('status'), subresources.status, kind, where);
-  const printerColumns = checkPrinterColumns(
-    ctx,
-    markers.getAll('printColumn'),
-    schema,
-    declaration,
-    markers,
-    kind,
-  );
+  const printerColumns = checkPrinterColumns(ctx, schema, declaration, markers, kind);
   const deprecated = markers.has('deprecated');
   const warning = markers.get('deprecated');
   const source: TypeSource = {
@@ -362,9 +355,9 @@ function parseSubresources(
   return { status, ...(scale ? { scale } : {}) };
 }
 
+/** The `@printColumn`s, checked: unique names, and simple JSONPaths that exist in the schema. */
 function checkPrinterColumns(
   ctx: SourceContext,
-  columns: readonly PrinterColumn[],
   schema: Schema,
   declaration: ts.InterfaceDeclaration,
   markers: MarkerSet,
@@ -390,7 +383,7 @@ function checkPrinterColumns(
       );
     }
   }
-  return columns;
+  return markers.getAll('printColumn');
 }
 
 /** Groups versions into kinds: names agree, exactly one storage version. */
@@ -402,7 +395,7 @@ function assembleKinds(ctx: SourceContext, candidates: readonly VersionCandidate
   }
   const kinds: KindModel[] = [];
   const plurals = new Map<string, string>();
-  for (const [key, versions] of [...byKind.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const [, versions] of [...byKind.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     versions.sort((a, b) => compareKubeVersions(a.version.name, b.version.name));
     const first = versions[0];
     if (first === undefined) continue;
@@ -453,7 +446,7 @@ function assembleKinds(ctx: SourceContext, candidates: readonly VersionCandidate
       ok = false;
     }
     plurals.set(pluralKey, first.kind);
-    if (!ok || key === '') continue;
+    if (!ok) continue;
     kinds.push({
       group: first.group,
       kind: first.kind,
