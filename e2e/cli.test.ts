@@ -298,7 +298,36 @@ describe('in a project', () => {
         ['Theme', false],
       ],
     );
+
+    // A later kind with a controller gets one; the --no-controller kind still does not.
+    const gallery = await kubeforge(
+      ['create', 'api', '--group', 'web', '--version', 'v1', '--kind', 'Gallery'],
+      project,
+    );
+    assert.equal(gallery.code, 0, gallery.stderr);
+    assert.match(gallery.stderr, /scaffolded src\/controllers\/gallery\.controller\.ts/);
+    assert.match(readFileSync(join(project, 'src/main.ts'), 'utf8'), /registerGalleryController\(manager\);/);
+    assert.equal(existsSync(join(project, 'src/controllers/theme.controller.ts')), false);
     pristine = snapshot(project);
+  });
+
+  test('create api refuses to scaffold a controller when src/main.ts lost its markers', async () => {
+    const mainPath = join(project, 'src/main.ts');
+    const main = readFileSync(mainPath, 'utf8');
+    writeFileSync(mainPath, main.replace('// +kubeforge:scaffold:controllers', ''));
+    try {
+      const before = snapshot(project);
+      const result = await kubeforge(
+        ['create', 'api', '--group', 'web', '--version', 'v1', '--kind', 'Banner'],
+        project,
+      );
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, /src\/main\.ts has no "\/\/ \+kubeforge:scaffold:controllers" line/);
+      assert.match(result.stderr, /hint: nothing was written/);
+      assert.deepEqual(snapshot(project), before);
+    } finally {
+      writeFileSync(mainPath, main);
+    }
   });
 
   test('generate --watch regenerates a small change in well under a second', async () => {
@@ -344,7 +373,12 @@ describe('in a project', () => {
     const kinds = parseAllDocuments(result.stdout).map(
       (doc) => (doc.toJS() as { kind?: string } | null)?.kind,
     );
-    assert.deepEqual(kinds, ['CustomResourceDefinition', 'CustomResourceDefinition', 'ClusterRole']);
+    assert.deepEqual(kinds, [
+      'CustomResourceDefinition',
+      'CustomResourceDefinition',
+      'CustomResourceDefinition',
+      'ClusterRole',
+    ]);
     assert.deepEqual(snapshot(project), pristine);
   });
 

@@ -178,28 +178,80 @@ export function planCreateApi(
   };
 }
 
+/**
+ * Scaffolds and registers the controller of one kind. Used instead of generate's own
+ * scaffolding when the project has kinds created with `--no-controller`, which generate
+ * would otherwise give a controller too.
+ */
+async function scaffoldOneController(projectDir: string, api: ValidatedApi): Promise<readonly string[]> {
+  const generator = await loadGenerator();
+  const { model } = generator.loadProject({ projectDir });
+  const kind = model.kinds.find((k) => k.group === api.group && k.kind === api.kind);
+  if (kind === undefined) throw new Error(`${api.kind} is missing from the model after generating it`);
+  const main = readFileSync(join(projectDir, generator.mainFile), 'utf8');
+  const registration = generator.registerControllers(main, [generator.controllerRegistration(kind)]);
+  if (!registration.ok) {
+    throw new CliError('GenerateFailed', `cannot register the ${api.kind} controller`, {
+      details: generator.formatDiagnostics(registration.diagnostics),
+    });
+  }
+  const write = generator.writeOutputs(
+    [
+      generator.emitControllerScaffold(kind),
+      { path: generator.mainFile, contents: registration.contents, ownership: 'generated' },
+    ],
+    { projectDir },
+  );
+  return write.written;
+}
+
+const scaffoldMarkers = ['// +kubeforge:scaffold:imports', '// +kubeforge:scaffold:controllers'];
+
 export async function createApi(options: CreateApiOptions): Promise<ProjectResource> {
   const project = loadProject(options.cwd);
   const api = validateApi(project, options);
   const { files, resource } = planCreateApi(project, api, options.controller);
   const controllerFile = (await loadGenerator()).controllerPath({ kind: api.kind });
-  if (options.controller && existsSync(join(project.root, controllerFile))) {
-    throw new CliError('FileExists', `${controllerFile} already exists`, {
-      hint: 'nothing was written; move it away, or pass --no-controller to add only the API',
-    });
+  if (options.controller) {
+    if (existsSync(join(project.root, controllerFile))) {
+      throw new CliError('FileExists', `${controllerFile} already exists`, {
+        hint: 'nothing was written; move it away, or pass --no-controller to add only the API',
+      });
+    }
+    const mainPath = join(project.root, 'src/main.ts');
+    const main = existsSync(mainPath) ? readFileSync(mainPath, 'utf8') : '';
+    const missing = scaffoldMarkers.filter(
+      (marker) => !main.split('\n').some((line) => line.trim() === marker),
+    );
+    if (missing.length > 0) {
+      throw new CliError(
+        'InvalidInput',
+        `src/main.ts has no ${missing.map((m) => `"${m}"`).join(' or ')} line, where the controller is registered`,
+        {
+          hint: `nothing was written; put the marker lines back in src/main.ts (imports: after the imports; controllers: where \`manager\` is in scope), or pass --no-controller`,
+        },
+      );
+    }
   }
+  // Kinds created with --no-controller must not get one from generate's scaffolding.
+  const scaffoldOnlyThis = options.controller && project.file.resources.some((r) => !r.controller);
   const applied = applyFilePlan(project.root, files);
   let result;
+  let scaffolded: readonly string[] = [];
   try {
-    result = await runGeneration({ projectDir: project.root, scaffold: options.controller });
+    result = await runGeneration({
+      projectDir: project.root,
+      scaffold: options.controller && !scaffoldOnlyThis,
+    });
+    if (scaffoldOnlyThis) scaffolded = await scaffoldOneController(project.root, api);
   } catch (err) {
     applied.rollback();
     throw err;
   }
+  const written = [...new Set([...applied.created, ...result.written, ...scaffolded])];
+  const isScaffold = (path: string): boolean => result.scaffolded.includes(path) || path === controllerFile;
   options.output.info(`Created ${api.kind} (${api.group}/${api.version}, ${api.scope}):`);
-  for (const path of [...applied.created, ...result.written.filter((p) => !applied.created.includes(p))]) {
-    options.output.info(`  ${result.scaffolded.includes(path) ? 'scaffolded' : 'wrote'} ${path}`);
-  }
+  for (const path of written) options.output.info(`  ${isScaffold(path) ? 'scaffolded' : 'wrote'} ${path}`);
   options.output.info(
     [
       '',
