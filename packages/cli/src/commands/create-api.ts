@@ -310,6 +310,11 @@ function apiCommand(output: Output): CommandModule<object, CreateApiArgs> {
         .example(
           '$0 create api --group webapp --version v1 --kind Theme --no-controller',
           'Only the API, no controller',
+        )
+        .epilogue(
+          'Writes src/apis/<group>/<version>/<kind>.ts and a sample in config/samples, then runs `kubeforge generate`. ' +
+            'Group: a DNS label (the project domain is appended) or a full DNS subdomain; version: v1, v1beta1, ' +
+            'v1alpha1...; kind: UpperCamelCase.',
         ),
     handler: async (args) => {
       await createApi({ cwd: process.cwd(), ...args, output });

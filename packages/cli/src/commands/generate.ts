@@ -161,7 +161,12 @@ export function generateCommand(output: Output): CommandModule<object, GenerateA
         })
         .example('$0 generate', 'Update config/crd, config/rbac/role.yaml and src/generated')
         .example('$0 generate --check', 'In CI: fail when someone forgot to regenerate')
-        .example('$0 generate --watch', 'Keep regenerating while you edit the types'),
+        .example('$0 generate --watch', 'Keep regenerating while you edit the types')
+        .epilogue(
+          'Generated files (config/crd/bases, config/rbac/role.yaml, src/generated) are rewritten; your files are never ' +
+            'overwritten. A kind without a controller gets one scaffolded and registered in src/main.ts, unless the ' +
+            'project has kinds created with `create api --no-controller`.',
+        ),
     handler: async (args) => {
       if (args.watch && args.check) {
         throw new CliError('InvalidArgument', '--check and --watch cannot be combined', {
