@@ -12,7 +12,7 @@ import {
   createInformer,
   createResourceClient,
   dropManagedFields,
-  silentLogger,
+  noopLogger,
   type Informer,
 } from '@kubeforge/runtime';
 import {
@@ -88,7 +88,7 @@ function kubeforgeCache(kubeConfig: KubeConfig, namespace: string, slim: boolean
   const client = createResourceClient<BenchItem>(kubeConfig, benchItemResource);
   const informer: Informer<BenchItem> = createInformer(client, {
     namespace,
-    logger: silentLogger,
+    logger: noopLogger,
     ...(slim ? { transform: dropManagedFields } : {}),
   });
   return {

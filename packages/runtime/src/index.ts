@@ -16,6 +16,3 @@ export * from './events/index.ts';
 export * from './leader-election/index.ts';
 export * from './metrics/index.ts';
 export * from './log/index.ts';
-// watch/ declares the minimal logging contract its components need; log/'s Logger is a
-// superset (adds child()), so it is the one the package exports under these names.
-export type { Logger, LogFields } from './log/index.ts';

@@ -7,7 +7,7 @@
  * counted, and the next change is delivered as usual; after `close()` no call starts.
  */
 import type { KubeObject } from '../api/index.ts';
-import { errorFields, type Logger } from '../watch/logger.ts';
+import { errorFields, type Logger } from '../log/logger.ts';
 import type { StoreChange } from './store.ts';
 import type { EventHandler, HandlerRegistration } from './types.ts';
 

@@ -11,7 +11,7 @@ import type { ListerWatcher } from '../api/index.ts';
 import { createResourceClient } from '../client/create-resource-client.ts';
 import type { ResourceClient } from '../client/resource-client.ts';
 import { configMapResource, type ConfigMap } from '../testdata/gadgets.ts';
-import { silentLogger } from '../watch/logger.ts';
+import { noopLogger } from '../log/logger.ts';
 import { startTcpProxy, type TcpProxy } from '../watch/testing/tcp-proxy.ts';
 import { createInformer } from './informer.ts';
 import { eventually, withServer } from './testing/eventually.ts';
@@ -68,7 +68,7 @@ describe('informer with etcd-served lists and watches', { timeout: 180_000 }, ()
       },
       watch: (options) => scoped.watch(options),
     };
-    const informer = createInformer<ConfigMap>(lw, { logger: silentLogger, watcher: { pageSize: 50 } });
+    const informer = createInformer<ConfigMap>(lw, { logger: noopLogger, watcher: { pageSize: 50 } });
     informers.push(informer);
     informer.start();
     assert.equal(await informer.waitForCacheSync(AbortSignal.timeout(30_000)), true);
@@ -106,7 +106,7 @@ describe('informer with etcd-served lists and watches', { timeout: 180_000 }, ()
     ).inNamespace(ns);
     const informer = createInformer<ConfigMap>(
       { list: (o) => direct.list(o), watch: (o) => proxied.watch(o) },
-      { logger: silentLogger, watcher: { backoff: { initialMs: 200, maxMs: 1000 } } },
+      { logger: noopLogger, watcher: { backoff: { initialMs: 200, maxMs: 1000 } } },
     );
     informers.push(informer);
     const handler = recorder();

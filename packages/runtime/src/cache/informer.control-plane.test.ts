@@ -17,7 +17,7 @@ import {
   type ClusterGadget,
   type ConfigMap,
 } from '../testdata/gadgets.ts';
-import type { Logger, LogFields } from '../watch/logger.ts';
+import type { Logger, LogFields } from '../log/logger.ts';
 import { startTcpProxy, type TcpProxy } from '../watch/testing/tcp-proxy.ts';
 import { createInformer } from './informer.ts';
 import { dropManagedFields } from './prepare.ts';
@@ -33,13 +33,15 @@ const configMap = (name: string, namespace: string, v: string): ConfigMap => ({
 function recordingLogger(): Logger & { errors: { message: string; fields?: LogFields }[] } {
   const errors: { message: string; fields?: LogFields }[] = [];
   const ignore = () => undefined;
-  return {
+  const logger: Logger & { errors: typeof errors } = {
     errors,
     debug: ignore,
     info: ignore,
     warn: ignore,
     error: (message, fields) => void errors.push({ message, ...(fields ? { fields } : {}) }),
+    child: () => logger,
   };
+  return logger;
 }
 
 /** What a handler last saw of each object. */

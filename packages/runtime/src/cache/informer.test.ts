@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { ApiError } from '../client/errors.ts';
 import type { KubeObject } from '../api/index.ts';
-import type { Logger, LogFields } from '../watch/logger.ts';
+import type { Logger, LogFields } from '../log/logger.ts';
 import { FakeListerWatcher, fakeObject, listOf, settle } from '../watch/testing/fake-lister-watcher.ts';
 import { FakeClock } from '../workqueue/clock.ts';
 import { indexByLabel } from './indexers.ts';
@@ -17,7 +17,15 @@ function recordingLogger(): Logger & { lines: { level: string; message: string; 
   const lines: { level: string; message: string; fields?: LogFields }[] = [];
   const log = (level: string) => (message: string, fields?: LogFields) =>
     void lines.push({ level, message, ...(fields ? { fields } : {}) });
-  return { lines, debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+  const logger = {
+    lines,
+    debug: log('debug'),
+    info: log('info'),
+    warn: log('warn'),
+    error: log('error'),
+    child: () => logger,
+  };
+  return logger;
 }
 
 /** A handler recording calls as compact strings: `add a@1`, `update a@1->2`, `delete a@2`. */

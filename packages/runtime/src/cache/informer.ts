@@ -11,7 +11,7 @@
  */
 import type { KubeObject, ListerWatcher } from '../api/index.ts';
 import { createWatcher } from '../watch/watcher.ts';
-import { defaultLogger, errorFields, type Logger } from '../watch/logger.ts';
+import { defaultLogger, errorFields, type Logger } from '../log/logger.ts';
 import type { Watcher, WatcherEvent, WatcherHealth } from '../watch/types.ts';
 import { realClock, type Clock, type TimerHandle } from '../workqueue/clock.ts';
 import { HandlerQueue, type Notification } from './handler-queue.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import type { KubeObject, ResourceDescriptor } from '../api/index.ts';
-import { silentLogger } from '../watch/logger.ts';
+import { noopLogger } from '../log/logger.ts';
 import { FakeListerWatcher, fakeObject, listOf } from '../watch/testing/fake-lister-watcher.ts';
 import { createSharedInformerFactory } from './shared-informer-factory.ts';
 import type { SharedInformerFactory } from './types.ts';
@@ -30,7 +30,7 @@ function setup() {
   const created: { resource: string; namespace: string | undefined; lw: FakeListerWatcher<KubeObject> }[] =
     [];
   const factory = createSharedInformerFactory({
-    logger: silentLogger,
+    logger: noopLogger,
     listerWatcherFor: (resource, namespace) => {
       const lw = new FakeListerWatcher<KubeObject>(() =>
         listOf('1', [fakeObject(`${resource.plural}-obj`, '1')]),

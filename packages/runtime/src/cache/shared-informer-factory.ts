@@ -7,7 +7,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { apiVersionOf, type KubeObject, type ListerWatcher, type ResourceDescriptor } from '../api/index.ts';
 import { createResourceClient } from '../client/index.ts';
-import type { Logger } from '../watch/logger.ts';
+import type { Logger } from '../log/logger.ts';
 import { createInformer, waitForCacheSync } from './informer.ts';
 import { toSelector } from './label-selector-parser.ts';
 import type { Informer, InformerOptions, InformerScope, SharedInformerFactory, Transform } from './types.ts';

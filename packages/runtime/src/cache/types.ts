@@ -9,7 +9,7 @@
  * throws a TypeError at the offending line.
  */
 import type { KubeObject, ResourceDescriptor } from '../api/index.ts';
-import type { Logger } from '../watch/logger.ts';
+import type { Logger } from '../log/logger.ts';
 import type { WatcherHealth, WatcherOptions } from '../watch/types.ts';
 import type { Selector } from './label-selector.ts';
 

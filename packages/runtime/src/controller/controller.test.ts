@@ -1,4 +1,5 @@
 /** The controller engine with in-memory informers and a fake clock. */
+import type { LogFields, Logger } from '../log/logger.ts';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { KubeObject, ResourceDescriptor } from '../api/index.ts';
@@ -317,10 +318,19 @@ test('the builder names the controller after the primary kind and applies global
 
 test('the reconcile logger carries controller, namespace, name and a unique reconcileID', async () => {
   const lines: Record<string, unknown>[] = [];
-  const capture = (message: string, fields?: Readonly<Record<string, unknown>>): void => {
-    lines.push({ msg: message, ...fields });
+  const makeLogger = (bindings: LogFields = {}): Logger => {
+    const capture = (message: string, fields?: LogFields): void => {
+      lines.push({ msg: message, ...bindings, ...fields });
+    };
+    return {
+      debug: capture,
+      info: capture,
+      warn: capture,
+      error: capture,
+      child: (more) => makeLogger({ ...bindings, ...more }),
+    };
   };
-  const logger = { debug: capture, info: capture, warn: capture, error: capture };
+  const logger = makeLogger();
   const informers = new FakeInformerFactory();
   const ids: string[] = [];
   const controller = createController({

@@ -18,8 +18,8 @@ import type { HandlerRegistration, Informer } from '../cache/types.ts';
 import { noopEventRecorder } from '../events/recorder.ts';
 import type { ControllerMetrics } from '../metrics/sinks.ts';
 import { noopControllerMetrics } from '../metrics/sinks.ts';
-import type { Logger } from '../watch/logger.ts';
-import { errorFields, silentLogger } from '../watch/logger.ts';
+import type { Logger } from '../log/logger.ts';
+import { errorFields, noopLogger } from '../log/logger.ts';
 import type { Clock, TimerHandle } from '../workqueue/clock.ts';
 import { realClock } from '../workqueue/clock.ts';
 import { queueShutDown } from '../workqueue/queue.ts';
@@ -67,7 +67,7 @@ class RunningController implements Controller {
     this.#options = options;
     this.name = options.name;
     this.#clock = options.clock ?? realClock;
-    this.#logger = withFields(options.logger ?? silentLogger, { controller: options.name });
+    this.#logger = withFields(options.logger ?? noopLogger, { controller: options.name });
     this.#metrics = options.metrics ?? noopControllerMetrics;
     this.#workers = options.maxConcurrentReconciles ?? 1;
     this.queue = createRateLimitingQueue<string>({

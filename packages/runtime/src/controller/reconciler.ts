@@ -3,7 +3,7 @@
  * it again". Reconciles are level-based: a request names an object, never what happened to
  * it, so a reconciler reads the current state and drives the world towards it.
  */
-import type { Logger } from '../watch/logger.ts';
+import type { Logger } from '../log/logger.ts';
 import type { Client } from './client.ts';
 import type { EventRecorder } from '../events/recorder.ts';
 

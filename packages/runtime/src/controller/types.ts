@@ -6,7 +6,7 @@ import type { ResourceDescriptor } from '../api/index.ts';
 import type { InformerScope, SharedInformerFactory } from '../cache/types.ts';
 import type { EventRecorder } from '../events/recorder.ts';
 import type { ControllerMetrics } from '../metrics/sinks.ts';
-import type { Logger } from '../watch/logger.ts';
+import type { Logger } from '../log/logger.ts';
 import type { Clock } from '../workqueue/clock.ts';
 import type { WorkQueueMetrics } from '../workqueue/metrics.ts';
 import type { RateLimiter } from '../workqueue/rate-limiters.ts';

@@ -1,4 +1,5 @@
 /** Aggregation rules of the event recorder, with an in-memory Events client and a fake clock. */
+import type { Logger } from '../log/logger.ts';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { KubeObject } from '../api/index.ts';
@@ -109,11 +110,12 @@ test('failed writes are counted and logged, never thrown', async () => {
   const client = {
     create: () => Promise.reject(new Error('forbidden')),
   } as unknown as ResourceClient<CoreEvent>;
-  const logger = {
+  const logger: Logger = {
     debug: () => undefined,
     info: () => undefined,
-    warn: (m: string) => warnings.push(m),
+    warn: (m: string) => void warnings.push(m),
     error: () => undefined,
+    child: () => logger,
   };
   const recorder = createEventRecorder({ client, component: 'c', logger });
   recorder.event(pod, 'Normal', 'Synced', 'ok');

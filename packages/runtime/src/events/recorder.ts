@@ -16,8 +16,8 @@ import type { ResourceClient } from '../client/resource-client.ts';
 import { isNotFound } from '../client/errors.ts';
 import type { Clock } from '../workqueue/clock.ts';
 import { realClock } from '../workqueue/clock.ts';
-import type { Logger } from '../watch/logger.ts';
-import { errorFields, silentLogger } from '../watch/logger.ts';
+import type { Logger } from '../log/logger.ts';
+import { errorFields, noopLogger } from '../log/logger.ts';
 
 export type EventType = 'Normal' | 'Warning';
 
@@ -102,7 +102,7 @@ interface Seen {
 
 export function createEventRecorder(options: EventRecorderOptions): EventRecorder {
   const clock = options.clock ?? realClock;
-  const logger = options.logger ?? silentLogger;
+  const logger = options.logger ?? noopLogger;
   const windowMs = options.aggregationWindowMs ?? 10 * 60_000;
   const maxPending = options.maxPending ?? 1000;
   const cacheSize = options.cacheSize ?? 4096;

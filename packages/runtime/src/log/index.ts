@@ -3,6 +3,8 @@ export {
   createLogger,
   fromPino,
   noopLogger,
+  defaultLogger,
+  errorFields,
   type Logger,
   type LogFields,
   type LogLevel,

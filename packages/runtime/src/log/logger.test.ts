@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Logger as WatcherLogger } from '../watch/logger.ts';
-import { createLogger, noopLogger, type Logger, type LoggerOptions } from './logger.ts';
+import { createLogger, errorFields, noopLogger, type Logger, type LoggerOptions } from './logger.ts';
 
 function capture(options: Omit<LoggerOptions, 'destination'> = {}): {
   logger: Logger;
@@ -73,12 +72,20 @@ describe('createLogger', () => {
     assert.match(String(error.stack), /create failed/);
     assert.equal((error.cause as Record<string, unknown>).message, 'quota exceeded');
   });
+});
 
-  it('satisfies the watcher logging contract', () => {
-    const { logger, lines } = capture();
-    const watcherLogger: WatcherLogger = logger;
-    watcherLogger.warn('watch stalled', { resource: 'configmaps' });
-    assert.equal(lines()[0]?.resource, 'configmaps');
+describe('errorFields', () => {
+  it('keeps name, message, reason, code and the cause chain as plain fields', () => {
+    const cause = new Error('connection reset');
+    const error = Object.assign(new Error('watch failed', { cause }), { reason: 'Gone', code: 410 });
+    assert.deepEqual(errorFields(error), {
+      name: 'Error',
+      message: 'watch failed',
+      reason: 'Gone',
+      code: 410,
+      cause: { name: 'Error', message: 'connection reset' },
+    });
+    assert.deepEqual(errorFields('plain'), { message: 'plain' });
   });
 });
 

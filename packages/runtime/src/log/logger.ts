@@ -1,8 +1,8 @@
 /**
- * Structured logging for operators: a tiny {@link Logger} contract, a pino-backed
- * implementation that writes one JSON object per line, and a no-op logger. The contract is
- * a superset of the watcher's (`{ debug, info, warn, error }(message, fields?)`), so any
- * logger created here can be handed to every runtime component.
+ * Structured logging for operators and the runtime itself: the {@link Logger} contract every
+ * component takes, a pino-backed implementation that writes one JSON object per line, the
+ * stderr fallback components use when given no logger, and a no-op logger. Plug another
+ * logging library in by implementing the five methods (see {@link fromPino}).
  */
 import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
 
@@ -80,6 +80,28 @@ export function fromPino(logger: PinoLogger): Logger {
 }
 
 const ignore = (): void => undefined;
+
+/** Turns an error (or anything thrown) into plain, JSON-serialisable fields. */
+export function errorFields(err: unknown): Record<string, unknown> {
+  if (err instanceof Error) {
+    const fields: Record<string, unknown> = { name: err.name, message: err.message };
+    const extra = err as Error & { reason?: unknown; code?: unknown };
+    if (extra.reason !== undefined) fields.reason = extra.reason;
+    if (extra.code !== undefined) fields.code = extra.code;
+    if (err.cause !== undefined) fields.cause = errorFields(err.cause);
+    return fields;
+  }
+  return { message: String(err) };
+}
+
+/**
+ * What runtime components log to when they are given no logger: warnings and errors as JSON
+ * lines on stderr, so failures are never silent; debug and info are dropped.
+ */
+export const defaultLogger: Logger = createLogger({
+  level: 'warn',
+  destination: pino.destination({ dest: 2, sync: true }),
+});
 
 /** Discards everything. */
 export const noopLogger: Logger = {

@@ -40,7 +40,7 @@ import type { Metrics } from '../metrics/metrics.ts';
 import { createMetrics } from '../metrics/metrics.ts';
 import type { ProbeServer } from '../metrics/probe-server.ts';
 import { startProbeServer } from '../metrics/probe-server.ts';
-import { errorFields } from '../watch/logger.ts';
+import { errorFields } from '../log/logger.ts';
 import type { Manager, ManagerOptions } from './types.ts';
 import { ManagerError } from './types.ts';
 

@@ -12,6 +12,5 @@ export type {
   Watcher,
 } from './types.ts';
 export { createBackoff, type Backoff, type BackoffOptions } from './backoff.ts';
-export { defaultLogger, silentLogger, errorFields, type Logger, type LogFields } from './logger.ts';
 export { createWatcher } from './watcher.ts';
 export { WatcherError, classifyFailure, classifyStatus, type FailureKind } from './errors.ts';

@@ -4,7 +4,7 @@
  */
 import type { Clock } from '../workqueue/clock.ts';
 import type { BackoffOptions } from './backoff.ts';
-import type { Logger } from './logger.ts';
+import type { Logger } from '../log/logger.ts';
 
 /**
  * What the watcher yields, in order:

@@ -3,7 +3,7 @@ import { afterEach, describe, it } from 'node:test';
 import { ApiError, NetworkError } from '../client/errors.ts';
 import type { KubeObject } from '../api/index.ts';
 import { FakeClock } from '../workqueue/clock.ts';
-import { silentLogger } from './logger.ts';
+import { noopLogger } from '../log/logger.ts';
 import { FakeListerWatcher, fakeObject, listOf, settle } from './testing/fake-lister-watcher.ts';
 import type { WatcherEvent, WatcherOptions } from './types.ts';
 import { createWatcher } from './watcher.ts';
@@ -28,7 +28,7 @@ function start(lw: FakeListerWatcher<KubeObject>, options: WatcherOptions = {}):
   stops.push(stop);
   const watcher = createWatcher(lw, {
     clock,
-    logger: silentLogger,
+    logger: noopLogger,
     random: () => 0,
     signal: stop.signal,
     ...options,

@@ -18,7 +18,7 @@ import { createBackoff, type Backoff } from './backoff.ts';
 import { closeConnection as close, nextEvent, openConnection, type Connection } from './connection.ts';
 import { classifyFailure, classifyStatus, WatcherError, type FailureKind } from './errors.ts';
 import { listWithTimeout, sleep } from './requests.ts';
-import { defaultLogger, errorFields, type Logger } from './logger.ts';
+import { defaultLogger, errorFields, type Logger } from '../log/logger.ts';
 import type {
   Watcher,
   WatcherEvent,
