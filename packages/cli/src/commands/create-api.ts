@@ -243,7 +243,12 @@ export async function createApi(options: CreateApiOptions): Promise<ProjectResou
       projectDir: project.root,
       scaffold: options.controller && !scaffoldOnlyThis,
     });
-    if (scaffoldOnlyThis) scaffolded = await scaffoldOneController(project.root, api);
+    if (scaffoldOnlyThis) {
+      scaffolded = await scaffoldOneController(project.root, api);
+      // The new controller's @rbac tags belong in the role.
+      const rbac = await runGeneration({ projectDir: project.root, scaffold: false });
+      result = { ...result, written: [...result.written, ...rbac.written] };
+    }
   } catch (err) {
     applied.rollback();
     throw err;
