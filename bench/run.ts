@@ -13,6 +13,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { format, resolveConfig } from 'prettier';
 import { startBenchCluster, type BenchCluster } from './lib/cluster.ts';
 import { describeMachine, machineInfo } from './lib/machine.ts';
 import {
@@ -126,7 +127,12 @@ async function main(): Promise<number> {
     reports,
   };
   const json = options.out.replace(/\.md$/, '') + '.json';
-  writeFileSync(json, `${JSON.stringify(saved, null, 2)}\n`);
+  // Formatted like the repository's other JSON, so `npm run lint` (prettier --check) accepts it.
+  const prettierConfig = (await resolveConfig(json)) ?? {};
+  writeFileSync(
+    json,
+    await format(JSON.stringify(saved), { ...prettierConfig, parser: 'json', filepath: json }),
+  );
   writeFileSync(options.out, renderResults(saved));
   log(`wrote ${options.out} and ${json} (${saved.durationS.toFixed(0)} s)`);
   return failed ? 1 : 0;
