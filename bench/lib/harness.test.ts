@@ -9,6 +9,7 @@ import { BenchUsageError, parseBenchOptions, SCENARIO_IDS } from './options.ts';
 import { checkTarget, renderMarkdown, renderText } from './report.ts';
 import { runRounds } from './scenario.ts';
 import { formatRatio, median, percentile, ratio } from './stats.ts';
+import { startWorker, WorkerFailedError } from './worker-process.ts';
 
 describe('stats', () => {
   it('takes the median of odd and even sample counts', () => {
@@ -87,5 +88,27 @@ describe('options', () => {
       /--rounds must be a positive integer/,
     );
     assert.throws(() => parseBenchOptions(['--bogus'], 'out.md'), BenchUsageError);
+  });
+});
+
+describe('worker processes', () => {
+  const script = new URL('./testdata/echo-worker.ts', import.meta.url);
+
+  it('passes the input to the worker and returns its answer', async () => {
+    const worker = startWorker<never, { echoed: unknown }>(script, { answer: true });
+    try {
+      assert.deepEqual(await worker.next(), { echoed: { answer: true } });
+    } finally {
+      worker.kill();
+    }
+  });
+
+  it('fails a worker that does not answer in time instead of waiting forever', async () => {
+    const worker = startWorker<never, unknown>(script, { answer: false });
+    try {
+      await assert.rejects(worker.next(200), WorkerFailedError);
+    } finally {
+      worker.kill();
+    }
   });
 });

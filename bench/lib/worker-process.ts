@@ -14,13 +14,19 @@ export interface WorkerOptions {
 }
 
 export interface WorkerHandle<In, Out> {
-  /** The next message from the worker; rejects if the worker exits first. */
-  next(): Promise<Out>;
+  /**
+   * The next message from the worker; rejects if the worker exits first or sends nothing
+   * within `timeoutMs` (default 10 minutes), so a stuck contender fails its scenario instead
+   * of hanging the run.
+   */
+  next(timeoutMs?: number): Promise<Out>;
   send(message: In): void;
   /** Waits for the worker to exit; rejects if it failed. */
   exited(): Promise<void>;
   kill(): void;
 }
+
+const DEFAULT_ANSWER_TIMEOUT_MS = 600_000;
 
 export class WorkerFailedError extends Error {
   override readonly name = 'WorkerFailedError';
@@ -67,11 +73,27 @@ export function startWorker<In, Out>(
     else waiter.resolve(message as Out);
   });
   return {
-    next: () => {
+    next: (timeoutMs = DEFAULT_ANSWER_TIMEOUT_MS) => {
       const message = messages.shift();
       if (message !== undefined) return Promise.resolve(message);
       if (exitError !== undefined) return Promise.reject(exitError);
-      return new Promise<Out>((resolve, reject) => waiters.push({ resolve, reject }));
+      return new Promise<Out>((resolve, reject) => {
+        const waiter = {
+          resolve: (answer: Out) => {
+            clearTimeout(timer);
+            resolve(answer);
+          },
+          reject: (error: Error) => {
+            clearTimeout(timer);
+            reject(error);
+          },
+        };
+        const timer = setTimeout(() => {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          reject(new WorkerFailedError(`worker ${script.pathname} sent nothing for ${timeoutMs} ms`));
+        }, timeoutMs);
+        waiters.push(waiter);
+      });
     },
     send: (message) => {
       child.send(message as object);
