@@ -23,7 +23,7 @@ fail() { printf '[setup-control-plane] error: %s\n' "$*" >&2; exit 1; }
 if [[ -x "$TARGET_DIR/kube-apiserver" && -x "$TARGET_DIR/etcd" && "$(cat "$TARGET_DIR/BUILD_ID" 2>/dev/null)" == "$BUILD_ID" ]]; then
   step "already installed in $TARGET_DIR"
   "$TARGET_DIR/kube-apiserver" --version
-  "$TARGET_DIR/etcd" --version | head -1
+  "$TARGET_DIR/etcd" --version | sed -n 1p
   exit 0
 fi
 
@@ -60,7 +60,7 @@ fi
 
 mkdir -p "$TARGET_DIR"
 install -m 0755 "$(command -v etcd)" "$TARGET_DIR/etcd"
-step "etcd: $("$TARGET_DIR/etcd" --version | head -1)"
+step "etcd: $("$TARGET_DIR/etcd" --version | sed -n 1p)"
 
 SRC_LIST=/etc/apt/sources.list.d/kubeforge-bookworm-src.sources
 if ! grep -rqs -e '^deb-src' -e '^Types:.*deb-src' /etc/apt/sources.list /etc/apt/sources.list.d/; then
