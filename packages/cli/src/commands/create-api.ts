@@ -153,7 +153,15 @@ export function planCreateApi(
     sampleName: `${kebabCase(api.kind)}-sample`,
     projectName: project.file.name,
   };
-  const resource: ProjectResource = { ...api, path: typesPath, controller };
+  const resource: ProjectResource = {
+    group: api.group,
+    version: api.version,
+    kind: api.kind,
+    plural: api.plural,
+    scope: api.scope,
+    path: typesPath,
+    controller,
+  };
   const resources = [...project.file.resources, resource];
   return {
     resource,
