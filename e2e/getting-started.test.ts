@@ -37,8 +37,28 @@ describe('getting started: from an empty directory to a reconciling operator', {
   let watcher: Background | undefined;
 
   /** Runs the guide's next command, which must be `command`, in `cwd`; fails on a non-zero exit. */
-  const step = async (command: string, cwd = project): Promise<ShellResult> =>
+  const run = async (command: string, cwd = project): Promise<ShellResult> =>
     shOk(doc.take(command), { cwd, env });
+
+  /**
+   * One step of the journey. Steps build on each other: after a failure the rest are
+   * skipped (naming the failed step) instead of failing for the same cause.
+   */
+  let failedStep: string | undefined;
+  const step = (name: string, body: () => Promise<void> | void): void => {
+    test(name, async (t) => {
+      if (failedStep !== undefined) {
+        t.skip(`an earlier step failed: ${failedStep}`);
+        return;
+      }
+      try {
+        await body();
+      } catch (err) {
+        failedStep = name;
+        throw err;
+      }
+    });
+  };
   const kubectlOutput = async (args: string): Promise<string> =>
     (await shOk(`kubectl ${args}`, { cwd: project, env })).stdout;
 
@@ -75,10 +95,10 @@ describe('getting started: from an empty directory to a reconciling operator', {
     rmSync(workdir, { recursive: true, force: true });
   });
 
-  test('init creates a project and installs its dependencies offline', async () => {
+  step('init creates a project and installs its dependencies offline', async () => {
     const exported = doc.take('export KUBEFORGE_HOME=~/src/kubeforge');
     assert.match(exported, /^export KUBEFORGE_HOME=/); // the suite points it at this checkout instead
-    await step(
+    await run(
       'node $KUBEFORGE_HOME/packages/cli/dist/bin/kubeforge.js init website-operator --domain example.com',
       workdir,
     );
@@ -93,10 +113,10 @@ describe('getting started: from an empty directory to a reconciling operator', {
     assert.equal(kubeforgeJson.domain, 'example.com');
   });
 
-  test('create api adds a namespaced kind with status and a cluster-scoped kind', async () => {
-    const website = await step('npx kubeforge create api --group web --version v1 --kind Website');
+  step('create api adds a namespaced kind with status and a cluster-scoped kind', async () => {
+    const website = await run('npx kubeforge create api --group web --version v1 --kind Website');
     assert.match(website.stderr, /scaffolded src\/controllers\/website\.controller\.ts/);
-    await step('npx kubeforge create api --group platform --version v1alpha1 --kind Tenant --scope Cluster');
+    await run('npx kubeforge create api --group platform --version v1alpha1 --kind Tenant --scope Cluster');
     const main = readFileSync(join(project, 'src/main.ts'), 'utf8');
     assert.match(main, /registerWebsiteController\(manager\);/);
     assert.match(main, /registerTenantController\(manager\);/);
@@ -107,32 +127,32 @@ describe('getting started: from an empty directory to a reconciling operator', {
     assert.match(tenantCrd, /scope: Cluster/);
   });
 
-  test('the edited Website types generate a CRD with printer columns and a short name', async () => {
+  step('the edited Website types generate a CRD with printer columns and a short name', async () => {
     copyFileSync(join(testdata, 'website/website.ts'), join(project, websiteTypes));
-    await step('npx kubeforge generate');
+    await run('npx kubeforge generate');
     const crd = readFileSync(join(project, 'config/crd/bases/web.example.com_websites.yaml'), 'utf8');
     assert.match(crd, /shortNames:\n\s+- ws/);
     assert.match(crd, /name: ConfigMap/);
   });
 
-  test('the reconcile builds, and its @rbac tags reach the role', async () => {
+  step('the reconcile builds, and its @rbac tags reach the role', async () => {
     copyFileSync(join(testdata, 'website/website.controller.ts'), join(project, websiteController));
     copyFileSync(join(testdata, 'website/sample.yaml'), join(project, websiteSample));
-    await step('npx kubeforge generate');
-    await step('npm run build');
+    await run('npx kubeforge generate');
+    await run('npm run build');
     const role = readFileSync(join(project, 'config/rbac/role.yaml'), 'utf8');
     assert.match(role, /configmaps/);
   });
 
-  test("the project's own test passes against a real API server", async () => {
-    await step('npx kubeforge setup-control-plane');
-    const result = await step('npm test');
+  step("the project's own test passes against a real API server", async () => {
+    await run('npx kubeforge setup-control-plane');
+    const result = await run('npm test');
     assert.match(result.stdout, /(ℹ|#) pass 1\n/);
     assert.match(result.stdout, /(ℹ|#) fail 0\n/);
   });
 
-  test('the CRDs install and the operator becomes ready', async () => {
-    await step('npx kubeforge manifests --stdout | kubectl apply -f -');
+  step('the CRDs install and the operator becomes ready', async () => {
+    await run('npx kubeforge manifests --stdout | kubectl apply -f -');
     await shOk(
       'kubectl wait --for=condition=Established crd/websites.web.example.com crd/tenants.platform.example.com --timeout=60s',
       { cwd: project, env },
@@ -147,18 +167,18 @@ describe('getting started: from an empty directory to a reconciling operator', {
     );
   });
 
-  test('samples are reconciled: status, owned ConfigMap, printer columns, short names', async () => {
-    await step('kubectl apply -k config/samples');
+  step('samples are reconciled: status, owned ConfigMap, printer columns, short names', async () => {
+    await run('kubectl apply -k config/samples');
     await eventually('hello to be Ready', 60_000, async () => {
       const ready = await kubectlOutput(
         `get website hello -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}'`,
       );
       return ready === 'True' ? true : undefined;
     });
-    const table = (await step('kubectl get websites')).stdout;
+    const table = (await run('kubectl get websites')).stdout;
     assert.match(table, /^NAME\s+TITLE\s+CONFIGMAP\s+READY\s+AGE/m);
     assert.match(table, /^hello\s+Hello from kubeforge\s+hello-site\s+True\s+/m);
-    const short = (await step('kubectl get ws')).stdout;
+    const short = (await run('kubectl get ws')).stdout;
     assert.match(short, /^hello\s+Hello from kubeforge\s+hello-site\s+True/m);
 
     const owner = JSON.parse(
@@ -179,82 +199,85 @@ describe('getting started: from an empty directory to a reconciling operator', {
       );
       return ready === 'True' ? true : undefined;
     });
-    const tenants = (await step('kubectl get tenants')).stdout;
+    const tenants = (await run('kubectl get tenants')).stdout;
     assert.match(tenants, /^NAME\s+MESSAGE\s+READY\s+AGE/m);
     assert.match(tenants, /^tenant-sample\s+Hello from tenant-sample\s+True\s+/m);
     assert.doesNotMatch(tenants, /NAMESPACE/);
   });
 
-  test('a spec change is reconciled again', async () => {
-    await step(`kubectl patch website hello --type merge -p '{"spec":{"title":"Hello again"}}'`);
+  step('a spec change is reconciled again', async () => {
+    await run(`kubectl patch website hello --type merge -p '{"spec":{"title":"Hello again"}}'`);
     await eventually('status.observedGeneration 2', 60_000, async () =>
       (await kubectlOutput('get website hello -o jsonpath={.status.observedGeneration}')) === '2'
         ? true
         : undefined,
     );
-    const page = (await step(`kubectl get configmap hello-site -o jsonpath='{.data.index\\.html}'`)).stdout;
+    const page = (await run(`kubectl get configmap hello-site -o jsonpath='{.data.index\\.html}'`)).stdout;
     assert.match(page, /<title>Hello again<\/title>/);
   });
 
-  test('a new field with a default: regenerated, user code untouched, default applied by the server', async () => {
-    const controllerBefore = readFileSync(join(project, websiteController), 'utf8');
-    const mainBefore = readFileSync(join(project, 'src/main.ts'), 'utf8');
-    const types = readFileSync(join(project, websiteTypes), 'utf8');
-    const withTheme = types.replace(
-      '  body: string;\n}',
-      '  body: string;\n\n  /**\n   * The colour scheme of the page.\n   * @default light\n   */\n  theme?: string;\n}',
-    );
-    assert.notEqual(withTheme, types);
-    writeFileSync(join(project, websiteTypes), withTheme);
-
-    await step('npx kubeforge generate');
-    assert.equal(readFileSync(join(project, websiteController), 'utf8'), controllerBefore);
-    assert.equal(readFileSync(join(project, 'src/main.ts'), 'utf8'), mainBefore);
-    assert.match(
-      readFileSync(join(project, 'src/generated/web.example.com/v1/website.ts'), 'utf8'),
-      /Website/,
-    );
-    await step('npm run build');
-    await step('npx kubeforge manifests --stdout | kubectl apply -f -');
-    const theme = await eventually('the default to be served', 30_000, async () => {
-      const result = await sh(
-        `sed 's/name: hello/name: hello-probe/' ${websiteSample} | kubectl create --dry-run=server -f - -o jsonpath='{.spec.theme}'`,
-        { cwd: project, env },
+  step(
+    'a new field with a default: regenerated, user code untouched, default applied by the server',
+    async () => {
+      const controllerBefore = readFileSync(join(project, websiteController), 'utf8');
+      const mainBefore = readFileSync(join(project, 'src/main.ts'), 'utf8');
+      const types = readFileSync(join(project, websiteTypes), 'utf8');
+      const withTheme = types.replace(
+        '  body: string;\n}',
+        '  body: string;\n\n  /**\n   * The colour scheme of the page.\n   * @default light\n   */\n  theme?: string;\n}',
       );
-      return result.stdout === 'light' ? result.stdout : undefined;
-    });
-    assert.equal(theme, 'light');
-    const created = await step(
-      `sed 's/name: hello/name: hello-themed/' ${websiteSample} | kubectl create -f - -o jsonpath='{.spec.theme}'`,
-    );
-    assert.equal(created.stdout, 'light');
-  });
+      assert.notEqual(withTheme, types);
+      writeFileSync(join(project, websiteTypes), withTheme);
 
-  test('deleting a Website runs its cleanup before it goes', async () => {
+      await run('npx kubeforge generate');
+      assert.equal(readFileSync(join(project, websiteController), 'utf8'), controllerBefore);
+      assert.equal(readFileSync(join(project, 'src/main.ts'), 'utf8'), mainBefore);
+      assert.match(
+        readFileSync(join(project, 'src/generated/web.example.com/v1/website.ts'), 'utf8'),
+        /Website/,
+      );
+      await run('npm run build');
+      await run('npx kubeforge manifests --stdout | kubectl apply -f -');
+      const theme = await eventually('the default to be served', 30_000, async () => {
+        const result = await sh(
+          `sed 's/name: hello/name: hello-probe/' ${websiteSample} | kubectl create --dry-run=server -f - -o jsonpath='{.spec.theme}'`,
+          { cwd: project, env },
+        );
+        return result.stdout === 'light' ? result.stdout : undefined;
+      });
+      assert.equal(theme, 'light');
+      const created = await run(
+        `sed 's/name: hello/name: hello-themed/' ${websiteSample} | kubectl create -f - -o jsonpath='{.spec.theme}'`,
+      );
+      assert.equal(created.stdout, 'light');
+    },
+  );
+
+  step('deleting a Website runs its cleanup before it goes', async () => {
     await eventually('hello-themed to be reconciled', 60_000, async () =>
       (await kubectlOutput('get configmap hello-themed-site --ignore-not-found -o name')) !== ''
         ? true
         : undefined,
     );
-    await step('kubectl delete website hello');
-    const leftover = (await step('kubectl get configmap hello-site --ignore-not-found')).stdout;
+    await run('kubectl delete website hello');
+    const leftover = (await run('kubectl get configmap hello-site --ignore-not-found')).stdout;
     assert.equal(leftover, '');
     assert.equal(await kubectlOutput('get website hello --ignore-not-found'), '');
     assert.match(operator?.output() ?? '', /deleted configmap/);
   });
 
-  test('generate --check passes on the regenerated project', async () => {
-    const result = await step('npx kubeforge generate --check');
+  step('generate --check passes on the regenerated project', async () => {
+    const result = await run('npx kubeforge generate --check');
     assert.match(result.stderr, /up to date/);
   });
 
-  test('an imported third-party kind is watched through its generated informer', async () => {
+  step('an imported third-party kind is watched through its generated informer', async () => {
     await installCRDs(cp.kubeConfig, [join(testdata, 'imports/certificates.crd.yaml')]);
-    await step('kubectl get crd certificates.cert-manager.io -o yaml > certificates.crd.yaml');
-    const imported = await step('npx kubeforge import certificates.crd.yaml');
+    await run('kubectl get crd certificates.cert-manager.io -o yaml > certificates.crd.yaml');
+    const imported = await run('npx kubeforge import certificates.crd.yaml');
     assert.match(imported.stderr, /Imported Certificate \(cert-manager\.io\/v1, Namespaced\)/);
     copyFileSync(join(testdata, 'imports/watch-certificates.ts'), join(project, 'src/watch-certificates.ts'));
-    await step('npm run build');
+    await run('npm run build');
     watcher = background(doc.take('node dist/watch-certificates.js'), { cwd: project, env });
     await watcher.waitForOutput(/^synced: 0 certificate/, 60_000);
     await shOk(`kubectl apply -f ${join(testdata, 'imports/certificate.yaml')}`, { cwd: project, env });
@@ -262,8 +285,8 @@ describe('getting started: from an empty directory to a reconciling operator', {
     assert.equal(line, 'added default/example-com: secret example-com-tls, issuer letsencrypt');
   });
 
-  test('config/default installs the operator with a hardened Deployment', async () => {
-    await step('kubectl apply -k config/default');
+  step('config/default installs the operator with a hardened Deployment', async () => {
+    await run('kubectl apply -k config/default');
     const deployment = JSON.parse(
       await kubectlOutput(
         'get deployment website-operator-controller-manager -n website-operator-system -o json',
@@ -295,7 +318,7 @@ describe('getting started: from an empty directory to a reconciling operator', {
     assert.equal(binding, 'website-operator-manager-role');
   });
 
-  test('every command of the guide was run', () => {
+  step('every command of the guide was run', () => {
     assert.deepEqual(doc.remaining(), []);
   });
 });
