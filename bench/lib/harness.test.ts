@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { BenchUsageError, parseBenchOptions, SCENARIO_IDS } from './options.ts';
 import { checkTarget, renderMarkdown, renderText } from './report.ts';
 import { runRounds } from './scenario.ts';
-import { formatRatio, median, percentile, ratio } from './stats.ts';
+import { formatRatio, median, pairedRatio, percentile, ratio } from './stats.ts';
 import { startWorker, WorkerFailedError } from './worker-process.ts';
 
 describe('stats', () => {
@@ -22,6 +22,12 @@ describe('stats', () => {
     assert.equal(percentile(samples, 99), 99);
     assert.equal(percentile([10, 20], 50), 15);
     assert.ok(Number.isNaN(percentile([], 50)));
+  });
+
+  it('pairs ratios by round, so drift across a run cancels out', () => {
+    // Both contenders get faster over the run; each round kubeforge does 0.9x the bare rate.
+    assert.equal(pairedRatio([90, 180, 270], [100, 200, 300]), 0.9);
+    assert.ok(Number.isNaN(pairedRatio([], [1])));
   });
 
   it('gives NaN ratios when a contender did not run', () => {

@@ -58,3 +58,17 @@ export function formatMicros(micros: number): string {
   if (!Number.isFinite(micros)) return 'n/a';
   return `${micros.toFixed(micros >= 100 ? 0 : 1)} µs`;
 }
+
+/**
+ * The median over rounds of `a[i] / b[i]`, two contenders measured in the same round (seconds
+ * apart). On a machine whose load drifts during a run this is steadier than the ratio of the
+ * two medians, which can compare a quiet round of one contender with a busy round of another.
+ */
+export function pairedRatio(a: readonly number[], b: readonly number[]): number {
+  const ratios: number[] = [];
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const r = ratio(a[i] ?? Number.NaN, b[i] ?? Number.NaN);
+    if (Number.isFinite(r)) ratios.push(r);
+  }
+  return median(ratios);
+}
