@@ -12,7 +12,11 @@ export * from './markers/index.ts';
 export * from './parse/index.ts';
 export * from './emit/index.ts';
 export * from './write/index.ts';
-export { generateManifests, type GenerateManifestsOptions, type GenerateManifestsResult } from './generate.ts';
+export {
+  generateManifests,
+  type GenerateManifestsOptions,
+  type GenerateManifestsResult,
+} from './generate.ts';
 export * from './import/index.ts';
 export * from './emit/code/index.ts';
 export * from './emit/scaffold/index.ts';
