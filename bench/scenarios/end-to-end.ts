@@ -13,6 +13,7 @@ import { formatMs, formatNumber, formatRatio, median, pairedRatio } from '../lib
 import { startWorker } from '../lib/worker-process.ts';
 import type {
   ControllerContender,
+  ControllerWorkerCommand,
   ControllerWorkerInput,
   ControllerWorkerMessage,
 } from '../workers/controller-worker.ts';
@@ -56,7 +57,7 @@ export const endToEndScenario: Scenario = {
         namespace,
         expected: count,
       };
-      const worker = startWorker<never, ControllerWorkerMessage>(WORKER, input, {
+      const worker = startWorker<ControllerWorkerCommand, ControllerWorkerMessage>(WORKER, input, {
         cpuProfDir: context.options.cpuProfDir,
         profileName: `end-to-end-${contender}-${round + 1}`,
       });
@@ -71,8 +72,13 @@ export const endToEndScenario: Scenario = {
         const totalMs = done.at - started;
         return { perSecond: (count / totalMs) * 1000, totalMs, reconciles: done.reconciles };
       } finally {
-        worker.kill();
-        await worker.exited().catch(() => undefined);
+        worker.send({ type: 'stop' });
+        const exited = worker.exited().catch(() => undefined);
+        const timeout = new Promise<'timeout'>((resolve) =>
+          setTimeout(() => resolve('timeout'), 10_000).unref(),
+        );
+        if ((await Promise.race([exited, timeout])) === 'timeout') worker.kill();
+        await exited;
       }
     };
 

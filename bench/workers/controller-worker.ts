@@ -40,6 +40,11 @@ export type ControllerWorkerMessage =
       readonly statusWrites: number;
     };
 
+/** Parent to worker. */
+export interface ControllerWorkerCommand {
+  readonly type: 'stop';
+}
+
 const WORKERS = 16;
 const now = (): number => performance.timeOrigin + performance.now();
 
@@ -189,4 +194,7 @@ const kubeConfig = new KubeConfig();
 kubeConfig.loadFromFile(input.kubeconfigPath);
 if (input.contender === 'kubeforge') await runKubeforge(kubeConfig, input);
 else await runClientNode(kubeConfig, input);
-// The parent kills this process after `done`.
+// The parent's only command is `stop`, after `done`: a normal exit, so --cpu-prof writes its profile.
+process.on('message', (_message: ControllerWorkerCommand) => {
+  process.exit(0);
+});
