@@ -207,21 +207,32 @@ class InformerImpl<T extends KubeObject> implements Informer<T> {
 
   async #run(): Promise<void> {
     try {
-      for await (const event of this.#watcher) {
-        try {
-          this.#handle(event);
-        } catch (error) {
-          // Only a bug can land here (transform, index and handler failures are contained).
-          this.#logger.error('informer failed to apply an event; continuing', {
-            informer: this.#name,
-            event: event.type,
-            error: errorFields(error),
-          });
-        }
+      // Manual iteration so no reference to the last event (for a relist: every object as the
+      // server sent it, before the transform) stays alive while the next one is awaited.
+      const events = this.#watcher[Symbol.asyncIterator]();
+      let next: IteratorResult<WatcherEvent<T>> | undefined;
+      for (;;) {
+        next = undefined;
+        next = await events.next();
+        if (next.done === true) break;
+        this.#handleSafely(next.value);
       }
     } catch (error) {
       this.#logger.error('informer watch loop ended unexpectedly', {
         informer: this.#name,
+        error: errorFields(error),
+      });
+    }
+  }
+
+  #handleSafely(event: WatcherEvent<T>): void {
+    try {
+      this.#handle(event);
+    } catch (error) {
+      // Only a bug can land here (transform, index and handler failures are contained).
+      this.#logger.error('informer failed to apply an event; continuing', {
+        informer: this.#name,
+        event: event.type,
         error: errorFields(error),
       });
     }

@@ -385,6 +385,8 @@ class ListWatchMachine<T extends KubeObject> {
  * Lists and watches one collection through `lw`, yielding a snapshot after every (re)list and
  * then each change. See {@link Watcher} and {@link WatcherEvent} for the guarantees.
  */
+const NO_EVENTS: readonly never[] = [];
+
 export function createWatcher<T extends KubeObject>(
   lw: ListerWatcher<T>,
   options: WatcherOptions = {},
@@ -398,10 +400,16 @@ export function createWatcher<T extends KubeObject>(
         throw new Error('a Watcher can be iterated only once; create another for a second consumer');
       iterating = true;
       try {
+        // `batch` is emptied before the next step is awaited: a listed batch holds every object
+        // of the collection as the server sent it, which must not stay reachable (beside the
+        // informer's transformed copies) while a quiet watch waits for its next event.
+        let batch: readonly WatcherEvent<T>[] = NO_EVENTS;
         while (machine.state.tag !== 'stopped') {
-          const { state, events } = await machine.step(machine.state);
-          machine.state = state;
-          yield* events;
+          const next = await machine.step(machine.state);
+          machine.state = next.state;
+          batch = next.events;
+          for (const event of batch) yield event;
+          batch = NO_EVENTS;
         }
       } finally {
         if (machine.state.tag === 'watching') close(machine.state.connection);
