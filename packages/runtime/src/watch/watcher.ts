@@ -404,10 +404,13 @@ export function createWatcher<T extends KubeObject>(
         // of the collection as the server sent it, which must not stay reachable (beside the
         // informer's transformed copies) while a quiet watch waits for its next event.
         let batch: readonly WatcherEvent<T>[] = NO_EVENTS;
+        let next: Awaited<ReturnType<typeof machine.step>> | undefined;
         while (machine.state.tag !== 'stopped') {
-          const next = await machine.step(machine.state);
+          next = undefined;
+          next = await machine.step(machine.state);
           machine.state = next.state;
           batch = next.events;
+          next = undefined;
           for (const event of batch) yield event;
           batch = NO_EVENTS;
         }
