@@ -49,3 +49,11 @@ export function pluralize(name: string): string {
   if (/[^aeiou]y$/i.test(name)) return `${name.slice(0, -1)}${/[A-Z]$/.test(name) ? 'IES' : 'ies'}`;
   return `${name}${/[A-Z]$/.test(name) ? 'S' : 's'}`;
 }
+
+/**
+ * The default plural resource name of a kind, as kubebuilder derives it: the lowercase kind
+ * with English plural rules. `BackupSchedule` -> `backupschedules`, `Policy` -> `policies`.
+ */
+export function defaultPlural(kind: string): string {
+  return pluralize(kind.toLowerCase());
+}

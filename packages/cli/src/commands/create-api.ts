@@ -11,14 +11,8 @@ import { CliError } from '../errors.ts';
 import type { Output } from '../output.ts';
 import { templatesDir } from '../project/checkout.ts';
 import { loadGenerator, runGeneration } from '../project/generation.ts';
-import {
-  checkApiVersion,
-  checkDnsLabel,
-  checkGroup,
-  checkKind,
-  kebabCase,
-  pluralOf,
-} from '../project/naming.ts';
+import { checkApiVersion, checkDnsLabel, checkGroup, checkKind } from '../project/naming.ts';
+import { defaultPlural, kebabCase } from '@kubeforge/generator/names';
 import {
   PROJECT_FILE,
   loadProject,
@@ -106,7 +100,7 @@ export function validateApi(
       },
     );
   }
-  const plural = pluralOf(options.kind);
+  const plural = defaultPlural(options.kind);
   const samePlural = project.file.resources.find((r) => r.group === group && r.plural === plural);
   if (samePlural !== undefined) {
     throw new CliError(

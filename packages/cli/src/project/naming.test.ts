@@ -1,14 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import {
-  checkApiVersion,
-  checkDnsLabel,
-  checkGroup,
-  checkKind,
-  kebabCase,
-  pluralOf,
-  projectNameFromDirectory,
-} from './naming.ts';
+import { checkApiVersion, checkDnsLabel, checkGroup, checkKind, projectNameFromDirectory } from './naming.ts';
+import { defaultPlural, kebabCase } from '@kubeforge/generator/names';
 
 describe('Kubernetes naming rules', () => {
   test('DNS-1123 labels: lowercase alphanumerics and dashes, at most 63 characters', () => {
@@ -52,11 +45,11 @@ describe('derived names', () => {
   });
 
   test('plurals follow English rules, as the generator derives them', () => {
-    assert.equal(pluralOf('Website'), 'websites');
-    assert.equal(pluralOf('Policy'), 'policies');
-    assert.equal(pluralOf('Ingress'), 'ingresses');
-    assert.equal(pluralOf('Box'), 'boxes');
-    assert.equal(pluralOf('Gateway'), 'gateways');
+    assert.equal(defaultPlural('Website'), 'websites');
+    assert.equal(defaultPlural('Policy'), 'policies');
+    assert.equal(defaultPlural('Ingress'), 'ingresses');
+    assert.equal(defaultPlural('Box'), 'boxes');
+    assert.equal(defaultPlural('Gateway'), 'gateways');
   });
 
   test('project names come from directory names when they can', () => {

@@ -61,34 +61,6 @@ export function checkKind(value: string): string | undefined {
   return undefined;
 }
 
-/** `BackupSchedule` -> `backup-schedule`; acronyms stay together: `DNSRecord` -> `dns-record`. */
-export function kebabCase(name: string): string {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1-$2')
-    .toLowerCase();
-}
-
-/** `backup-schedule` or `my_operator` -> `BackupSchedule`, `MyOperator`. */
-export function pascalCase(name: string): string {
-  return name
-    .split(/[^A-Za-z0-9]+/)
-    .filter((part) => part !== '')
-    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
-    .join('');
-}
-
-/**
- * The default plural resource name of a kind, as kubebuilder derives it: the lowercase kind
- * with English plural rules (`Policy` -> `policies`, `Ingress` -> `ingresses`).
- */
-export function pluralOf(kind: string): string {
-  const lower = kind.toLowerCase();
-  if (/(s|x|z|ch|sh)$/.test(lower)) return `${lower}es`;
-  if (/[^aeiou]y$/.test(lower)) return `${lower.slice(0, -1)}ies`;
-  return `${lower}s`;
-}
-
 /** A default project name from a directory name, or `undefined` when none can be derived. */
 export function projectNameFromDirectory(directoryName: string): string | undefined {
   const candidate = directoryName
