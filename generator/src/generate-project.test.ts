@@ -237,7 +237,7 @@ describe('generate on a project', () => {
     mkdirSync(join(dir, 'src/apis/archive.example.com/v1'), { recursive: true });
     writeFileSync(
       join(dir, copy),
-      "import type { ObjectMeta } from '@kubeforge/runtime';\n\n/** @resource */\nexport interface BackupSchedule {\n  metadata: ObjectMeta;\n  spec: { where: string };\n}\n",
+      "import type { ObjectMeta } from '@kubeforge/runtime/api';\n\n/** @resource */\nexport interface BackupSchedule {\n  metadata: ObjectMeta;\n  spec: { where: string };\n}\n",
     );
     const report = generate(dir);
     assert.deepEqual(

@@ -171,7 +171,7 @@ describe('generateManifests', () => {
       const added = join(copy, 'src/apis/mapping.example.com/v1/widget.ts');
       writeFileSync(
         added,
-        "import type { ObjectMeta } from '@kubeforge/runtime';\n\n/** @resource */\nexport interface Widget {\n  metadata: ObjectMeta;\n  spec: { size: number };\n}\n",
+        "import type { ObjectMeta } from '@kubeforge/runtime/api';\n\n/** @resource */\nexport interface Widget {\n  metadata: ObjectMeta;\n  spec: { size: number };\n}\n",
       );
       const { model, diagnostics } = session.update([added]);
       assert.deepEqual(diagnostics, []);

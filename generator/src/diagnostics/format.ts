@@ -5,7 +5,7 @@ import type { Diagnostic } from './diagnostic.ts';
  *
  * ```
  * src/apis/x/v1/a.ts:12:5 - error unsupported-type: BackupSchedule.spec.at: `Date` has no JSON form
- *   hint: use `Time` from @kubeforge/runtime
+ *   hint: use `Time` from @kubeforge/runtime/api
  * ```
  *
  * followed by a summary line. No colours: callers that want them can wrap the output.

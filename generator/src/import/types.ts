@@ -101,6 +101,6 @@ export async function emitImportedTypes(
   });
   const scope = kind.scope === 'Namespaced' ? 'namespaced' : 'cluster-scoped';
   const intro = `// ${kind.kind}: ${kind.group}/${version.name}, ${scope}, plural ${kind.plural}.\n`;
-  const contents = `${importedHeader(inputName)}${intro}import type { ObjectMeta } from '@kubeforge/runtime';\n\n${declarations}`;
+  const contents = `${importedHeader(inputName)}${intro}import type { ObjectMeta } from '@kubeforge/runtime/api';\n\n${declarations}`;
   return { path: version.source.file, contents, ownership: 'generated' };
 }

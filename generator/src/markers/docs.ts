@@ -9,7 +9,7 @@ export const typeMappings: readonly { readonly typescript: string; readonly sche
   { typescript: '`string`', schema: '`type: string`' },
   { typescript: '`number`', schema: '`type: number` (`@format int32`/`int64` make it an integer)' },
   {
-    typescript: '`int32`, `int64` (from @kubeforge/runtime)',
+    typescript: '`int32`, `int64` (from @kubeforge/runtime/api)',
     schema: '`type: integer`, `format: int32`/`int64`',
   },
   { typescript: '`boolean`', schema: '`type: boolean`' },

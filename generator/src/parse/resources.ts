@@ -144,7 +144,7 @@ function parseVersion(
       'invalid-resource',
       `${kind} needs \`metadata: ObjectMeta\``,
       where,
-      "import type { ObjectMeta } from '@kubeforge/runtime'",
+      "import type { ObjectMeta } from '@kubeforge/runtime/api'",
     );
     ok = false;
   }

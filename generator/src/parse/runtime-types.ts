@@ -2,12 +2,16 @@
  * The types of @kubeforge/runtime the generator knows: scalar aliases (int32, Quantity, ...)
  * and API structs with upstream schemas (Condition, LabelSelector). They are recognised by
  * declaration name plus the package their declaration lives in, never by name alone, so a
- * user's own `Condition` interface is converted like any other.
+ * user's own `Condition` interface is converted like any other. Being keyed on the declaring
+ * package, this holds whichever entry point the user imported them through: the object-model
+ * subpath `@kubeforge/runtime/api` (what scaffolds use; its module graph stays clear of the
+ * client, so the generator's program does not parse @kubernetes/client-node) or the root.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Schema } from '../model/index.ts';
 
+/** The package whose declarations are the runtime's; its `/api` subpath declares the object model. */
 export const runtimePackage = '@kubeforge/runtime';
 
 const quantityPattern =

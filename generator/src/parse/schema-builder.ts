@@ -213,7 +213,7 @@ export class SchemaBuilder {
         site,
         'unsupported-type',
         '`bigint` has no JSON form',
-        'use int64 from @kubeforge/runtime',
+        'use int64 from @kubeforge/runtime/api',
       );
     }
     if (flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void | ts.TypeFlags.Never)) {
@@ -294,7 +294,7 @@ export class SchemaBuilder {
       this.ctx.isLibFile(declaration.getSourceFile())
     ) {
       const hints: Record<string, string> = {
-        Date: 'use Time (RFC 3339 string) from @kubeforge/runtime',
+        Date: 'use Time (RFC 3339 string) from @kubeforge/runtime/api',
         Map: 'use Record<string, T>',
         Set: 'use an array with @uniqueItems or @listType set',
       };

@@ -70,7 +70,7 @@ function membersSchema(
       site,
       'unsupported-type',
       '`number | string` needs a declared meaning',
-      'use IntOrString from @kubeforge/runtime or mark the field @intOrString',
+      'use IntOrString from @kubeforge/runtime/api or mark the field @intOrString',
     );
   }
   if (members.every((m) => isPlainObject(checker, m))) return unionOfObjects(builder, members, site);

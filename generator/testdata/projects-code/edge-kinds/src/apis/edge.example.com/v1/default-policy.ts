@@ -1,4 +1,4 @@
-import type { Condition, ObjectMeta } from '@kubeforge/runtime';
+import type { Condition, ObjectMeta } from '@kubeforge/runtime/api';
 
 /**
  * A kind whose camelCase name is a reserved word.

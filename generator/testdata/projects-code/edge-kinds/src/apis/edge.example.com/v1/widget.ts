@@ -1,4 +1,4 @@
-import type { ObjectMeta } from '@kubeforge/runtime';
+import type { ObjectMeta } from '@kubeforge/runtime/api';
 
 /**
  * A kind without a status.

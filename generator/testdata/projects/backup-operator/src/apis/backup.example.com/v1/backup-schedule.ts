@@ -8,7 +8,7 @@ import type {
   ObjectMeta,
   Quantity,
   Time,
-} from '@kubeforge/runtime';
+} from '@kubeforge/runtime/api';
 import type { Codec, Destination, Name, Paged, Port, Retention, Window } from './common.ts';
 
 /** A database endpoint. */

@@ -1,4 +1,4 @@
-import type { Duration, int32, IntOrString } from '@kubeforge/runtime';
+import type { Duration, int32, IntOrString } from '@kubeforge/runtime/api';
 
 /**
  * A TCP port.

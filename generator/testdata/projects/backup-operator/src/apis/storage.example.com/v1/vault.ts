@@ -1,4 +1,4 @@
-import type { ObjectMeta } from '@kubeforge/runtime';
+import type { ObjectMeta } from '@kubeforge/runtime/api';
 
 /** A local type named like the runtime's Condition: converted like any other interface. */
 interface Condition {

@@ -1,3 +1,4 @@
+// The package root re-exports the object model: the generator recognises it from either entry point.
 import type { ObjectMeta } from '@kubeforge/runtime';
 
 /**

@@ -1,4 +1,4 @@
-import type { int32, ObjectMeta } from '@kubeforge/runtime';
+import type { int32, ObjectMeta } from '@kubeforge/runtime/api';
 
 interface Tree {
   name: string;

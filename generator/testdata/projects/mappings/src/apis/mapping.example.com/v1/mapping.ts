@@ -1,4 +1,4 @@
-import type { ObjectMeta, int32, int64, OwnerReference } from '@kubeforge/runtime';
+import type { ObjectMeta, int32, int64, OwnerReference } from '@kubeforge/runtime/api';
 import type { Axis, Labelled, NonEmptyNames, Pair, Point } from './shapes.ts';
 
 export interface MappingSpec {
