@@ -17,6 +17,7 @@ import { realClock, type Clock, type TimerHandle } from '../workqueue/clock.ts';
 import { HandlerQueue, type Notification } from './handler-queue.ts';
 import { toSelector } from './label-selector-parser.ts';
 import { createLister } from './lister.ts';
+import { compactObject } from './compact.ts';
 import { applyTransform, deepFreeze, freezeByDefault } from './prepare.ts';
 import { CacheStore, type StoreChange } from './store.ts';
 import type {
@@ -207,16 +208,16 @@ class InformerImpl<T extends KubeObject> implements Informer<T> {
 
   async #run(): Promise<void> {
     try {
-      // Manual iteration so no reference to the last event (for a relist: every object as the
-      // server sent it, before the transform) stays alive while the next one is awaited.
+      // Each event is handled inside the `then` callback, never in this frame: a suspended
+      // async frame keeps its registers alive, and one holding the last `listed` event would
+      // pin every object as the server sent it (before the transform) while a quiet watch waits.
       const events = this.#watcher[Symbol.asyncIterator]();
-      let next: IteratorResult<WatcherEvent<T>> | undefined;
-      for (;;) {
-        next = undefined;
-        next = await events.next();
-        if (next.done === true) break;
+      const handle = (next: IteratorResult<WatcherEvent<T>>): boolean => {
+        if (next.done === true) return true;
         this.#handleSafely(next.value);
-      }
+        return false;
+      };
+      while (!(await events.next().then(handle)));
     } catch (error) {
       this.#logger.error('informer watch loop ended unexpectedly', {
         informer: this.#name,
@@ -277,6 +278,7 @@ class InformerImpl<T extends KubeObject> implements Informer<T> {
         });
       }
     }
+    result = compactObject(result, { keepManagedFields: this.#options.keepManagedFields === true });
     return this.#freeze ? deepFreeze(result) : result;
   }
 

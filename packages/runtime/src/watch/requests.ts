@@ -27,8 +27,10 @@ export async function listWithTimeout<T extends KubeObject>(
   signal.addEventListener('abort', onStop, { once: true });
   const timeout = new WatcherError('ListTimeout', `the list did not complete within ${timeoutMs} ms`);
   const timer = clock.setTimer(() => abort.abort(timeout), timeoutMs);
+  let onAbort: () => void = () => undefined;
   const aborted = new Promise<never>((_, reject) => {
-    abort.signal.addEventListener('abort', () => reject(abort.signal.reason as Error), { once: true });
+    onAbort = () => reject(abort.signal.reason as Error);
+    abort.signal.addEventListener('abort', onAbort, { once: true });
   });
   try {
     const list = await Promise.race([lw.list({ ...options, signal: abort.signal }), aborted]);
@@ -41,6 +43,9 @@ export async function listWithTimeout<T extends KubeObject>(
   } finally {
     timer.cancel();
     signal.removeEventListener('abort', onStop);
+    // `aborted` never settles now; its race reaction holds the list. Unhook it from the
+    // request's signal (which the HTTP layer may keep a while) so the list is not pinned.
+    abort.signal.removeEventListener('abort', onAbort);
   }
 }
 

@@ -513,6 +513,25 @@ describe('watcher: stopping', () => {
     assert.equal(h.watcher.health().state, 'stopped');
   });
 
+  it('closes the watch when the consumer stops iterating, and ends there', async () => {
+    const lw = new FakeListerWatcher<KubeObject>(() => listOf('10', [fakeObject('a', '1')]));
+    const watcher = createWatcher(lw, { clock: new FakeClock(), logger: noopLogger, random: () => 0 });
+    const seen: string[] = [];
+    const consuming = (async () => {
+      for await (const event of watcher) {
+        seen.push(event.type);
+        if (event.type === 'added') break;
+      }
+    })();
+    const watch = await lw.watchNumber(1);
+    watch.push({ type: 'added', object: fakeObject('b', '11') });
+    await consuming;
+    assert.deepEqual(seen, ['listed', 'added']);
+    assert.equal(watch.closed, true);
+    assert.equal(watcher.health().state, 'stopped');
+    assert.throws(() => watcher[Symbol.asyncIterator](), /iterated only once/);
+  });
+
   it('stops during a backoff without waiting it out', async () => {
     const lw = new FakeListerWatcher<KubeObject>(() => {
       throw refused();

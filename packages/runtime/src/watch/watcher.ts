@@ -381,12 +381,19 @@ class ListWatchMachine<T extends KubeObject> {
   }
 }
 
+const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
+const settled = (): undefined => undefined;
+
 /**
  * Lists and watches one collection through `lw`, yielding a snapshot after every (re)list and
  * then each change. See {@link Watcher} and {@link WatcherEvent} for the guarantees.
+ *
+ * The iterator is a plain object, not an async generator: a suspended generator keeps every
+ * interpreter register alive, including ones that last held a `listed` event — every object of
+ * the collection as the server sent it, before the informer's transform — for as long as a
+ * quiet watch waits. Here each `next()` is a fresh frame and undelivered events live only in
+ * `pending`, so a delivered event is unreachable from the watcher.
  */
-const NO_EVENTS: readonly never[] = [];
-
 export function createWatcher<T extends KubeObject>(
   lw: ListerWatcher<T>,
   options: WatcherOptions = {},
@@ -395,29 +402,64 @@ export function createWatcher<T extends KubeObject>(
   let iterating = false;
   return {
     health: () => machine.health(),
-    async *[Symbol.asyncIterator]() {
+    [Symbol.asyncIterator](): AsyncIterator<WatcherEvent<T>> {
       if (iterating)
         throw new Error('a Watcher can be iterated only once; create another for a second consumer');
       iterating = true;
-      try {
-        // `batch` is emptied before the next step is awaited: a listed batch holds every object
-        // of the collection as the server sent it, which must not stay reachable (beside the
-        // informer's transformed copies) while a quiet watch waits for its next event.
-        let batch: readonly WatcherEvent<T>[] = NO_EVENTS;
-        let next: Awaited<ReturnType<typeof machine.step>> | undefined;
-        while (machine.state.tag !== 'stopped') {
-          next = undefined;
-          next = await machine.step(machine.state);
-          machine.state = next.state;
-          batch = next.events;
-          next = undefined;
-          for (const event of batch) yield event;
-          batch = NO_EVENTS;
-        }
-      } finally {
-        if (machine.state.tag === 'watching') close(machine.state.connection);
-        machine.state = STOPPED;
-      }
+      return new WatcherIterator(machine);
     },
   };
+}
+
+class WatcherIterator<T extends KubeObject> implements AsyncIterator<WatcherEvent<T>> {
+  readonly #machine: ListWatchMachine<T>;
+  /** Events of the last step not yet delivered, in order. */
+  #pending: WatcherEvent<T>[] = [];
+  /** The call in progress: calls are served one after another, like a generator's. */
+  #busy: Promise<unknown> = Promise.resolve();
+
+  constructor(machine: ListWatchMachine<T>) {
+    this.#machine = machine;
+  }
+
+  next(): Promise<IteratorResult<WatcherEvent<T>>> {
+    const result = this.#busy.then(() => this.#next());
+    // Never the result itself: a settled promise holds its value.
+    this.#busy = result.then(settled, settled);
+    return result;
+  }
+
+  async #next(): Promise<IteratorResult<WatcherEvent<T>>> {
+    const machine = this.#machine;
+    try {
+      while (this.#pending.length === 0) {
+        if (machine.state.tag === 'stopped') return DONE;
+        const { state, events } = await machine.step(machine.state);
+        machine.state = state;
+        this.#pending = [...events];
+      }
+    } catch (error) {
+      this.#finish();
+      throw error;
+    }
+    const event = this.#pending.shift();
+    return event === undefined ? DONE : { done: false, value: event };
+  }
+
+  /** Ends the iteration (a consumer's `break`): closes an open watch; later calls are done. */
+  return(): Promise<IteratorResult<WatcherEvent<T>>> {
+    const result = this.#busy.then(() => {
+      this.#finish();
+      return DONE;
+    });
+    this.#busy = result.then(settled, settled);
+    return result;
+  }
+
+  #finish(): void {
+    const machine = this.#machine;
+    if (machine.state.tag === 'watching') close(machine.state.connection);
+    machine.state = STOPPED;
+    this.#pending = [];
+  }
 }

@@ -84,8 +84,11 @@ export class FakeClock implements Clock {
     };
     this.#timers.push(timer);
     return {
+      // Forget a cancelled timer at once, like a real clock: its callback may hold a lot.
       cancel: () => {
         timer.cancelled = true;
+        const at = this.#timers.indexOf(timer);
+        if (at >= 0) this.#timers.splice(at, 1);
       },
     };
   }
