@@ -173,9 +173,16 @@ function bareWatchCache(kubeConfig: KubeConfig, namespace: string): Cache {
   };
 }
 
-function settle(): { heap: number; rss: number } {
+/**
+ * Heap used and RSS after full GCs, taken from a macrotask of its own: the continuation after
+ * an await can run inside the I/O callback that resolved it, whose native frames still hold
+ * that callback's objects (e.g. the response stream and its buffered body), so a GC there
+ * would count transient memory as held by the cache.
+ */
+async function settle(): Promise<{ heap: number; rss: number }> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (gc === undefined) throw new Error('the informer worker needs --expose-gc');
+  await new Promise((resolve) => setImmediate(resolve));
   gc();
   gc();
   const usage = process.memoryUsage();
@@ -202,12 +209,12 @@ async function main(): Promise<void> {
   const cache = createCache(input.contender, kubeConfig, input.namespace);
 
   if (input.mode === 'fill') {
-    const before = settle();
+    const before = await settle();
     const started = performance.now();
     await cache.start();
     const syncMs = performance.now() - started;
     const cached = cache.size();
-    const after = settle();
+    const after = await settle();
     await cache.stop();
     await sendToParent({
       type: 'filled',

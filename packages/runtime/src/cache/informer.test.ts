@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterEach, describe, it } from 'node:test';
 import { ApiError } from '../client/errors.ts';
 import type { KubeObject } from '../api/index.ts';
@@ -328,6 +330,7 @@ describe('informer: options', () => {
     };
     const lw = new FakeListerWatcher<Obj>(() => listOf('10', [withFields]));
     const { informer } = setup(lw, {
+      keepManagedFields: true,
       transform: (o) => {
         const trimmed = dropManagedFields(o);
         const { resourceVersion: _rv, ...metadata } = trimmed.metadata;
@@ -340,6 +343,54 @@ describe('informer: options', () => {
     assert.equal(cached.metadata.managedFields, undefined);
     assert.equal(cached.metadata.resourceVersion, '1');
     assert.equal(cached.metadata.uid, 'uid-a');
+  });
+
+  it('drops managedFields from listed and watched objects unless told to keep them', async () => {
+    const managed = (name: string, rv: string): Obj => ({
+      ...fakeObject(name, rv),
+      metadata: { ...fakeObject(name, rv).metadata, managedFields: [{ manager: 'kubectl' }] },
+    });
+    for (const keepManagedFields of [false, true]) {
+      const lw = new FakeListerWatcher<Obj>(() => listOf('10', [managed('a', '1')]));
+      const { informer } = setup(lw, { keepManagedFields });
+      informer.start();
+      await informer.waitForCacheSync();
+      (await lw.watchNumber(1)).push({ type: 'added', object: managed('b', '11') });
+      await settle();
+      for (const name of ['a', 'b']) {
+        const cached = informer.lister.get('default', name)!;
+        assert.equal(
+          cached.metadata.managedFields !== undefined,
+          keepManagedFields,
+          `${name}, keep=${String(keepManagedFields)}`,
+        );
+        assert.equal(cached.metadata.uid, `uid-${name}`);
+      }
+      await informer.stop();
+    }
+  });
+
+  it('holds no reference to the objects as listed once they are cached', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const listed: WeakRef<object>[] = [];
+    const lw = new FakeListerWatcher<Obj>(() => {
+      const items = [fakeObject('a', '1'), fakeObject('b', '2')];
+      for (const item of items) listed.push(new WeakRef(item));
+      return listOf('10', items);
+    });
+    const { informer } = setup(lw);
+    informer.start();
+    await informer.waitForCacheSync();
+    await lw.watchNumber(1); // a quiet watch is open: the informer waits for its next event
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    assert.equal(informer.lister.list().length, 2);
+    assert.deepEqual(
+      listed.map((ref) => ref.deref() === undefined),
+      [true, true],
+      'the cache holds compacted copies; the objects as listed must be collectable',
+    );
   });
 
   it('caches the object untransformed when the transform throws', async () => {

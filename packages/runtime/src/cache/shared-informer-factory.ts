@@ -29,6 +29,8 @@ export type SharedInformerFactoryOptions = (
 ) & {
   /** Applied to every object of every informer (e.g. `dropManagedFields`). */
   readonly transform?: Transform<KubeObject>;
+  /** Keep `metadata.managedFields` in cached objects (see {@link InformerOptions}); default false. */
+  readonly keepManagedFields?: boolean;
   /** Default resync period of handlers. */
   readonly resyncPeriodMs?: number;
   readonly freeze?: boolean;
@@ -98,6 +100,7 @@ class Factory implements SharedInformerFactory {
         ...(labels === '' ? {} : { labelSelector: labels }),
         ...(fields === '' ? {} : { fieldSelector: fields }),
         ...(o.transform === undefined ? {} : { transform: o.transform }),
+        ...(o.keepManagedFields === undefined ? {} : { keepManagedFields: o.keepManagedFields }),
         ...(o.resyncPeriodMs === undefined ? {} : { resyncPeriodMs: o.resyncPeriodMs }),
         ...(o.freeze === undefined ? {} : { freeze: o.freeze }),
         ...(o.logger === undefined ? {} : { logger: o.logger }),

@@ -7,7 +7,7 @@
  * values its index functions returned when it was stored. Writes are synchronous, so readers
  * never observe a half-applied relist.
  */
-import { objectKey, type KubeObject } from '../api/index.ts';
+import { objectKey, splitObjectKey, type KubeObject } from '../api/index.ts';
 import { NAMESPACE_INDEX, type IndexFunc, type Indexer, type Indexers } from './types.ts';
 
 /**
@@ -38,11 +38,38 @@ function sameVersion(a: KubeObject, b: KubeObject): boolean {
   return ra !== undefined && ra === b.metadata.resourceVersion;
 }
 
-/** An {@link Indexer} plus the writes only the owning informer performs. */
+const namespaceOf = (obj: KubeObject): string => obj.metadata.namespace ?? '';
+const nameOf = (obj: KubeObject): string => obj.metadata.name ?? '';
+
+/** Objects by namespace (`''` for cluster-scoped), then by name. */
+type Items<T> = Map<string, Map<string, T>>;
+
+function lookup<T>(items: Items<T>, namespace: string, name: string): T | undefined {
+  return items.get(namespace)?.get(name);
+}
+
+function putItem<T>(items: Items<T>, namespace: string, name: string, obj: T): void {
+  let names = items.get(namespace);
+  if (names === undefined) items.set(namespace, (names = new Map<string, T>()));
+  names.set(name, obj);
+}
+
+function* itemsOf<T>(items: Items<T>): Generator<[string, string, T]> {
+  for (const [namespace, names] of items) for (const [name, obj] of names) yield [namespace, name, obj];
+}
+
+/**
+ * An {@link Indexer} plus the writes only the owning informer performs.
+ *
+ * Objects are held by namespace, then name: that is the namespace index for free and needs
+ * no `namespace/name` key string per object (keys are built when asked for). Other indexes
+ * map values to keys.
+ */
 export class CacheStore<T extends KubeObject> implements Indexer<T> {
-  #items = new Map<string, T>();
+  #items: Items<T> = new Map();
+  #size = 0;
   readonly #indexFuncs = new Map<string, IndexFunc<T>>();
-  /** index name -> indexed value -> keys */
+  /** index name -> indexed value -> keys, for every index but the namespace one */
   #indices = new Map<string, Map<string, Set<string>>>();
 
   readonly #onIndexError: IndexErrorCallback<T>;
@@ -53,7 +80,8 @@ export class CacheStore<T extends KubeObject> implements Indexer<T> {
    */
   constructor(indexers: Indexers<T> = {}, onIndexError: IndexErrorCallback<T> = () => undefined) {
     this.#onIndexError = onIndexError;
-    this.addIndexers({ [NAMESPACE_INDEX]: indexByNamespace, ...indexers });
+    this.#indexFuncs.set(NAMESPACE_INDEX, indexByNamespace);
+    this.addIndexers(indexers);
   }
 
   #values(name: string, fn: IndexFunc<T>, obj: T): readonly string[] {
@@ -66,39 +94,47 @@ export class CacheStore<T extends KubeObject> implements Indexer<T> {
   }
 
   get size(): number {
-    return this.#items.size;
+    return this.#size;
   }
 
   get(key: string): T | undefined {
-    return this.#items.get(key);
+    const { namespace = '', name } = splitObjectKey(key);
+    return lookup(this.#items, namespace, name);
   }
 
   has(key: string): boolean {
-    return this.#items.has(key);
+    return this.get(key) !== undefined;
   }
 
   list(): readonly T[] {
-    return [...this.#items.values()];
+    const result: T[] = [];
+    for (const names of this.#items.values()) for (const obj of names.values()) result.push(obj);
+    return result;
   }
 
   keys(): readonly string[] {
-    return [...this.#items.keys()];
+    const result: string[] = [];
+    for (const [, , obj] of itemsOf(this.#items)) result.push(objectKey(obj));
+    return result;
   }
 
   byIndex(indexName: string, value: string): readonly T[] {
+    if (indexName === NAMESPACE_INDEX) return [...(this.#items.get(value)?.values() ?? [])];
     const result: T[] = [];
     for (const key of this.#indexOf(indexName).get(value) ?? []) {
-      const obj = this.#items.get(key);
+      const obj = this.get(key);
       if (obj !== undefined) result.push(obj);
     }
     return result;
   }
 
   indexKeys(indexName: string, value: string): readonly string[] {
+    if (indexName === NAMESPACE_INDEX) return [...(this.#items.get(value)?.values() ?? [])].map(objectKey);
     return [...(this.#indexOf(indexName).get(value) ?? [])];
   }
 
   indexValues(indexName: string): readonly string[] {
+    if (indexName === NAMESPACE_INDEX) return [...this.#items.keys()];
     return [...this.#indexOf(indexName).keys()];
   }
 
@@ -114,14 +150,15 @@ export class CacheStore<T extends KubeObject> implements Indexer<T> {
       this.#indexFuncs.set(name, fn);
       const index = new Map<string, Set<string>>();
       this.#indices.set(name, index);
-      for (const [key, obj] of this.#items) addToIndex(index, this.#values(name, fn, obj), key);
+      for (const [, , obj] of itemsOf(this.#items))
+        addToIndex(index, this.#values(name, fn, obj), objectKey(obj));
     }
   }
 
   #indexOf(indexName: string): Map<string, Set<string>> {
     const index = this.#indices.get(indexName);
     if (index === undefined) {
-      const known = [...this.#indices.keys()].join(', ');
+      const known = [...this.#indexFuncs.keys()].join(', ');
       throw new Error(
         `no index named ${JSON.stringify(indexName)}; known indexes: ${known}. Add it with addIndexers()`,
       );
@@ -129,21 +166,30 @@ export class CacheStore<T extends KubeObject> implements Indexer<T> {
     return index;
   }
 
-  #put(key: string, obj: T, old: T | undefined): void {
-    this.#items.set(key, obj);
-    for (const [name, fn] of this.#indexFuncs) {
-      const index = this.#indices.get(name);
-      if (index === undefined) continue;
+  #put(obj: T, old: T | undefined): void {
+    if (old === undefined) this.#size++;
+    putItem(this.#items, namespaceOf(obj), nameOf(obj), obj);
+    if (this.#indices.size === 0) return;
+    const key = objectKey(obj);
+    for (const [name, index] of this.#indices) {
+      const fn = this.#indexFuncs.get(name);
+      if (fn === undefined) continue;
       if (old !== undefined) removeFromIndex(index, this.#values(name, fn, old), key);
       addToIndex(index, this.#values(name, fn, obj), key);
     }
   }
 
-  #remove(key: string, old: T): void {
-    this.#items.delete(key);
-    for (const [name, fn] of this.#indexFuncs) {
-      const index = this.#indices.get(name);
-      if (index !== undefined) removeFromIndex(index, this.#values(name, fn, old), key);
+  #remove(old: T): void {
+    const namespace = namespaceOf(old);
+    const names = this.#items.get(namespace);
+    if (names?.delete(nameOf(old)) !== true) return;
+    this.#size--;
+    if (names.size === 0) this.#items.delete(namespace);
+    if (this.#indices.size === 0) return;
+    const key = objectKey(old);
+    for (const [name, index] of this.#indices) {
+      const fn = this.#indexFuncs.get(name);
+      if (fn !== undefined) removeFromIndex(index, this.#values(name, fn, old), key);
     }
   }
 
@@ -154,26 +200,25 @@ export class CacheStore<T extends KubeObject> implements Indexer<T> {
    * key now held by another UID, is stale and changes nothing.
    */
   apply(type: 'added' | 'modified' | 'deleted', obj: T): StoreChange<T>[] {
-    const key = objectKey(obj);
-    const old = this.#items.get(key);
+    const old = lookup(this.#items, namespaceOf(obj), nameOf(obj));
     if (type === 'deleted') {
       if (old === undefined || !sameIdentity(old, obj)) return [];
-      this.#remove(key, old);
+      this.#remove(old);
       return [{ type: 'delete', object: obj, finalStateUnknown: false }];
     }
     if (old === undefined) {
-      this.#put(key, obj, undefined);
+      this.#put(obj, undefined);
       return [{ type: 'add', object: obj, initial: false }];
     }
     if (!sameIdentity(old, obj)) {
-      this.#put(key, obj, old);
+      this.#put(obj, old);
       return [
         { type: 'delete', object: old, finalStateUnknown: true },
         { type: 'add', object: obj, initial: false },
       ];
     }
     if (sameVersion(old, obj)) return [];
-    this.#put(key, obj, old);
+    this.#put(obj, old);
     return [{ type: 'update', oldObject: old, object: obj }];
   }
 
@@ -184,28 +229,37 @@ export class CacheStore<T extends KubeObject> implements Indexer<T> {
    * keep their identity and produce nothing.
    */
   replace(objects: readonly T[], initial: boolean): StoreChange<T>[] {
-    const next = new Map<string, T>();
-    for (const obj of objects) next.set(objectKey(obj), obj);
+    const next: Items<T> = new Map();
+    let size = 0;
+    for (const obj of objects) {
+      const namespace = namespaceOf(obj);
+      const name = nameOf(obj);
+      if (lookup(next, namespace, name) === undefined) size++;
+      putItem(next, namespace, name, obj);
+    }
     const deletes: StoreChange<T>[] = [];
     const changes: StoreChange<T>[] = [];
-    for (const [key, old] of this.#items) {
-      if (!next.has(key)) deletes.push({ type: 'delete', object: old, finalStateUnknown: true });
+    for (const [namespace, name, old] of itemsOf(this.#items)) {
+      if (lookup(next, namespace, name) === undefined)
+        deletes.push({ type: 'delete', object: old, finalStateUnknown: true });
     }
-    for (const [key, obj] of next) {
-      const old = this.#items.get(key);
+    for (const [namespace, name, obj] of itemsOf(next)) {
+      const old = lookup(this.#items, namespace, name);
       if (old === undefined) changes.push({ type: 'add', object: obj, initial });
       else if (!sameIdentity(old, obj)) {
         deletes.push({ type: 'delete', object: old, finalStateUnknown: true });
         changes.push({ type: 'add', object: obj, initial });
-      } else if (sameVersion(old, obj)) next.set(key, old);
+      } else if (sameVersion(old, obj)) putItem(next, namespace, name, old);
       else changes.push({ type: 'update', oldObject: old, object: obj });
     }
     this.#items = next;
+    this.#size = size;
     this.#indices = new Map();
     for (const [name, fn] of this.#indexFuncs) {
+      if (name === NAMESPACE_INDEX) continue;
       const index = new Map<string, Set<string>>();
       this.#indices.set(name, index);
-      for (const [key, obj] of next) addToIndex(index, this.#values(name, fn, obj), key);
+      for (const [, , obj] of itemsOf(next)) addToIndex(index, this.#values(name, fn, obj), objectKey(obj));
     }
     return [...deletes, ...changes];
   }

@@ -101,6 +101,12 @@ export interface InformerOptions<T extends KubeObject> {
   readonly labelSelector?: string | Selector;
   readonly fieldSelector?: string;
   readonly transform?: Transform<T>;
+  /**
+   * Keep `metadata.managedFields` in cached objects. Default false: it is server-side apply
+   * bookkeeping, often the larger part of an object, and updating an object without it leaves
+   * the server's copy unchanged. Keep it only to read field ownership from the cache.
+   */
+  readonly keepManagedFields?: boolean;
   /** Resync period for handlers that do not set their own; default none. */
   readonly resyncPeriodMs?: number;
   readonly indexers?: Indexers<T>;

@@ -99,6 +99,9 @@ class OperatorManager implements Manager {
         kubeConfig: options.kubeConfig,
         logger: this.logger.child({ component: 'cache' }),
         ...(options.cache?.transform !== undefined && { transform: options.cache.transform }),
+        ...(options.cache?.keepManagedFields !== undefined && {
+          keepManagedFields: options.cache.keepManagedFields,
+        }),
       });
     this.#createElector();
     this.client = createCachedClient({

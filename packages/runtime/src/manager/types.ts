@@ -30,8 +30,15 @@ export interface ManagerOptions {
   readonly probes?: { readonly port: number; readonly host?: string };
   /** Enable leader election; default off (every replica reconciles). */
   readonly leaderElection?: LeaderElectionOptions;
-  /** Restrict every cache to one namespace (namespaced kinds) and transform cached objects. */
-  readonly cache?: { readonly namespace?: string; readonly transform?: Transform<KubeObject> };
+  /**
+   * Restrict every cache to one namespace (namespaced kinds), transform cached objects, and
+   * keep `metadata.managedFields` in them (dropped by default; see InformerOptions).
+   */
+  readonly cache?: {
+    readonly namespace?: string;
+    readonly transform?: Transform<KubeObject>;
+    readonly keepManagedFields?: boolean;
+  };
   /** Use this informer factory instead of creating one (tests, sharing with other code). */
   readonly informers?: SharedInformerFactory;
   /** Field manager of writes through the controllers' clients; default the manager's name. */
