@@ -3,7 +3,7 @@
  * ConfigMap. (Written over the types file `kubeforge create api` scaffolds: the "edit the
  * types" step of the getting-started guide.)
  */
-import type { Condition, ObjectMeta, int64 } from '@kubeforge/runtime';
+import type { Condition, ObjectMeta, int64 } from '@kubeforge/runtime/api';
 
 /** What a Website serves. */
 export interface WebsiteSpec {
