@@ -2,7 +2,7 @@
  * The Foo kind and the logic both versions of the sample controller share: what ConfigMap a
  * Foo wants, and the messages client-go's sample-controller records as Events.
  */
-import type { KubeObject, ResourceDescriptor } from '@kubeforge/runtime';
+import type { KubeObject, ResourceDescriptor } from '@kubeforge/runtime/api';
 import { setControllerReference } from '@kubeforge/runtime';
 import { fileURLToPath } from 'node:url';
 
