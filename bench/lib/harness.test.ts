@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { BenchUsageError, parseBenchOptions, SCENARIO_IDS } from './options.ts';
 import { checkTarget, renderMarkdown, renderText } from './report.ts';
 import { runRounds } from './scenario.ts';
-import { formatRatio, median, pairedRatio, percentile, ratio } from './stats.ts';
+import { formatRatio, kneeOf, median, pairedRatio, percentile, ratio } from './stats.ts';
 import { startWorker, WorkerFailedError } from './worker-process.ts';
 
 describe('stats', () => {
@@ -34,6 +34,22 @@ describe('stats', () => {
     assert.ok(Number.isNaN(ratio(Number.NaN, 2)));
     assert.ok(Number.isNaN(ratio(1, 0)));
     assert.equal(formatRatio(ratio(1, 4)), '0.25x');
+  });
+});
+
+describe('throughput knee', () => {
+  it('picks the fewest in flight that reach the share of the best rate', () => {
+    const rates = new Map([
+      [16, 1000],
+      [1, 300],
+      [4, 850],
+      [8, 960],
+      [2, 550],
+    ]);
+    assert.equal(kneeOf(rates, 0.9), 8);
+    assert.equal(kneeOf(rates, 0.8), 4);
+    assert.equal(kneeOf(rates, 1), 16);
+    assert.equal(kneeOf(new Map(), 0.9), undefined);
   });
 });
 

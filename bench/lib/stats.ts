@@ -72,3 +72,13 @@ export function pairedRatio(a: readonly number[], b: readonly number[]): number 
   }
   return median(ratios);
 }
+
+/**
+ * The knee of a throughput curve: the smallest load (e.g. requests in flight) whose rate
+ * reaches `share` of the best rate measured. `undefined` for an empty curve.
+ */
+export function kneeOf(rateByLoad: ReadonlyMap<number, number>, share: number): number | undefined {
+  const best = Math.max(...rateByLoad.values());
+  const loads = [...rateByLoad.keys()].sort((a, b) => a - b);
+  return loads.find((load) => (rateByLoad.get(load) ?? 0) >= share * best);
+}
