@@ -2,9 +2,10 @@
  * TypeScript declarations for imported kinds, compiled from their CRD schemas with
  * json-schema-to-typescript. The root interface has the shape of an owned kind (`apiVersion`,
  * `kind`, `metadata: ObjectMeta`, `spec`, `status`) so the typed client, lister and informer
- * emitted for it work exactly as for an owned kind.
+ * emitted for it work exactly as for an owned kind. json-schema-to-typescript (with prettier)
+ * is loaded on first use: `kubeforge generate` imports this package too, and never needs it.
  */
-import { compile, type JSONSchema } from 'json-schema-to-typescript';
+import type { JSONSchema } from 'json-schema-to-typescript';
 import type { OutputFile } from '../emit/index.ts';
 import type { KindModel, Schema, VersionModel } from '../model/index.ts';
 
@@ -89,6 +90,7 @@ export async function emitImportedTypes(
   version: VersionModel,
   inputName: string,
 ): Promise<OutputFile> {
+  const { compile } = await import('json-schema-to-typescript');
   const declarations = await compile(rootJsonSchema(kind, version), kind.kind, {
     bannerComment: '',
     additionalProperties: false,
