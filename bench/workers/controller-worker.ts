@@ -1,8 +1,10 @@
 /**
  * A worker process running one controller for the end-to-end scenario: for every BenchItem
  * whose `status.observedValue` differs from `spec.value`, write the status (a merge patch to
- * the status subresource). Answers `ready` once its cache synced, then `done` with the wall
- * time at which the status of `expected` distinct objects had been written.
+ * the status subresource). In `live` mode it answers `ready` once its cache synced (the
+ * objects are created afterwards); in `backlog` mode the objects already exist and it answers
+ * nothing until the end. Then `done` with the wall time at which the status of `expected`
+ * distinct objects had been written, and the time the controller was started.
  *
  * - `kubeforge`: a manager with one controller built by `controllerFor`, reads from the
  *   manager's cached client, 16 concurrent reconciles.
@@ -29,6 +31,7 @@ export interface ControllerWorkerInput {
   readonly kubeconfigPath: string;
   readonly namespace: string;
   readonly expected: number;
+  readonly mode: 'live' | 'backlog';
 }
 
 export type ControllerWorkerMessage =
@@ -36,6 +39,8 @@ export type ControllerWorkerMessage =
   | {
       readonly type: 'done';
       readonly at: number;
+      /** When the controller (its cache first) was started. */
+      readonly startedAt: number;
       readonly reconciles: number;
       readonly statusWrites: number;
     };
@@ -49,7 +54,10 @@ const WORKERS = 16;
 const now = (): number => performance.timeOrigin + performance.now();
 
 /** Counts distinct objects whose status was written; reports once all `expected` were. */
-function createTally(expected: number): {
+function createTally(
+  expected: number,
+  startedAt: number,
+): {
   record(name: string): void;
   reconciled(): void;
   stats(): { reconciles: number; statusWrites: number };
@@ -65,6 +73,7 @@ function createTally(expected: number): {
         void sendToParent({
           type: 'done',
           at: now(),
+          startedAt,
           reconciles,
           statusWrites,
         } satisfies ControllerWorkerMessage);
@@ -78,7 +87,7 @@ function createTally(expected: number): {
 }
 
 async function runKubeforge(kubeConfig: KubeConfig, input: ControllerWorkerInput): Promise<void> {
-  const tally = createTally(input.expected);
+  const tally = createTally(input.expected, now());
   const manager = createManager({
     kubeConfig,
     name: 'bench-controller',
@@ -111,12 +120,13 @@ async function runKubeforge(kubeConfig: KubeConfig, input: ControllerWorkerInput
     process.stderr.write(`kubeforge manager failed: ${String(error)}\n`);
     process.exit(1);
   });
+  if (input.mode === 'backlog') return;
   while (!manager.isReady()) await new Promise((resolve) => setTimeout(resolve, 5));
   await sendToParent({ type: 'ready' } satisfies ControllerWorkerMessage);
 }
 
 async function runClientNode(kubeConfig: KubeConfig, input: ControllerWorkerInput): Promise<void> {
-  const tally = createTally(input.expected);
+  const tally = createTally(input.expected, now());
   const api = kubeConfig.makeApiClient(CustomObjectsApi);
   const { group, version, plural } = benchItemResource;
   const namespace = input.namespace;
@@ -184,9 +194,9 @@ async function runClientNode(kubeConfig: KubeConfig, input: ControllerWorkerInpu
   informer.on('error', (error) => {
     process.stderr.write(`client-node informer error: ${String(error)}\n`);
   });
-  await informer.start();
   for (let i = 0; i < WORKERS; i++) void worker();
-  await sendToParent({ type: 'ready' } satisfies ControllerWorkerMessage);
+  await informer.start();
+  if (input.mode === 'live') await sendToParent({ type: 'ready' } satisfies ControllerWorkerMessage);
 }
 
 const input = workerInput() as ControllerWorkerInput;
