@@ -2,8 +2,10 @@
  * Synthetic operator projects for the generator scenario: N kinds in
  * `src/apis/bench.example.com/v1/`, one file each, every kind with a spec and status of the
  * field shapes real operators use (scalars with markers, enums, nested objects, arrays of
- * objects, maps, optional fields). `@kubeforge/runtime` resolves through a symlink to this
- * repository's package, as it would from an installed dependency.
+ * objects, maps, optional fields), importing the object model from `@kubeforge/runtime/api` as
+ * scaffolded projects do. `@kubeforge/runtime` resolves through a symlink to this repository's
+ * package, as it would from an installed dependency. The tsconfig sets `lib` like the
+ * scaffold's, so neither contender parses the DOM library.
  */
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,7 +25,7 @@ export interface SyntheticProject {
 
 export function kindSource(index: number, revision = 0): string {
   const kind = `Widget${index}`;
-  return `import type { ObjectMeta } from '@kubeforge/runtime';
+  return `import type { ObjectMeta } from '@kubeforge/runtime/api';
 
 /** A port the ${kind} exposes. */
 export interface ${kind}Port {
@@ -92,6 +94,7 @@ export function createSyntheticProject(kinds: number): SyntheticProject {
       {
         compilerOptions: {
           target: 'ES2022',
+          lib: ['ES2023'],
           module: 'NodeNext',
           moduleResolution: 'NodeNext',
           strict: true,

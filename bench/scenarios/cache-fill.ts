@@ -18,7 +18,7 @@ const WORKER = new URL('../workers/informer-worker.ts', import.meta.url);
 
 const CONTENDERS: readonly (readonly [InformerContender, string])[] = [
   ['kubeforge', 'kubeforge informer (defaults)'],
-  ['kubeforge-drop-managed-fields', 'kubeforge informer + dropManagedFields'],
+  ['kubeforge-keep-managed-fields', 'kubeforge informer + keepManagedFields'],
   ['client-node', 'client-node makeInformer'],
 ];
 

@@ -8,13 +8,7 @@
  *   writer's timestamp (`spec.sentAt`) and the handler call, until the parent says how many
  *   updates it wrote and they all arrived (or 10 s passed without a new one).
  */
-import {
-  createInformer,
-  createResourceClient,
-  dropManagedFields,
-  noopLogger,
-  type Informer,
-} from '@kubeforge/runtime';
+import { createInformer, createResourceClient, noopLogger, type Informer } from '@kubeforge/runtime';
 import {
   CustomObjectsApi,
   KubeConfig,
@@ -30,7 +24,7 @@ import { percentile } from '../lib/stats.ts';
 import { nextFromParent, sendToParent, workerInput } from '../lib/worker-process.ts';
 
 /** `bare-watch`: a list then one raw streaming watch (watch scenario only): the floor. */
-export type InformerContender = 'kubeforge' | 'kubeforge-drop-managed-fields' | 'client-node' | 'bare-watch';
+export type InformerContender = 'kubeforge' | 'kubeforge-keep-managed-fields' | 'client-node' | 'bare-watch';
 
 export interface InformerWorkerInput {
   readonly mode: 'fill' | 'watch';
@@ -84,12 +78,12 @@ interface Cache {
   stop(): Promise<void>;
 }
 
-function kubeforgeCache(kubeConfig: KubeConfig, namespace: string, slim: boolean): Cache {
+function kubeforgeCache(kubeConfig: KubeConfig, namespace: string, keepManagedFields: boolean): Cache {
   const client = createResourceClient<BenchItem>(kubeConfig, benchItemResource);
   const informer: Informer<BenchItem> = createInformer(client, {
     namespace,
     logger: noopLogger,
-    ...(slim ? { transform: dropManagedFields } : {}),
+    keepManagedFields,
   });
   return {
     async start() {
@@ -193,7 +187,7 @@ function createCache(contender: InformerContender, kubeConfig: KubeConfig, names
   switch (contender) {
     case 'kubeforge':
       return kubeforgeCache(kubeConfig, namespace, false);
-    case 'kubeforge-drop-managed-fields':
+    case 'kubeforge-keep-managed-fields':
       return kubeforgeCache(kubeConfig, namespace, true);
     case 'client-node':
       return clientNodeCache(kubeConfig, namespace);
