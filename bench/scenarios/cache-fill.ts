@@ -122,7 +122,7 @@ export const cacheFillScenario: Scenario = {
     return {
       id: 'cache-fill',
       title: TITLE,
-      method: `An informer over one namespace holding N BenchItems (created beforehand, untimed), each run in a fresh worker process: time from start to synced, and heap used after a full GC and RSS, each minus the same figures taken just before starting the informer (both libraries already loaded). Medians of ${context.rounds} interleaved rounds; ratios are medians of the per-round ratios. client-node's informer lists in one request; kubeforge's lists in pages of 500.`,
+      method: `An informer over one namespace holding N BenchItems (created beforehand, untimed), each run in a fresh worker process: time from start to synced, and heap used after a full GC and RSS, each minus the same figures taken just before starting the informer (both libraries loaded, and each having made one small list through its own HTTP stack, so code loaded on first use is not counted as cache). Medians of ${context.rounds} interleaved rounds; ratios are medians of the per-round ratios. client-node's informer lists in one request; kubeforge's lists in pages of 500.`,
       tables,
       targets,
       notes: [],
