@@ -6,9 +6,9 @@
  *
  * The API server's maximum write rate is found first: the runner alone writes at 1, 2, 4, 8
  * and 16 patches in flight, and the fewest in flight that reach 90 % of the best rate drive
- * the server at its maximum. More in flight than that adds no rate, only a queue inside the
- * server, which every watcher sees alike (the bare watch stream too); that overload is
- * measured as well and reported against the floor.
+ * the server at its maximum. More in flight than that adds little rate and mostly a queue
+ * inside the server, which every watcher sees alike (the bare watch stream too); that
+ * overload is measured as well and reported against the floor.
  */
 import { createBareUndiciClient, runForDuration } from '../lib/bare-client.ts';
 import { collectionPath, itemName } from '../lib/bench-resource.ts';
@@ -174,7 +174,7 @@ export const watchScenario: Scenario = {
           ? [
               {
                 concurrency: OVERLOAD,
-                label: `overload (${String(OVERLOAD)} patches in flight: no more rate, a queue in the server)`,
+                label: `overload (${String(OVERLOAD)} patches in flight: past the maximum, extra writes mostly wait in the server)`,
                 kind: 'overload' as const,
               },
             ]
@@ -261,7 +261,7 @@ export const watchScenario: Scenario = {
     return {
       id: 'watch',
       title: TITLE,
-      method: `${objects} objects in one namespace, merge-patched for ${durationMs / 1000} s per run by the runner (bare undici client, round-robin over the objects), each patch carrying its send time; the informer runs in a fresh worker process and timestamps each update in its handler, so the delay includes the API server's own latency (see the bare watch floor). The API server's maximum write rate is found first (the runner alone at 1–16 patches in flight; the maximum is the fewest in flight that reach ${formatNumber(KNEE_SHARE * 100)} % of the best rate). Loads: that maximum, overload (${String(OVERLOAD)} in flight: no more writes per second, only a queue inside the server that every watcher sees, so it is held against the bare watch floor), and one write in flight. Medians of ${context.rounds} interleaved rounds. "Keeps up": every update arrived and the last within ${KEEP_UP_MS} ms of the last write.`,
+      method: `${objects} objects in one namespace, merge-patched for ${durationMs / 1000} s per run by the runner (bare undici client, round-robin over the objects), each patch carrying its send time; the informer runs in a fresh worker process and timestamps each update in its handler, so the delay includes the API server's own latency (see the bare watch floor). The API server's maximum write rate is found first (the runner alone at 1–16 patches in flight; the maximum is the fewest in flight that reach ${formatNumber(KNEE_SHARE * 100)} % of the best rate). Loads: that maximum, overload (${String(OVERLOAD)} in flight: little more rate, mostly a queue inside the server that every watcher sees, so it is held against the bare watch floor), and one write in flight. Medians of ${context.rounds} interleaved rounds. "Keeps up": every update arrived and the last within ${KEEP_UP_MS} ms of the last write.`,
       tables,
       targets,
       notes,
