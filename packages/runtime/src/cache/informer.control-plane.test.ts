@@ -382,4 +382,33 @@ describe('informer against a real API server', { timeout: 300_000 }, () => {
       await factory.stop();
     }
   });
+
+  test("an update built from a cached object, which has no managedFields, keeps the server's", async () => {
+    const ns = await createNamespace(cp.kubeConfig, 'managed');
+    const client = configMaps.inNamespace(ns);
+    await client.create(configMap('cm', ns, '1'));
+    const informer = createInformer<ConfigMap>(client, { logger: recordingLogger() });
+    informers.push(informer);
+    informer.start();
+    assert.equal(await informer.waitForCacheSync(), true);
+    const cached = informer.lister.get(ns, 'cm');
+    assert.ok(cached);
+    assert.equal(cached.metadata.managedFields, undefined, 'informers drop managedFields by default');
+
+    const updated = await client.update({ ...structuredClone(cached), data: { v: '2' } });
+    assert.equal(updated.data?.v, '2');
+    const managers = (updated.metadata.managedFields ?? []).map((entry) => entry.manager);
+    assert.ok(managers.length > 0, 'the server kept and extended its managedFields');
+    await eventually(
+      () => informer.lister.get(ns, 'cm')?.metadata.resourceVersion === updated.metadata.resourceVersion,
+      'the informer sees the update',
+    );
+    assert.equal(informer.lister.get(ns, 'cm')?.metadata.managedFields, undefined);
+
+    const keeping = createInformer<ConfigMap>(client, { logger: recordingLogger(), keepManagedFields: true });
+    informers.push(keeping);
+    keeping.start();
+    assert.equal(await keeping.waitForCacheSync(), true);
+    assert.deepEqual(keeping.lister.get(ns, 'cm')?.metadata.managedFields, updated.metadata.managedFields);
+  });
 });
