@@ -1,8 +1,10 @@
 /**
  * events: recording what controllers do as core/v1 Events, aggregated like client-go's
- * recorder (repeats bump `count`), written in the background and never blocking a reconcile.
+ * recorder (repeats bump `count`, similar events are combined), written in the background and
+ * never blocking a reconcile.
  */
 export {
+  COMBINED_MESSAGE_PREFIX,
   createEventRecorder,
   noopEventRecorder,
   eventResource,

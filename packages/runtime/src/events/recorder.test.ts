@@ -6,7 +6,7 @@ import type { KubeObject } from '../api/index.ts';
 import { ApiError } from '../client/errors.ts';
 import type { ResourceClient } from '../client/resource-client.ts';
 import { FakeClock } from '../workqueue/clock.ts';
-import { createEventRecorder, type CoreEvent } from './recorder.ts';
+import { COMBINED_MESSAGE_PREFIX, createEventRecorder, type CoreEvent } from './recorder.ts';
 
 function fakeEvents() {
   const stored = new Map<string, CoreEvent>();
@@ -147,4 +147,50 @@ test('the spam filter lets a burst through per object, then one event per refill
   await recorder.flush();
   assert.equal(recorder.dropped, 3);
   assert.equal(stored.size, 5);
+});
+
+test('from the tenth distinct message of one object, type and reason, events combine into one', async () => {
+  const clock = new FakeClock(Date.parse('2026-01-01T00:00:00Z'));
+  const { client, stored, calls } = fakeEvents();
+  const recorder = createEventRecorder({ client, component: 'c', clock });
+  for (let i = 1; i <= 12; i++) {
+    recorder.event(pod, 'Warning', 'SyncFailed', `attempt ${String(i)} failed`);
+    clock.advance(1000);
+  }
+  await recorder.flush();
+  assert.equal(stored.size, 10, 'nine events of their own, then one combined event');
+  const combined = [...stored.values()].filter((e) => e.message?.startsWith(COMBINED_MESSAGE_PREFIX));
+  assert.equal(combined.length, 1);
+  const [event] = combined;
+  assert.ok(event !== undefined);
+  assert.equal(event.message, `${COMBINED_MESSAGE_PREFIX}attempt 12 failed`, 'the latest message');
+  assert.equal(event.count, 3);
+  assert.equal(event.lastTimestamp, '2026-01-01T00:00:11Z');
+  assert.equal(calls.filter((c) => c.startsWith('patch')).length, 2);
+});
+
+test('similar events combine only within the window, and other reasons are not counted', async () => {
+  const clock = new FakeClock();
+  const { client, stored } = fakeEvents();
+  const recorder = createEventRecorder({
+    client,
+    component: 'c',
+    clock,
+    aggregationWindowMs: 10_000,
+    maxSimilar: 3,
+  });
+  recorder.event(pod, 'Warning', 'SyncFailed', 'a');
+  recorder.event(pod, 'Warning', 'Other', 'b');
+  recorder.event(pod, 'Warning', 'SyncFailed', 'c');
+  clock.advance(20_000);
+  recorder.event(pod, 'Warning', 'SyncFailed', 'd');
+  recorder.event(pod, 'Warning', 'SyncFailed', 'e');
+  await recorder.flush();
+  assert.equal(stored.size, 5, 'the window passed before a third distinct message');
+  assert.ok([...stored.values()].every((e) => !e.message?.startsWith(COMBINED_MESSAGE_PREFIX)));
+  recorder.event(pod, 'Warning', 'SyncFailed', 'f');
+  recorder.event(pod, 'Warning', 'SyncFailed', 'd');
+  await recorder.flush();
+  const messages = [...stored.values()].map((e) => `${e.message ?? ''} x${String(e.count)}`).sort();
+  assert.deepEqual(messages, [`${COMBINED_MESSAGE_PREFIX}f x1`, 'a x1', 'b x1', 'c x1', 'd x2', 'e x1']);
 });

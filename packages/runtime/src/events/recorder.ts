@@ -2,7 +2,10 @@
  * An event recorder: reports what a controller did to an object as core/v1 Events, the way
  * `kubectl describe` shows them. Like client-go's recorder, repeats of the same event (same
  * object, type, reason and message) within ten minutes update one Event's `count` and
- * `lastTimestamp` instead of creating new Events.
+ * `lastTimestamp` instead of creating new Events. Similar events (same object, type and
+ * reason, different messages, e.g. an error text that changes every time) are combined too:
+ * from the tenth distinct message within the window on, they update one Event whose message
+ * is the latest, prefixed `(combined from similar events): `.
  *
  * A per-object spam filter (burst 25, then one event per five minutes) keeps a hot loop from
  * flooding the API server.
@@ -86,11 +89,25 @@ export interface EventRecorderOptions {
   /** How many distinct events are remembered for aggregation; default 4096. */
   readonly cacheSize?: number;
   /**
+   * Distinct messages of one object, type and reason within the window from which on
+   * events are combined into one; default 10 (client-go's).
+   */
+  readonly maxSimilar?: number;
+  /**
    * Per-object spam filter (client-go's): each object may emit `burst` events at once, then
    * one per `refillMs`; events beyond are dropped and counted in `dropped`. Default 25 and
    * 300 000 ms (one every five minutes).
    */
   readonly spamFilter?: { readonly burst: number; readonly refillMs: number };
+}
+
+/** The prefix of a combined event's message (client-go's wording, which tools recognise). */
+export const COMBINED_MESSAGE_PREFIX = '(combined from similar events): ';
+
+/** Distinct messages seen for one object, type and reason. */
+interface Similar {
+  readonly messages: Set<string>;
+  lastAt: number;
 }
 
 interface Seen {
@@ -107,6 +124,29 @@ export function createEventRecorder(options: EventRecorderOptions): EventRecorde
   const maxPending = options.maxPending ?? 1000;
   const cacheSize = options.cacheSize ?? 4096;
   const seen = new Map<string, Seen>();
+  const maxSimilar = options.maxSimilar ?? 10;
+  const similar = new Map<string, Similar>();
+  /**
+   * The dedupe key and message an event is written under: its own, or, once `maxSimilar`
+   * distinct messages of the same object, type and reason were seen within the window, the
+   * shared key of them all and the combined message.
+   */
+  const combine = (group: string, message: string, at: number): { key: string; message: string } => {
+    let record = similar.get(group);
+    if (record === undefined || at - record.lastAt > windowMs) record = { messages: new Set(), lastAt: at };
+    record.messages.add(message);
+    record.lastAt = at;
+    similar.delete(group);
+    similar.set(group, record); // most recently used last
+    while (similar.size > cacheSize) {
+      const oldest = similar.keys().next().value;
+      if (oldest === undefined) break;
+      similar.delete(oldest);
+    }
+    if (record.messages.size < maxSimilar) return { key: `${group}\u0000${message}`, message };
+    record.messages.delete(message); // stay at the limit; later messages still combine
+    return { key: `${group}\u0000*`, message: `${COMBINED_MESSAGE_PREFIX}${message}` };
+  };
   const burst = options.spamFilter?.burst ?? 25;
   const refillMs = options.spamFilter?.refillMs ?? 300_000;
   const buckets = new Map<string, { tokens: number; at: number }>();
@@ -150,15 +190,10 @@ export function createEventRecorder(options: EventRecorderOptions): EventRecorde
   ) => {
     const meta = regarding.metadata;
     const namespace = meta.namespace === undefined || meta.namespace === '' ? 'default' : meta.namespace;
-    const key = [
-      meta.uid ?? '',
-      regarding.kind ?? '',
-      namespace,
-      meta.name ?? '',
-      type,
-      reason,
-      message,
-    ].join('\u0000');
+    const group = [meta.uid ?? '', regarding.kind ?? '', namespace, meta.name ?? '', type, reason].join(
+      '\u0000',
+    );
+    const { key, message: shown } = combine(group, message, at);
     const timestamp = new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
     const previous = seen.get(key);
     if (previous !== undefined && at - previous.lastAt <= windowMs) {
@@ -166,7 +201,7 @@ export function createEventRecorder(options: EventRecorderOptions): EventRecorde
       try {
         await options.client.patch(
           previous.name,
-          { type: 'merge', patch: { count, lastTimestamp: timestamp } },
+          { type: 'merge', patch: { count, lastTimestamp: timestamp, message: shown } },
           { namespace: previous.namespace },
         );
         previous.count = count;
@@ -193,7 +228,7 @@ export function createEventRecorder(options: EventRecorderOptions): EventRecorde
         ...(meta.resourceVersion !== undefined && { resourceVersion: meta.resourceVersion }),
       },
       reason,
-      message,
+      message: shown,
       type,
       count: 1,
       firstTimestamp: timestamp,

@@ -13,7 +13,7 @@ import type { Result } from '../controller/reconciler.ts';
 import { TerminalError } from '../controller/reconciler.ts';
 import { noopLogger } from '../log/logger.ts';
 import { createOrPatch, createOrUpdate } from '../ownership/create-or-update.ts';
-import { eventResource, type CoreEvent } from '../events/recorder.ts';
+import { COMBINED_MESSAGE_PREFIX, eventResource, type CoreEvent } from '../events/recorder.ts';
 import { setControllerReference } from '../ownership/owner-references.ts';
 import { exponentialFailureRateLimiter } from '../workqueue/rate-limiters.ts';
 import {
@@ -255,6 +255,26 @@ test('repeated events are aggregated into one Event with a count', async () => {
   assert.equal(normal.involvedObject.uid, gadget.metadata.uid);
   assert.equal(normal.involvedObject.kind, 'Gadget');
   assert.equal(normal.source?.component, 'aggregation-test');
+});
+
+test('similar events with changing messages are combined into one Event', async () => {
+  const recorder = manager.eventRecorder('combining-test');
+  const gadget = await gadgets().create({
+    metadata: { name: 'noisy', namespace, labels: { mode: 'terminal' } },
+    spec: { size: 1 },
+  });
+  for (let i = 1; i <= 12; i++) recorder.event(gadget, 'Warning', 'SyncFailed', `attempt ${String(i)}`);
+  await recorder.flush();
+  assert.equal(recorder.failures, 0);
+  const events = (
+    await createResourceClient<CoreEvent>(cp.kubeConfig, eventResource).list({ namespace })
+  ).items.filter((e) => e.involvedObject.name === 'noisy' && e.reason === 'SyncFailed');
+  assert.equal(events.length, 10);
+  const combined = events.filter((e) => e.message?.startsWith(COMBINED_MESSAGE_PREFIX) === true);
+  assert.deepEqual(
+    combined.map((e) => [e.message, e.count]),
+    [[`${COMBINED_MESSAGE_PREFIX}attempt 12`, 3]],
+  );
 });
 
 test('createOrUpdate and createOrPatch report created, updated and unchanged', async () => {
