@@ -10,6 +10,8 @@ export default tseslint.config(
       '**/.tmp/**',
       '**/node_modules/**',
       'templates/**',
+      // The copy @kubeforge/generator's prepack makes for its tarball (removed by postpack).
+      'generator/templates/**',
       '**/testdata/**',
       '**/__golden__/**',
       'bench/RESULTS.md',

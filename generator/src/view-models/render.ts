@@ -5,7 +5,8 @@
  * Helpers only format names; every decision is made in the typed view model.
  *
  * The folder is found relative to this module, so the same code works when run from
- * `generator/src` (type stripping) and from `generator/dist`; `KUBEFORGE_TEMPLATES_DIR`
+ * `generator/src` (type stripping), from `generator/dist` and from an installed tarball
+ * (whose `templates/` the `prepack` script copied in); `KUBEFORGE_TEMPLATES_DIR`
  * overrides it (e.g. for a packaged install that ships the templates elsewhere).
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -34,16 +35,20 @@ export class TemplateError extends Error {
 }
 
 /**
- * The templates folder: `KUBEFORGE_TEMPLATES_DIR` if set; else `templates/` inside the
- * package (where a packed release carries a copy); else the repository's top-level
- * `templates/` (running from `generator/src` or `generator/dist` in a checkout).
+ * The templates folder: `KUBEFORGE_TEMPLATES_DIR` if set; else, in a checkout, the
+ * repository's top-level `templates/` (the one to edit: it wins over a copy `npm pack`
+ * left inside the package); else `templates/` inside the package, where a packed release
+ * carries its copy.
  */
 export function templatesDir(): string {
   const override = process.env.KUBEFORGE_TEMPLATES_DIR;
   if (override !== undefined && override !== '') return override;
-  const packaged = fileURLToPath(new URL('../../templates/', import.meta.url));
-  if (existsSync(packaged)) return packaged;
-  return fileURLToPath(new URL('../../../templates/', import.meta.url));
+  // From generator/{src,dist}/view-models: the repository root. Installed, this is
+  // node_modules/@kubeforge/, which holds neither a package.json nor a templates/ folder.
+  const root = fileURLToPath(new URL('../../../', import.meta.url));
+  const checkout = join(root, 'templates');
+  if (existsSync(join(root, 'package.json')) && existsSync(checkout)) return checkout;
+  return fileURLToPath(new URL('../../templates/', import.meta.url));
 }
 
 /** Named after the functions so a helper never shadows a view-model field (`{{plural}}`). */

@@ -5,8 +5,10 @@
  * project works offline wherever it lives. Installed from a registry, it uses version ranges.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CliError } from '../errors.ts';
 
 /** The @kubeforge/cli package directory (this file is in src/project or dist/project). */
 export const cliPackageDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -69,8 +71,29 @@ export function kubeforgeSource(cliDir: string = cliPackageDir): KubeforgeSource
   };
 }
 
-/** The templates directory: `<repo>/templates` from a checkout, `<cli>/templates` when packed. */
+/**
+ * The templates directory: `<repo>/templates` from a checkout; installed, the copy inside
+ * @kubeforge/generator (its tarball carries one: see the generator's `prepack` script).
+ */
 export function templatesDir(cliDir: string = cliPackageDir): string {
   const checkout = findCheckout(cliDir);
-  return checkout === undefined ? join(cliDir, 'templates') : join(checkout, 'templates');
+  if (checkout !== undefined) return join(checkout, 'templates');
+  let generatorDir: string;
+  try {
+    generatorDir = dirname(
+      createRequire(join(cliDir, 'package.json')).resolve('@kubeforge/generator/package.json'),
+    );
+  } catch (err) {
+    throw new CliError('CommandFailed', '@kubeforge/generator is not installed next to the CLI', {
+      hint: 'reinstall @kubeforge/cli, which depends on it',
+      cause: err,
+    });
+  }
+  const dir = join(generatorDir, 'templates');
+  if (!existsSync(dir)) {
+    throw new CliError('CommandFailed', `the project templates are missing: ${dir}`, {
+      hint: 'reinstall @kubeforge/generator (its package carries them)',
+    });
+  }
+  return dir;
 }
