@@ -7,10 +7,11 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { parseAllDocuments } from 'yaml';
+import { createNamespace, installCRDs, startControlPlane, type ControlPlane } from '@kubeforge/testing';
+import { parse, parseAllDocuments } from 'yaml';
 import { kubeforge, linkDependencies, snapshot, tempDir } from './support/project.ts';
 import { baseEnv, kubeforgeBin, testdata } from './support/paths.ts';
-import { background, eventually } from './support/shell.ts';
+import { background, eventually, shOk } from './support/shell.ts';
 
 const dirs: string[] = [];
 function newDir(prefix: string): string {
@@ -421,5 +422,124 @@ describe('in a project', () => {
     const clash = await kubeforge(['import', '-', '--out', 'src/mine'], project, crd);
     assert.equal(clash.code, 1);
     assert.match(clash.stderr, /already exist: src\/mine\/cert-manager\.io\/v1\/certificate\.ts/);
+  });
+});
+
+describe('a new version of a kind', () => {
+  // Its own group, so that on an existing cluster its CRD meets no other test's.
+  const group = 'versions.example.org';
+  const crdFile = `config/crd/bases/${group}_websites.yaml`;
+  let project: string;
+  let cp: ControlPlane;
+
+  before(async () => {
+    cp = await startControlPlane();
+    const dir = newDir('versions');
+    const init = await kubeforge(['init', 'op', '--domain', 'example.org', '--skip-install'], dir);
+    assert.equal(init.code, 0, init.stderr);
+    project = join(dir, 'op');
+    linkDependencies(project);
+    const created = await kubeforge(
+      ['create', 'api', '--group', 'versions', '--version', 'v1', '--kind', 'Website'],
+      project,
+    );
+    assert.equal(created.code, 0, created.stderr);
+  });
+
+  after(async () => {
+    if (cp.local === undefined) {
+      await shOk(`kubectl delete crd websites.${group} --ignore-not-found --wait=false`, {
+        cwd: project,
+        env: baseEnv({ KUBECONFIG: cp.kubeconfigPath }),
+      });
+    }
+    await cp.stop();
+  });
+
+  test('a new version must keep the scope of the kind, and nothing is written otherwise', async () => {
+    const before = snapshot(project);
+    const result = await kubeforge(
+      ['create', 'api', '--group', 'versions', '--version', 'v2', '--kind', 'Website', '--scope', 'Cluster'],
+      project,
+    );
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /error: --scope Cluster does not match Website, which is Namespaced at v1/);
+    assert.match(result.stderr, /hint: all versions of a kind have the same scope/);
+    assert.deepEqual(snapshot(project), before);
+  });
+
+  test('create api adds v2 as a copy of v1, which stays the storage version, without a second controller', async () => {
+    const mainBefore = readFileSync(join(project, 'src/main.ts'), 'utf8');
+    const result = await kubeforge(
+      ['create', 'api', '--group', 'versions', '--version', 'v2', '--kind', 'Website'],
+      project,
+    );
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(
+      result.stderr,
+      /Added version v2 of Website \(versions\.example\.org, Namespaced\), a copy of v1; v1 stays the storage version/,
+    );
+    assert.match(
+      result.stderr,
+      /wrote src\/apis\/versions\.example\.org\/v1\/website\.ts \(marked @storageVersion/,
+    );
+    assert.match(result.stderr, /src\/controllers\/website\.controller\.ts still reconciles Website at v1/);
+    assert.match(
+      result.stderr,
+      /hint: without a conversion webhook .* all versions \(v1, v2\) must keep the same schema/,
+    );
+    assert.equal(readFileSync(join(project, 'src/main.ts'), 'utf8'), mainBefore);
+    assert.match(
+      readFileSync(join(project, `src/apis/${group}/v2/website.ts`), 'utf8'),
+      /apiVersion\?: 'versions\.example\.org\/v2';/,
+    );
+    assert.match(
+      readFileSync(join(project, 'config/samples/kustomization.yaml'), 'utf8'),
+      /- versions\.example\.org_v1_website\.yaml\n {2}- versions\.example\.org_v2_website\.yaml\n/,
+    );
+    const projectFile = JSON.parse(readFileSync(join(project, 'kubeforge.json'), 'utf8')) as {
+      resources: { version: string; controller: boolean }[];
+    };
+    assert.deepEqual(
+      projectFile.resources.map((r) => [r.version, r.controller]),
+      [
+        ['v1', true],
+        ['v2', false],
+      ],
+    );
+
+    const again = await kubeforge(
+      ['create', 'api', '--group', 'versions', '--version', 'v2', '--kind', 'Website'],
+      project,
+    );
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /already has Website in versions\.example\.org\/v2/);
+  });
+
+  test('generate serves both versions and stores one', async () => {
+    const generated = await kubeforge(['generate'], project);
+    assert.equal(generated.code, 0, generated.stderr);
+    assert.equal((await kubeforge(['generate', '--check'], project)).code, 0);
+    const crd = parse(readFileSync(join(project, crdFile), 'utf8')) as {
+      spec: { versions: { name: string; served: boolean; storage: boolean }[] };
+    };
+    assert.deepEqual(crd.spec.versions.map((v) => [v.name, v.served, v.storage]).sort(), [
+      ['v1', true, true],
+      ['v2', true, false],
+    ]);
+  });
+
+  test('an object created at v2 is read at v1 from the API server', async () => {
+    await installCRDs(cp.kubeConfig, [join(project, crdFile)]);
+    const namespace = await createNamespace(cp.kubeConfig, 'versions');
+    const options = { cwd: project, env: baseEnv({ KUBECONFIG: cp.kubeconfigPath }) };
+    await shOk(`kubectl apply -n ${namespace} -f config/samples/${group}_v2_website.yaml`, options);
+    const read = await shOk(
+      `kubectl get -n ${namespace} websites.v1.${group} website-sample-v2 -o json`,
+      options,
+    );
+    const object = JSON.parse(read.stdout) as { apiVersion: string; spec: { message: string } };
+    assert.equal(object.apiVersion, `${group}/v1`);
+    assert.equal(object.spec.message, 'Hello from website-sample');
   });
 });

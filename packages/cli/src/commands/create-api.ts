@@ -3,6 +3,7 @@
  * and status, a sample object, the project file entry — then runs generate, which writes the
  * CRD, RBAC and typed code and scaffolds the controller and registers it in src/main.ts.
  * Everything is validated first; if generation fails, the new files are removed again.
+ * A kind the project has at other versions gets the new version instead (create-api-version.ts).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import { checkApiVersion, checkDnsLabel, checkGroup, checkKind } from '../projec
 import { defaultPlural, kebabCase } from '@kubeforge/generator/names';
 import {
   PROJECT_FILE,
+  kindHasController,
   loadProject,
   serializeProjectFile,
   type Project,
@@ -23,6 +25,8 @@ import {
 } from '../project/project-file.ts';
 import { applyFilePlan, type PlannedFile } from '../scaffold/file-plan.ts';
 import { renderTemplate } from '../scaffold/render.ts';
+import { samplePath, samplesKustomization } from '../scaffold/samples.ts';
+import { addApiVersion } from './create-api-version.ts';
 
 export interface CreateApiOptions {
   readonly cwd: string;
@@ -30,7 +34,8 @@ export interface CreateApiOptions {
   readonly group: string;
   readonly version: string;
   readonly kind: string;
-  readonly scope: string;
+  /** Namespaced (the default for a new kind) or Cluster; a new version keeps the kind's scope. */
+  readonly scope?: string | undefined;
   readonly controller: boolean;
   readonly output: Output;
 }
@@ -41,6 +46,8 @@ export interface ValidatedApi {
   readonly kind: string;
   readonly scope: ResourceScope;
   readonly plural: string;
+  /** The versions the project already has of this kind: empty for a new kind. */
+  readonly existing: readonly ProjectResource[];
 }
 
 /** Short names kubectl already resolves to built-in kinds; a kind must not shadow them. */
@@ -77,28 +84,43 @@ export function validateApi(
   const kindProblem = checkKind(options.kind);
   if (kindProblem !== undefined) problems.push(`--kind "${options.kind}" ${kindProblem}`);
   const scopes: Readonly<Record<string, ResourceScope>> = { namespaced: 'Namespaced', cluster: 'Cluster' };
-  const scope: ResourceScope | undefined = scopes[options.scope.toLowerCase()];
-  if (scope === undefined) problems.push(`--scope "${options.scope}" must be Namespaced or Cluster`);
-  if (problems.length > 0 || scope === undefined) {
+  const requestedScope: ResourceScope | undefined =
+    options.scope === undefined ? undefined : scopes[options.scope.toLowerCase()];
+  if (options.scope !== undefined && requestedScope === undefined)
+    problems.push(`--scope "${options.scope}" must be Namespaced or Cluster`);
+  if (problems.length > 0) {
     throw new CliError('InvalidArgument', problems.length === 1 ? (problems[0] ?? '') : 'invalid arguments', {
       ...(problems.length > 1 ? { details: problems.map((p) => `  ${p}`).join('\n') } : {}),
       hint: 'for example: kubeforge create api --group webapp --version v1 --kind Guestbook (group: a DNS label, version: v1/v1beta1/v1alpha1, kind: UpperCamelCase)',
     });
   }
-  const existing = project.file.resources.find((r) => r.group === group && r.kind === options.kind);
-  if (existing !== undefined) {
+  const existing = project.file.resources.filter((r) => r.group === group && r.kind === options.kind);
+  const sameVersion = existing.find((r) => r.version === options.version);
+  if (sameVersion !== undefined) {
     throw new CliError(
       'FileExists',
-      existing.version === options.version
-        ? `the project already has ${options.kind} in ${group}/${options.version} (${existing.path})`
-        : `the project already has ${options.kind} in ${group}, at version ${existing.version}`,
-      {
-        hint:
-          existing.version === options.version
-            ? 'edit that file instead, or pick another kind'
-            : `to serve several versions, copy ${existing.path} to src/apis/${group}/${options.version}/ by hand and mark one version @storageVersion`,
-      },
+      `the project already has ${options.kind} in ${group}/${options.version} (${sameVersion.path})`,
+      { hint: 'edit that file instead, or pick another kind or version' },
     );
+  }
+  const first = existing[0];
+  if (first !== undefined) {
+    // A new version of a known kind: all versions share one resource name and scope.
+    if (requestedScope !== undefined && requestedScope !== first.scope) {
+      throw new CliError(
+        'InvalidArgument',
+        `--scope ${requestedScope} does not match ${options.kind}, which is ${first.scope} at ${existing.map((r) => r.version).join(', ')}`,
+        { hint: 'all versions of a kind have the same scope; leave out --scope to add a version' },
+      );
+    }
+    return {
+      group,
+      version: options.version,
+      kind: options.kind,
+      scope: first.scope,
+      plural: first.plural,
+      existing,
+    };
   }
   const plural = defaultPlural(options.kind);
   const samePlural = project.file.resources.find((r) => r.group === group && r.plural === plural);
@@ -111,24 +133,14 @@ export function validateApi(
       },
     );
   }
-  return { group, version: options.version, kind: options.kind, scope, plural };
-}
-
-function samplePath(api: ValidatedApi): string {
-  return `config/samples/${api.group}_${api.version}_${api.kind.toLowerCase()}.yaml`;
-}
-
-/** config/samples/kustomization.yaml listing every kind's sample. */
-export function samplesKustomization(
-  resources: readonly Pick<ProjectResource, 'group' | 'version' | 'kind'>[],
-): string {
-  const files = resources
-    .map((r) => samplePath({ ...r, scope: 'Namespaced', plural: '' }).slice('config/samples/'.length))
-    .sort();
-  const header = '# Example objects, one per kind; `kubectl apply -k config/samples` creates them.\n';
-  return files.length === 0
-    ? `${header}resources: []\n`
-    : `${header}resources:\n${files.map((f) => `  - ${f}\n`).join('')}`;
+  return {
+    group,
+    version: options.version,
+    kind: options.kind,
+    scope: requestedScope ?? 'Namespaced',
+    plural,
+    existing: [],
+  };
 }
 
 export function planCreateApi(
@@ -212,6 +224,7 @@ const scaffoldMarkers = ['// +kubeforge:scaffold:imports', '// +kubeforge:scaffo
 export async function createApi(options: CreateApiOptions): Promise<ProjectResource> {
   const project = loadProject(options.cwd);
   const api = validateApi(project, options);
+  if (api.existing.length > 0) return addApiVersion(project, api, options.output);
   const { files, resource } = planCreateApi(project, api, options.controller);
   const controllerFile = (await loadGenerator()).controllerPath({ kind: api.kind });
   if (options.controller) {
@@ -236,7 +249,8 @@ export async function createApi(options: CreateApiOptions): Promise<ProjectResou
     }
   }
   // Kinds created with --no-controller must not get one from generate's scaffolding.
-  const scaffoldOnlyThis = options.controller && project.file.resources.some((r) => !r.controller);
+  const { resources } = project.file;
+  const scaffoldOnlyThis = options.controller && resources.some((r) => !kindHasController(resources, r));
   const applied = applyFilePlan(project.root, files);
   let result;
   let scaffolded: readonly string[] = [];
@@ -275,7 +289,7 @@ interface CreateApiArgs {
   readonly group: string;
   readonly version: string;
   readonly kind: string;
-  readonly scope: string;
+  readonly scope: string | undefined;
   readonly controller: boolean;
 }
 
@@ -300,7 +314,10 @@ function apiCommand(output: Output): CommandModule<object, CreateApiArgs> {
           demandOption: true,
           describe: 'Kind, UpperCamelCase, e.g. Guestbook',
         })
-        .option('scope', { type: 'string', default: 'Namespaced', describe: 'Namespaced or Cluster' })
+        .option('scope', {
+          type: 'string',
+          describe: 'Namespaced (the default) or Cluster; a new version of a kind keeps its scope',
+        })
         .option('controller', {
           type: 'boolean',
           default: true,
@@ -317,6 +334,10 @@ function apiCommand(output: Output): CommandModule<object, CreateApiArgs> {
         .example(
           '$0 create api --group webapp --version v1 --kind Theme --no-controller',
           'Only the API, no controller',
+        )
+        .example(
+          '$0 create api --group webapp --version v2 --kind Guestbook',
+          'Add version v2 to Guestbook: a copy of the storage version, which stays the storage version',
         )
         .epilogue(
           'Writes src/apis/<group>/<version>/<kind>.ts and a sample in config/samples, then runs `kubeforge generate`. ' +

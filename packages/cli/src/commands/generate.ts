@@ -9,7 +9,7 @@ import type { CommandModule } from 'yargs';
 import { CliError, formatCliError, isCliError } from '../errors.ts';
 import type { Output } from '../output.ts';
 import { loadGenerator, openSession, runGeneration, type GenerationResult } from '../project/generation.ts';
-import { loadProject, type Project } from '../project/project-file.ts';
+import { kindHasController, loadProject, type Project } from '../project/project-file.ts';
 import { watchTree } from '../project/watch-tree.ts';
 
 export interface GenerateOptions {
@@ -42,7 +42,8 @@ async function reportWarnings(result: GenerationResult, output: Output): Promise
  * with `create api --no-controller` (those must stay without one).
  */
 export function scaffoldsControllers(project: Project): boolean {
-  return project.file.resources.every((r) => r.controller);
+  const { resources } = project.file;
+  return resources.every((r) => kindHasController(resources, r));
 }
 
 export async function generate(options: GenerateOptions): Promise<GenerationResult> {

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { isCliError } from '../errors.ts';
 import {
   findProjectRoot,
+  kindHasController,
   loadProject,
   parseProjectFile,
   serializeProjectFile,
@@ -41,6 +42,34 @@ test('malformed project files name the field', () => {
     (err) => isCliError(err) && err.reason === 'InvalidInput' && err.message.includes('resources[0].scope'),
   );
   assert.throws(() => parseProjectFile({ ...file, version: 2 }, 'kubeforge.json'), /version must be 1/);
+});
+
+test('a kind has one entry per version; they agree on plural and scope', () => {
+  const website = file.resources[0];
+  assert.ok(website !== undefined);
+  const v2 = { ...website, version: 'v2', path: 'src/apis/web.example.com/v2/website.ts', controller: false };
+  const twoVersions = { ...file, resources: [website, v2] };
+  assert.deepEqual(
+    parseProjectFile(JSON.parse(serializeProjectFile(twoVersions)), 'kubeforge.json'),
+    twoVersions,
+  );
+  assert.throws(
+    () => parseProjectFile({ ...file, resources: [website, { ...v2, version: 'v1' }] }, 'kubeforge.json'),
+    /resources\[1\] repeats Website web\.example\.com\/v1/,
+  );
+  assert.throws(
+    () => parseProjectFile({ ...file, resources: [website, { ...v2, scope: 'Cluster' }] }, 'kubeforge.json'),
+    /resources\[1\]: the versions of Website must have the same plural and scope/,
+  );
+});
+
+test('a kind has a controller when any of its versions was created with one', () => {
+  const website = file.resources[0];
+  assert.ok(website !== undefined);
+  const v2 = { ...website, version: 'v2', controller: false };
+  assert.equal(kindHasController([website, v2], v2), true);
+  assert.equal(kindHasController([{ ...website, controller: false }, v2], website), false);
+  assert.equal(kindHasController([website], { group: 'web.example.com', kind: 'Theme' }), false);
 });
 
 test('the project root is found from any directory inside it', () => {

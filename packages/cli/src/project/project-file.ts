@@ -12,7 +12,12 @@ export const PROJECT_FILE_VERSION = 1;
 
 export type ResourceScope = 'Namespaced' | 'Cluster';
 
-/** A kind the project owns (created with `kubeforge create api`). */
+/**
+ * A version of a kind the project owns (created with `kubeforge create api`). A kind served at
+ * several versions has one entry per version; they agree on plural and scope, and the
+ * controller flag is set on the entry the controller was scaffolded with (see
+ * {@link kindHasController}).
+ */
 export interface ProjectResource {
   /** The full API group, e.g. `webapp.example.com`. */
   readonly group: string;
@@ -22,8 +27,24 @@ export interface ProjectResource {
   readonly scope: ResourceScope;
   /** Project-relative path of the types file. */
   readonly path: string;
-  /** Whether a controller was scaffolded and registered in src/main.ts. */
+  /** Whether a controller was scaffolded and registered in src/main.ts for this kind. */
   readonly controller: boolean;
+}
+
+/** Whether two entries are versions of the same kind. */
+export function isSameKind(
+  a: Pick<ProjectResource, 'group' | 'kind'>,
+  b: Pick<ProjectResource, 'group' | 'kind'>,
+): boolean {
+  return a.group === b.group && a.kind === b.kind;
+}
+
+/** Whether the kind of `resource` has a controller: one of its versions' entries says so. */
+export function kindHasController(
+  resources: readonly ProjectResource[],
+  resource: Pick<ProjectResource, 'group' | 'kind'>,
+): boolean {
+  return resources.some((r) => isSameKind(r, resource) && r.controller);
 }
 
 /** A third-party kind imported with `kubeforge import`. */
@@ -134,6 +155,14 @@ export function parseProjectFile(data: unknown, path: string): ProjectFile {
       path: stringField(r, 'path', path, where),
       controller: r.controller,
     };
+  });
+  resources.forEach((r, i) => {
+    const earlier = resources.slice(0, i).find((e) => isSameKind(e, r));
+    if (earlier === undefined) return;
+    if (earlier.version === r.version)
+      throw invalid(path, `resources[${i}] repeats ${r.kind} ${r.group}/${r.version}`);
+    if (earlier.plural !== r.plural || earlier.scope !== r.scope)
+      throw invalid(path, `resources[${i}]: the versions of ${r.kind} must have the same plural and scope`);
   });
   const imports = list('imports').map((r, i): ImportedResource => {
     const where = `imports[${i}]`;
