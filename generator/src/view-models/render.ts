@@ -3,19 +3,17 @@
  * folder, compiled in strict mode (a field missing from the view model throws instead of
  * rendering as an empty string) with HTML escaping off (the output is code, not HTML).
  * Helpers only format names; every decision is made in the typed view model.
- *
- * The folder is found relative to this module, so the same code works when run from
- * `generator/src` (type stripping), from `generator/dist` and from an installed tarball
- * (whose `templates/` the `prepack` script copied in); `KUBEFORGE_TEMPLATES_DIR`
- * overrides it (e.g. for a packaged install that ships the templates elsewhere).
+ * The folder is {@link templatesDir}'s.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import type { IndexModuleViewModel, KindModuleViewModel } from './code.ts';
 import { camelCase, constantCase, kebabCase, pascalCase, pluralize } from './names.ts';
 import type { ControllerViewModel } from './scaffold.ts';
+import { templatesDir } from './templates-dir.ts';
+
+export { templatesDir };
 
 /** A template that cannot be found or rendered. */
 export class TemplateError extends Error {
@@ -32,23 +30,6 @@ export class TemplateError extends Error {
     this.reason = reason;
     this.template = template;
   }
-}
-
-/**
- * The templates folder: `KUBEFORGE_TEMPLATES_DIR` if set; else, in a checkout, the
- * repository's top-level `templates/` (the one to edit: it wins over a copy `npm pack`
- * left inside the package); else `templates/` inside the package, where a packed release
- * carries its copy.
- */
-export function templatesDir(): string {
-  const override = process.env.KUBEFORGE_TEMPLATES_DIR;
-  if (override !== undefined && override !== '') return override;
-  // From generator/{src,dist}/view-models: the repository root. Installed, this is
-  // node_modules/@kubeforge/, which holds neither a package.json nor a templates/ folder.
-  const root = fileURLToPath(new URL('../../../', import.meta.url));
-  const checkout = join(root, 'templates');
-  if (existsSync(join(root, 'package.json')) && existsSync(checkout)) return checkout;
-  return fileURLToPath(new URL('../../templates/', import.meta.url));
 }
 
 /** Named after the functions so a helper never shadows a view-model field (`{{plural}}`). */

@@ -5,9 +5,9 @@
  * project works offline wherever it lives. Installed from a registry, it uses version ranges.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { templatesDir as generatorTemplatesDir } from '@kubeforge/generator/templates-dir';
 import { CliError } from '../errors.ts';
 
 /** The @kubeforge/cli package directory (this file is in src/project or dist/project). */
@@ -72,27 +72,14 @@ export function kubeforgeSource(cliDir: string = cliPackageDir): KubeforgeSource
 }
 
 /**
- * The templates directory: `<repo>/templates` from a checkout; installed, the copy inside
- * @kubeforge/generator (its tarball carries one: see the generator's `prepack` script).
+ * The templates directory, as the generator finds it (`KUBEFORGE_TEMPLATES_DIR`, the checkout's
+ * `templates/`, or the copy an installed @kubeforge/generator carries).
  */
-export function templatesDir(cliDir: string = cliPackageDir): string {
-  const checkout = findCheckout(cliDir);
-  if (checkout !== undefined) return join(checkout, 'templates');
-  let generatorDir: string;
-  try {
-    generatorDir = dirname(
-      createRequire(join(cliDir, 'package.json')).resolve('@kubeforge/generator/package.json'),
-    );
-  } catch (err) {
-    throw new CliError('CommandFailed', '@kubeforge/generator is not installed next to the CLI', {
-      hint: 'reinstall @kubeforge/cli, which depends on it',
-      cause: err,
-    });
-  }
-  const dir = join(generatorDir, 'templates');
+export function templatesDir(): string {
+  const dir = generatorTemplatesDir();
   if (!existsSync(dir)) {
     throw new CliError('CommandFailed', `the project templates are missing: ${dir}`, {
-      hint: 'reinstall @kubeforge/generator (its package carries them)',
+      hint: 'reinstall @kubeforge/generator (its package carries them), or set KUBEFORGE_TEMPLATES_DIR',
     });
   }
   return dir;
