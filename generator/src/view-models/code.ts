@@ -64,7 +64,7 @@ export function buildKindModuleViewModel({ kind, version }: KindVersion): KindMo
   if (source.statusTypeName !== undefined) types.add(source.statusTypeName);
   const namespaced = kind.scope === 'Namespaced';
   const statusSubresource = version.subresources.status;
-  const omitted = ['inNamespace', 'create', 'apply', ...(statusSubresource ? [] : ['updateStatus'])];
+  const omitted = ['inNamespace', 'apply', ...(statusSubresource ? [] : ['updateStatus'])];
   return {
     sourceFile: source.file,
     importSpecifier: quote(relativeSpecifier(path, source.file)),

@@ -27,6 +27,7 @@ import type {
   ListAllOptions,
   ModifyOptions,
   Mutation,
+  NewObject,
   PatchOptions,
   ResourceClient,
   WriteOptions,
@@ -190,7 +191,7 @@ class HttpResourceClient<T extends KubeObject> implements ResourceClient<T> {
     return { apiVersion: this.#typeMeta.apiVersion, kind: `${this.resource.kind}List`, metadata, items };
   }
 
-  async create(object: T, options: WriteOptions = {}): Promise<T> {
+  async create(object: NewObject<T>, options: WriteOptions = {}): Promise<T> {
     const namespace = objectNamespace(this.resource, this.namespace, object.metadata.namespace, 'create');
     if (!object.metadata.name && !object.metadata.generateName) {
       throw new ClientUsageError(

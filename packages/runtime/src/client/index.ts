@@ -38,6 +38,7 @@ export type {
   DeleteResult,
   Mutation,
   ModifyOptions,
+  NewObject,
 } from './resource-client.ts';
 export {
   patchContentTypes,

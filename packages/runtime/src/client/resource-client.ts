@@ -115,6 +115,13 @@ export interface ModifyOptions extends WriteOptions, NamespaceOption {
 }
 
 /**
+ * An object to create: apiVersion and kind may be left out (the client fills them in from its
+ * resource; if present they must match).
+ */
+export type NewObject<T extends KubeObject> = Omit<T, 'apiVersion' | 'kind'> &
+  Partial<Pick<T, 'apiVersion' | 'kind'>>;
+
+/**
  * A client for one resource. Every object it returns is freshly decoded and owned by the
  * caller (unlike objects from a cache's lister), with apiVersion and kind filled in. Failures
  * are `ApiError` (the server said no), `NetworkError` (no usable answer) or
@@ -143,7 +150,7 @@ export interface ResourceClient<T extends KubeObject> extends ListerWatcher<T> {
   listAll(options?: ListAllOptions): Promise<ObjectList<T>>;
 
   /** Creates the object; apiVersion and kind are filled in. Returns the stored object. */
-  create(object: T, options?: WriteOptions): Promise<T>;
+  create(object: NewObject<T>, options?: WriteOptions): Promise<T>;
   /**
    * Replaces the object (not its status, for kinds with a status subresource). Fails with
    * Conflict if `metadata.resourceVersion` is stale: read fresh and retry, e.g. with

@@ -3,7 +3,7 @@
  * (and the bound one for an `inNamespace` view), non-empty names, objects of the client's kind.
  * Violations throw a {@link ClientUsageError} saying what to change.
  */
-import { apiVersionOf, type KubeObject, type ResourceDescriptor } from '../api/index.ts';
+import { apiVersionOf, type ResourceDescriptor } from '../api/index.ts';
 import { ClientUsageError } from './errors.ts';
 
 /** `plural.group` (or `plural` for the core group), as kubectl names resources. */
@@ -67,11 +67,9 @@ export function requireName(resource: ResourceDescriptor, name: string | undefin
  * The object with apiVersion and kind filled in (a shallow copy if they were missing); an
  * object of another kind is rejected.
  */
-export function withCheckedTypeMeta<T extends KubeObject>(
-  resource: ResourceDescriptor,
-  object: T,
-  verb: string,
-): T {
+export function withCheckedTypeMeta<
+  T extends { readonly apiVersion?: string | undefined; readonly kind?: string | undefined },
+>(resource: ResourceDescriptor, object: T, verb: string): T {
   const apiVersion = apiVersionOf(resource);
   const kind = resource.kind;
   if (object.apiVersion === apiVersion && object.kind === kind) return object;

@@ -19,13 +19,13 @@ import {
   type InformerScope,
   type KubeConfig,
   type NamespaceLister,
+  type NewObject,
   type ObjectClient,
   type ResourceClient,
   type ResourceClientOptions,
   type ResourceDescriptor,
   type Selector,
   type SharedInformerFactory,
-  type WriteOptions,
 } from '@kubeforge/runtime';
 import type {
   BackupSchedule,
@@ -72,8 +72,8 @@ export function isBackupSchedule(obj: unknown): obj is BackupSchedule {
   );
 }
 
-/** A BackupSchedule to create: apiVersion and kind are filled in. */
-export type NewBackupSchedule = Omit<BackupSchedule, 'apiVersion' | 'kind'>;
+/** A BackupSchedule to create: apiVersion and kind may be left out (the client fills them in). */
+export type NewBackupSchedule = NewObject<BackupSchedule>;
 
 /**
  * A server-side apply configuration of BackupSchedule: the fields this field manager owns,
@@ -93,11 +93,9 @@ export type BackupScheduleApplyConfiguration = DeepPartial<Omit<BackupSchedule, 
  * with the object.
  */
 export interface BackupScheduleClient
-  extends Omit<ResourceClient<BackupSchedule>, 'inNamespace' | 'create' | 'apply' | 'updateStatus'> {
+  extends Omit<ResourceClient<BackupSchedule>, 'inNamespace' | 'apply' | 'updateStatus'> {
   /** A view whose calls default to `namespace`; a different explicit namespace is rejected. */
   inNamespace(namespace: string): BackupScheduleClient;
-  /** Creates the object; returns it as stored. */
-  create(object: NewBackupSchedule, options?: WriteOptions): Promise<BackupSchedule>;
   /** Server-side apply; `options.subresource: 'status'` applies the status. */
   apply(configuration: BackupScheduleApplyConfiguration, options?: ApplyOptions): Promise<BackupSchedule>;
 }
@@ -126,26 +124,8 @@ export function asBackupScheduleClient(client: ResourceClient<BackupSchedule>): 
       `asBackupScheduleClient: the client is for ${group}/${version} ${plural}, not backup.example.com/v1alpha1 backupschedules`,
     );
   }
-  return {
-    resource: client.resource,
-    namespace: client.namespace,
-    inNamespace: (namespace) => asBackupScheduleClient(client.inNamespace(namespace)),
-    get: (name, options) => client.get(name, options),
-    list: (options) => client.list(options),
-    listAll: (options) => client.listAll(options),
-    create: (object, options) => {
-      // A variable, not a literal argument: kinds that do not declare apiVersion/kind still accept it.
-      const full = { ...object, apiVersion: backupScheduleApiVersion, kind: backupScheduleKind } as const;
-      return client.create(full, options);
-    },
-    update: (object, options) => client.update(object, options),
-    patch: (name, patch, options) => client.patch(name, patch, options),
-    apply: (configuration, options) => client.apply(configuration, options),
-    delete: (name, options) => client.delete(name, options),
-    deleteCollection: (options) => client.deleteCollection(options),
-    modify: (name, mutate, options) => client.modify(name, mutate, options),
-    watch: (options) => client.watch(options),
-  };
+  // The runtime client is this client: the interface only narrows its types.
+  return client;
 }
 
 /**

@@ -16,13 +16,13 @@ import {
   type Informer,
   type InformerScope,
   type KubeConfig,
+  type NewObject,
   type ObjectClient,
   type ResourceClient,
   type ResourceClientOptions,
   type ResourceDescriptor,
   type Selector,
   type SharedInformerFactory,
-  type WriteOptions,
 } from '@kubeforge/runtime';
 import type {
   Vault,
@@ -69,8 +69,8 @@ export function isVault(obj: unknown): obj is Vault {
   );
 }
 
-/** A Vault to create: apiVersion and kind are filled in. */
-export type NewVault = Omit<Vault, 'apiVersion' | 'kind'>;
+/** A Vault to create: apiVersion and kind may be left out (the client fills them in). */
+export type NewVault = NewObject<Vault>;
 
 /**
  * A server-side apply configuration of Vault: the fields this field manager owns,
@@ -89,9 +89,7 @@ export type VaultApplyConfiguration = DeepPartial<Omit<Vault, 'apiVersion' | 'ki
  * Vault is cluster-scoped: no namespace applies.
  */
 export interface VaultClient
-  extends Omit<ResourceClient<Vault>, 'inNamespace' | 'create' | 'apply'> {
-  /** Creates the object; returns it as stored. */
-  create(object: NewVault, options?: WriteOptions): Promise<Vault>;
+  extends Omit<ResourceClient<Vault>, 'inNamespace' | 'apply'> {
   /** Server-side apply; `options.subresource: 'status'` applies the status. */
   apply(configuration: VaultApplyConfiguration, options?: ApplyOptions): Promise<Vault>;
 }
@@ -119,26 +117,8 @@ export function asVaultClient(client: ResourceClient<Vault>): VaultClient {
       `asVaultClient: the client is for ${group}/${version} ${plural}, not storage.example.com/v1 vaults`,
     );
   }
-  return {
-    resource: client.resource,
-    namespace: client.namespace,
-    get: (name, options) => client.get(name, options),
-    list: (options) => client.list(options),
-    listAll: (options) => client.listAll(options),
-    create: (object, options) => {
-      // A variable, not a literal argument: kinds that do not declare apiVersion/kind still accept it.
-      const full = { ...object, apiVersion: vaultApiVersion, kind: vaultKind } as const;
-      return client.create(full, options);
-    },
-    update: (object, options) => client.update(object, options),
-    updateStatus: (object, options) => client.updateStatus(object, options),
-    patch: (name, patch, options) => client.patch(name, patch, options),
-    apply: (configuration, options) => client.apply(configuration, options),
-    delete: (name, options) => client.delete(name, options),
-    deleteCollection: (options) => client.deleteCollection(options),
-    modify: (name, mutate, options) => client.modify(name, mutate, options),
-    watch: (options) => client.watch(options),
-  };
+  // The runtime client is this client: the interface only narrows its types.
+  return client;
 }
 
 /**

@@ -17,13 +17,13 @@ import {
   type InformerScope,
   type KubeConfig,
   type NamespaceLister,
+  type NewObject,
   type ObjectClient,
   type ResourceClient,
   type ResourceClientOptions,
   type ResourceDescriptor,
   type Selector,
   type SharedInformerFactory,
-  type WriteOptions,
 } from '@kubeforge/runtime';
 import type {
   Default,
@@ -68,8 +68,8 @@ export function isDefault(obj: unknown): obj is Default {
   );
 }
 
-/** A Default to create: apiVersion and kind are filled in. */
-export type NewDefault = Omit<Default, 'apiVersion' | 'kind'>;
+/** A Default to create: apiVersion and kind may be left out (the client fills them in). */
+export type NewDefault = NewObject<Default>;
 
 /**
  * A server-side apply configuration of Default: the fields this field manager owns,
@@ -87,11 +87,9 @@ export type DefaultApplyConfiguration = DeepPartial<Omit<Default, 'apiVersion' |
  * DefaultApplyConfiguration.
  */
 export interface DefaultClient
-  extends Omit<ResourceClient<Default>, 'inNamespace' | 'create' | 'apply'> {
+  extends Omit<ResourceClient<Default>, 'inNamespace' | 'apply'> {
   /** A view whose calls default to `namespace`; a different explicit namespace is rejected. */
   inNamespace(namespace: string): DefaultClient;
-  /** Creates the object; returns it as stored. */
-  create(object: NewDefault, options?: WriteOptions): Promise<Default>;
   /** Server-side apply; `options.subresource: 'status'` applies the status. */
   apply(configuration: DefaultApplyConfiguration, options?: ApplyOptions): Promise<Default>;
 }
@@ -119,27 +117,8 @@ export function asDefaultClient(client: ResourceClient<Default>): DefaultClient 
       `asDefaultClient: the client is for ${group}/${version} ${plural}, not edge.example.com/v1 defaults`,
     );
   }
-  return {
-    resource: client.resource,
-    namespace: client.namespace,
-    inNamespace: (namespace) => asDefaultClient(client.inNamespace(namespace)),
-    get: (name, options) => client.get(name, options),
-    list: (options) => client.list(options),
-    listAll: (options) => client.listAll(options),
-    create: (object, options) => {
-      // A variable, not a literal argument: kinds that do not declare apiVersion/kind still accept it.
-      const full = { ...object, apiVersion: defaultApiVersion, kind: defaultKind } as const;
-      return client.create(full, options);
-    },
-    update: (object, options) => client.update(object, options),
-    updateStatus: (object, options) => client.updateStatus(object, options),
-    patch: (name, patch, options) => client.patch(name, patch, options),
-    apply: (configuration, options) => client.apply(configuration, options),
-    delete: (name, options) => client.delete(name, options),
-    deleteCollection: (options) => client.deleteCollection(options),
-    modify: (name, mutate, options) => client.modify(name, mutate, options),
-    watch: (options) => client.watch(options),
-  };
+  // The runtime client is this client: the interface only narrows its types.
+  return client;
 }
 
 /**

@@ -16,13 +16,13 @@ import {
   type Informer,
   type InformerScope,
   type KubeConfig,
+  type NewObject,
   type ObjectClient,
   type ResourceClient,
   type ResourceClientOptions,
   type ResourceDescriptor,
   type Selector,
   type SharedInformerFactory,
-  type WriteOptions,
 } from '@kubeforge/runtime';
 import type {
   Gizmo,
@@ -69,8 +69,8 @@ export function isGizmo(obj: unknown): obj is Gizmo {
   );
 }
 
-/** A Gizmo to create: apiVersion and kind are filled in. */
-export type NewGizmo = Omit<Gizmo, 'apiVersion' | 'kind'>;
+/** A Gizmo to create: apiVersion and kind may be left out (the client fills them in). */
+export type NewGizmo = NewObject<Gizmo>;
 
 /**
  * A server-side apply configuration of Gizmo: the fields this field manager owns,
@@ -91,9 +91,7 @@ export type GizmoApplyConfiguration = DeepPartial<Omit<Gizmo, 'apiVersion' | 'ki
  * with the object.
  */
 export interface GizmoClient
-  extends Omit<ResourceClient<Gizmo>, 'inNamespace' | 'create' | 'apply' | 'updateStatus'> {
-  /** Creates the object; returns it as stored. */
-  create(object: NewGizmo, options?: WriteOptions): Promise<Gizmo>;
+  extends Omit<ResourceClient<Gizmo>, 'inNamespace' | 'apply' | 'updateStatus'> {
   /** Server-side apply; `options.subresource: 'status'` applies the status. */
   apply(configuration: GizmoApplyConfiguration, options?: ApplyOptions): Promise<Gizmo>;
 }
@@ -121,25 +119,8 @@ export function asGizmoClient(client: ResourceClient<Gizmo>): GizmoClient {
       `asGizmoClient: the client is for ${group}/${version} ${plural}, not edge.example.com/v1 gizmos`,
     );
   }
-  return {
-    resource: client.resource,
-    namespace: client.namespace,
-    get: (name, options) => client.get(name, options),
-    list: (options) => client.list(options),
-    listAll: (options) => client.listAll(options),
-    create: (object, options) => {
-      // A variable, not a literal argument: kinds that do not declare apiVersion/kind still accept it.
-      const full = { ...object, apiVersion: gizmoApiVersion, kind: gizmoKind } as const;
-      return client.create(full, options);
-    },
-    update: (object, options) => client.update(object, options),
-    patch: (name, patch, options) => client.patch(name, patch, options),
-    apply: (configuration, options) => client.apply(configuration, options),
-    delete: (name, options) => client.delete(name, options),
-    deleteCollection: (options) => client.deleteCollection(options),
-    modify: (name, mutate, options) => client.modify(name, mutate, options),
-    watch: (options) => client.watch(options),
-  };
+  // The runtime client is this client: the interface only narrows its types.
+  return client;
 }
 
 /**

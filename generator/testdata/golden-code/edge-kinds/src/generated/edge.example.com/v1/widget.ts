@@ -17,13 +17,13 @@ import {
   type InformerScope,
   type KubeConfig,
   type NamespaceLister,
+  type NewObject,
   type ObjectClient,
   type ResourceClient,
   type ResourceClientOptions,
   type ResourceDescriptor,
   type Selector,
   type SharedInformerFactory,
-  type WriteOptions,
 } from '@kubeforge/runtime';
 import type {
   Widget,
@@ -68,8 +68,8 @@ export function isWidget(obj: unknown): obj is Widget {
   );
 }
 
-/** A Widget to create: apiVersion and kind are filled in. */
-export type NewWidget = Omit<Widget, 'apiVersion' | 'kind'>;
+/** A Widget to create: apiVersion and kind may be left out (the client fills them in). */
+export type NewWidget = NewObject<Widget>;
 
 /**
  * A server-side apply configuration of Widget: the fields this field manager owns,
@@ -89,11 +89,9 @@ export type WidgetApplyConfiguration = DeepPartial<Omit<Widget, 'apiVersion' | '
  * with the object.
  */
 export interface WidgetClient
-  extends Omit<ResourceClient<Widget>, 'inNamespace' | 'create' | 'apply' | 'updateStatus'> {
+  extends Omit<ResourceClient<Widget>, 'inNamespace' | 'apply' | 'updateStatus'> {
   /** A view whose calls default to `namespace`; a different explicit namespace is rejected. */
   inNamespace(namespace: string): WidgetClient;
-  /** Creates the object; returns it as stored. */
-  create(object: NewWidget, options?: WriteOptions): Promise<Widget>;
   /** Server-side apply; `options.subresource: 'status'` applies the status. */
   apply(configuration: WidgetApplyConfiguration, options?: ApplyOptions): Promise<Widget>;
 }
@@ -121,26 +119,8 @@ export function asWidgetClient(client: ResourceClient<Widget>): WidgetClient {
       `asWidgetClient: the client is for ${group}/${version} ${plural}, not edge.example.com/v1 widgets`,
     );
   }
-  return {
-    resource: client.resource,
-    namespace: client.namespace,
-    inNamespace: (namespace) => asWidgetClient(client.inNamespace(namespace)),
-    get: (name, options) => client.get(name, options),
-    list: (options) => client.list(options),
-    listAll: (options) => client.listAll(options),
-    create: (object, options) => {
-      // A variable, not a literal argument: kinds that do not declare apiVersion/kind still accept it.
-      const full = { ...object, apiVersion: widgetApiVersion, kind: widgetKind } as const;
-      return client.create(full, options);
-    },
-    update: (object, options) => client.update(object, options),
-    patch: (name, patch, options) => client.patch(name, patch, options),
-    apply: (configuration, options) => client.apply(configuration, options),
-    delete: (name, options) => client.delete(name, options),
-    deleteCollection: (options) => client.deleteCollection(options),
-    modify: (name, mutate, options) => client.modify(name, mutate, options),
-    watch: (options) => client.watch(options),
-  };
+  // The runtime client is this client: the interface only narrows its types.
+  return client;
 }
 
 /**

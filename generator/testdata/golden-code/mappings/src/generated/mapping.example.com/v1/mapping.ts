@@ -16,13 +16,13 @@ import {
   type Informer,
   type InformerScope,
   type KubeConfig,
+  type NewObject,
   type ObjectClient,
   type ResourceClient,
   type ResourceClientOptions,
   type ResourceDescriptor,
   type Selector,
   type SharedInformerFactory,
-  type WriteOptions,
 } from '@kubeforge/runtime';
 import type {
   Mapping,
@@ -69,8 +69,8 @@ export function isMapping(obj: unknown): obj is Mapping {
   );
 }
 
-/** A Mapping to create: apiVersion and kind are filled in. */
-export type NewMapping = Omit<Mapping, 'apiVersion' | 'kind'>;
+/** A Mapping to create: apiVersion and kind may be left out (the client fills them in). */
+export type NewMapping = NewObject<Mapping>;
 
 /**
  * A server-side apply configuration of Mapping: the fields this field manager owns,
@@ -91,9 +91,7 @@ export type MappingApplyConfiguration = DeepPartial<Omit<Mapping, 'apiVersion' |
  * with the object.
  */
 export interface MappingClient
-  extends Omit<ResourceClient<Mapping>, 'inNamespace' | 'create' | 'apply' | 'updateStatus'> {
-  /** Creates the object; returns it as stored. */
-  create(object: NewMapping, options?: WriteOptions): Promise<Mapping>;
+  extends Omit<ResourceClient<Mapping>, 'inNamespace' | 'apply' | 'updateStatus'> {
   /** Server-side apply; `options.subresource: 'status'` applies the status. */
   apply(configuration: MappingApplyConfiguration, options?: ApplyOptions): Promise<Mapping>;
 }
@@ -121,25 +119,8 @@ export function asMappingClient(client: ResourceClient<Mapping>): MappingClient 
       `asMappingClient: the client is for ${group}/${version} ${plural}, not mapping.example.com/v1 mappings`,
     );
   }
-  return {
-    resource: client.resource,
-    namespace: client.namespace,
-    get: (name, options) => client.get(name, options),
-    list: (options) => client.list(options),
-    listAll: (options) => client.listAll(options),
-    create: (object, options) => {
-      // A variable, not a literal argument: kinds that do not declare apiVersion/kind still accept it.
-      const full = { ...object, apiVersion: mappingApiVersion, kind: mappingKind } as const;
-      return client.create(full, options);
-    },
-    update: (object, options) => client.update(object, options),
-    patch: (name, patch, options) => client.patch(name, patch, options),
-    apply: (configuration, options) => client.apply(configuration, options),
-    delete: (name, options) => client.delete(name, options),
-    deleteCollection: (options) => client.deleteCollection(options),
-    modify: (name, mutate, options) => client.modify(name, mutate, options),
-    watch: (options) => client.watch(options),
-  };
+  // The runtime client is this client: the interface only narrows its types.
+  return client;
 }
 
 /**
