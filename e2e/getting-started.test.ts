@@ -9,9 +9,10 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe } from 'node:test';
 import { installCRDs, startControlPlane, type ControlPlane } from '@kubeforge/testing';
 import { DocWalk } from './support/doc-commands.ts';
+import { sequentialSteps } from './support/steps.ts';
 import { baseEnv, gettingStarted, repoRoot, testdata } from './support/paths.ts';
 import {
   background,
@@ -44,21 +45,7 @@ describe('getting started: from an empty directory to a reconciling operator', {
    * One step of the journey. Steps build on each other: after a failure the rest are
    * skipped (naming the failed step) instead of failing for the same cause.
    */
-  let failedStep: string | undefined;
-  const step = (name: string, body: () => Promise<void> | void): void => {
-    test(name, async (t) => {
-      if (failedStep !== undefined) {
-        t.skip(`an earlier step failed: ${failedStep}`);
-        return;
-      }
-      try {
-        await body();
-      } catch (err) {
-        failedStep = name;
-        throw err;
-      }
-    });
-  };
+  const step = sequentialSteps();
   const kubectlOutput = async (args: string): Promise<string> =>
     (await shOk(`kubectl ${args}`, { cwd: project, env })).stdout;
 

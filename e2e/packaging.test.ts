@@ -24,6 +24,7 @@ import { join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { tempDir } from './support/project.ts';
+import { sequentialSteps } from './support/steps.ts';
 import { baseEnv, repoRoot } from './support/paths.ts';
 import { shOk, type ShellResult } from './support/shell.ts';
 
@@ -208,21 +209,7 @@ describe('packaging: the packages installed from their tarballs', { timeout: 600
 
   describe('a project scaffolded by the installed CLI', () => {
     /** Steps build on each other: after a failure the rest are skipped, naming the failed step. */
-    let failedStep: string | undefined;
-    const step = (name: string, body: () => Promise<void> | void): void => {
-      test(name, async (t) => {
-        if (failedStep !== undefined) {
-          t.skip(`an earlier step failed: ${failedStep}`);
-          return;
-        }
-        try {
-          await body();
-        } catch (err) {
-          failedStep = name;
-          throw err;
-        }
-      });
-    };
+    const step = sequentialSteps();
     const crd = join(project, 'config/crd/bases/apps.example.com_widgets.yaml');
     const widgetTypes = join(project, 'src/apis/apps.example.com/v1alpha1/widget.ts');
 
