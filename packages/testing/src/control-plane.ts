@@ -1,6 +1,9 @@
 /**
  * envtest for TypeScript: a real etcd and kube-apiserver on loopback, or the KUBECONFIG cluster
- * when `KUBEFORGE_USE_EXISTING_CLUSTER=1`.
+ * when `KUBEFORGE_USE_EXISTING_CLUSTER=1`. The binaries are whichever it is given (see
+ * `binaries.ts`: `binaryDir`, `KUBEBUILDER_ASSETS`, the default 1.20.2); it asks them their
+ * versions, passes the flags that version needs, and reports the server's version
+ * (`serverVersion`) so tests can require a minimum.
  *
  * The local control plane serves TLS (a self-signed CA the server generates), authenticates
  * static bearer tokens (an admin in `system:masters` plus any users the caller asks for) and
@@ -20,12 +23,14 @@ import {
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { resolveBinaries, controlPlaneDir } from './binaries.ts';
+import { binaryVersions, controlPlaneDir, resolveBinaries, type ControlPlaneBinaries } from './binaries.ts';
+import { apiServerVersionFlags, checkEtcdVersion } from './version-flags.ts';
+import { parseServerVersion, type ServerVersion } from './server-version.ts';
 import { ControlPlaneError } from './errors.ts';
 import { kubeConfigFromYaml, tokenKubeConfigYaml } from './kubeconfig.ts';
 import { ManagedProcess } from './managed-process.ts';
 import { freePort } from './ports.ts';
-import { httpGet, httpPostJson } from './http.ts';
+import { httpGet, httpPostJson, kubeRequest } from './http.ts';
 import { startWatchdog } from './watchdog.ts';
 
 export interface ControlPlaneUser {
@@ -41,7 +46,10 @@ export interface StartControlPlaneOptions {
   readonly etcdFlags?: readonly string[];
   /** How long to wait for etcd and `/readyz`; default 90 s. */
   readonly startTimeoutMs?: number;
-  /** Directory holding `etcd` and `kube-apiserver`; default `KUBEFORGE_CONTROL_PLANE_DIR` or the cache. */
+  /**
+   * Directory holding `etcd` and `kube-apiserver`; default `KUBEBUILDER_ASSETS`, then
+   * `KUBEFORGE_CONTROL_PLANE_DIR`, then the cache of the default version (1.20.2).
+   */
   readonly binaryDir?: string;
   /** Use the KUBECONFIG cluster; default: `KUBEFORGE_USE_EXISTING_CLUSTER` is `1` or `true`. */
   readonly useExistingCluster?: boolean;
@@ -71,6 +79,11 @@ export interface ControlPlane {
   /** Admin credentials (`system:masters`). */
   readonly kubeConfig: KubeConfig;
   readonly kubeconfigPath: string;
+  /**
+   * The API server's version: the local kube-apiserver's `--version`, or what an existing
+   * cluster's `/version` reports.
+   */
+  readonly serverVersion: ServerVersion;
   /** Undefined when running against an existing cluster. */
   readonly local: LocalControlPlane | undefined;
   /** Credentials of a user declared in `options.users` (local control plane only). */
@@ -86,10 +99,12 @@ export async function startControlPlane(options: StartControlPlaneOptions = {}):
     options.useExistingCluster ?? /^(1|true)$/i.test(process.env.KUBEFORGE_USE_EXISTING_CLUSTER ?? '');
   if (useExisting) return existingCluster();
   const binaries = resolveBinaries(options.binaryDir ?? controlPlaneDir());
+  const versions = binaryVersions(binaries);
+  checkEtcdVersion(versions, binaries);
   let lastError: unknown;
   for (let attempt = 1; attempt <= 3; attempt++) {
     try {
-      return await startLocal(binaries, options);
+      return await startLocal(binaries, versions.kubeApiServer, options);
     } catch (error) {
       lastError = error;
       // Ports are picked free and bound later; another process may win the race.
@@ -100,7 +115,7 @@ export async function startControlPlane(options: StartControlPlaneOptions = {}):
   throw lastError;
 }
 
-function existingCluster(): ControlPlane {
+async function existingCluster(): Promise<ControlPlane> {
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromDefault();
   if (!kubeConfig.getCurrentCluster()) {
@@ -113,6 +128,7 @@ function existingCluster(): ControlPlane {
   return {
     kubeConfig,
     kubeconfigPath,
+    serverVersion: await readServerVersion(kubeConfig),
     local: undefined,
     kubeConfigFor(user) {
       throw new ControlPlaneError(
@@ -123,12 +139,11 @@ function existingCluster(): ControlPlane {
   };
 }
 
-interface Binaries {
-  readonly etcd: string;
-  readonly kubeApiServer: string;
-}
-
-async function startLocal(binaries: Binaries, options: StartControlPlaneOptions): Promise<ControlPlane> {
+async function startLocal(
+  binaries: ControlPlaneBinaries,
+  version: ServerVersion,
+  options: StartControlPlaneOptions,
+): Promise<ControlPlane> {
   const timeoutMs = options.startTimeoutMs ?? 90_000;
   const dir = mkdtempSync(join(tmpdir(), 'kubeforge-control-plane-'));
   // etcd fsyncs every write; keep its data in memory when the machine offers a tmpfs.
@@ -217,7 +232,7 @@ async function startLocal(binaries: Binaries, options: StartControlPlaneOptions)
       '--bind-address=127.0.0.1',
       '--advertise-address=127.0.0.1',
       `--secure-port=${apiServerPort}`,
-      '--insecure-port=0',
+      ...apiServerVersionFlags(version),
       `--cert-dir=${certDir}`,
       `--token-auth-file=${join(certDir, 'tokens.csv')}`,
       '--authorization-mode=RBAC',
@@ -256,6 +271,7 @@ async function startLocal(binaries: Binaries, options: StartControlPlaneOptions)
       tokenKubeConfigYaml({ server: apiServerUrl, caPem, user, token: tokens.get(user) ?? '' });
     const kubeconfigPath = join(dir, 'kubeconfig');
     writeFileSync(kubeconfigPath, kubeconfigYaml(ADMIN_USER), { mode: 0o600 });
+    const kubeConfig = kubeConfigFromYaml(kubeconfigYaml(ADMIN_USER));
 
     const local: LocalControlPlane = {
       apiServerUrl,
@@ -273,8 +289,11 @@ async function startLocal(binaries: Binaries, options: StartControlPlaneOptions)
       apiServerLogTail: (lines) => processes.apiServer?.logTail(lines) ?? '',
     };
     return {
-      kubeConfig: kubeConfigFromYaml(kubeconfigYaml(ADMIN_USER)),
+      kubeConfig,
       kubeconfigPath,
+      // The binary's own `--version`: the 1.20.2 built from Debian's source serves
+      // `v0.0.0-master` at /version, since Debian's tree pins the version variables.
+      serverVersion: version,
       local,
       kubeConfigFor(user) {
         if (!tokens.has(user) || user === ADMIN_USER) {
@@ -290,6 +309,18 @@ async function startLocal(binaries: Binaries, options: StartControlPlaneOptions)
     await stop();
     throw error;
   }
+}
+
+/** `GET /version`: what the server says it is (a distribution's suffix included). */
+async function readServerVersion(kubeConfig: KubeConfig): Promise<ServerVersion> {
+  const response = await kubeRequest(kubeConfig, 'GET', '/version');
+  if (response.status !== 200) {
+    throw new ControlPlaneError(
+      `GET /version answered HTTP ${response.status}: ${response.body.slice(0, 300)}`,
+    );
+  }
+  const { gitVersion } = JSON.parse(response.body) as { gitVersion?: string };
+  return parseServerVersion(gitVersion ?? '');
 }
 
 function readCa(certDir: string): string | undefined {

@@ -23,5 +23,9 @@ export {
   controlPlaneDir,
   defaultControlPlaneDir,
   resolveBinaries,
+  binaryVersions,
+  type BinaryVersions,
   type ControlPlaneBinaries,
 } from './binaries.ts';
+export { parseServerVersion, type ServerVersion } from './server-version.ts';
+export { skipUnlessServerAtLeast } from './require-version.ts';
