@@ -42,7 +42,16 @@ export function defaultControlPlaneDir(
 
 /** The directory binaries are taken from when no `binaryDir` is given (see the module comment). */
 export function controlPlaneDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.KUBEBUILDER_ASSETS || env.KUBEFORGE_CONTROL_PLANE_DIR || defaultControlPlaneDir(env);
+  return (
+    nonEmpty(env.KUBEBUILDER_ASSETS) ??
+    nonEmpty(env.KUBEFORGE_CONTROL_PLANE_DIR) ??
+    defaultControlPlaneDir(env)
+  );
+}
+
+/** An empty variable (`KUBEBUILDER_ASSETS= npm test`) counts as unset. */
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === '' ? undefined : value;
 }
 
 /** Resolves both binaries or throws a {@link ControlPlaneError} that names the setup command. */
