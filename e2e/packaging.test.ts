@@ -164,7 +164,13 @@ describe('packaging: the packages installed from their tarballs', { timeout: 600
       const cli = packed.get('@kubeforge/cli')?.files.map((f) => f.path) ?? [];
       assert.ok(cli.includes('dist/bin/kubeforge.js'));
       const testing = packed.get('@kubeforge/testing')?.files.map((f) => f.path) ?? [];
-      assert.ok(testing.includes('scripts/setup-control-plane.sh'));
+      for (const script of [
+        'setup-control-plane',
+        'build-kube-apiserver-1.20',
+        'install-provided-kube-apiserver',
+      ]) {
+        assert.ok(testing.includes(`scripts/${script}.sh`), `${script}.sh is not packed`);
+      }
     });
 
     test('packing leaves no copy of the templates in the checkout', () => {
@@ -184,7 +190,7 @@ describe('packaging: the packages installed from their tarballs', { timeout: 600
 
     test('setup-control-plane runs the script @kubeforge/testing ships', async () => {
       // Binaries the script finds in place, so it stops at its "already installed" check.
-      const script = join(consumer, 'node_modules/@kubeforge/testing/scripts/setup-control-plane.sh');
+      const script = join(consumer, 'node_modules/@kubeforge/testing/scripts/build-kube-apiserver-1.20.sh');
       const buildId = await shOk(
         `eval "$(grep -E '^(KUBE_VERSION|BUILD_ID)=' ${quote(script)})"; printf %s "$BUILD_ID"`,
         { cwd: consumer, env },
@@ -204,6 +210,10 @@ describe('packaging: the packages installed from their tarballs', { timeout: 600
       assertOk(result, 'kubeforge setup-control-plane');
       assert.match(result.stdout + result.stderr, /already installed in .*control-plane/);
       assert.match(result.stdout + result.stderr, /kube-apiserver \(stub\)/);
+      assert.match(
+        result.stdout + result.stderr,
+        /not in a kubeforge checkout and KUBEFORGE_SHARED_DIR is unset/,
+      );
     });
   });
 

@@ -4,14 +4,17 @@
  * rejected with the field path of the broken value; both versions of a multi-version kind
  * are served.
  *
- * The local control plane is Kubernetes 1.20, which ignores x-kubernetes-validations (CEL,
- * >= 1.25), so the CEL rules are not exercised here; the golden files pin their text.
+ * On servers that enforce x-kubernetes-validations (CEL, >= 1.25) the fixture's rules are
+ * exercised too: valid union members pass, each broken one is rejected with its rule's
+ * message. Older servers skip those tests, saying why; cel-rules.test.ts evaluates the same
+ * rules without a server.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
   createNamespace,
   installCRDs,
+  skipUnlessServerAtLeast,
   startControlPlane,
   type ControlPlane,
   type CustomResourceDefinition,
@@ -29,7 +32,7 @@ function validSchedule(name: string): Record<string, unknown> {
     metadata: { name },
     spec: {
       schedule: '0 3 * * *',
-      suspend: false,
+      suspend: true,
       suspendUntil: '2024-01-02T15:04:05Z',
       targets: [
         {
@@ -86,6 +89,10 @@ function validSchedule(name: string): Record<string, unknown> {
  * Drops list indexes from a field path: 1.20 reports `spec.targets.port` where newer servers
  * report `spec.targets[0].port` for schema violations inside lists.
  */
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 function withoutIndexes(field: string): string {
   return field.replace(/\[\d+\]/g, '');
 }
@@ -295,6 +302,65 @@ describe('fixture CRDs on a real API server', () => {
       );
     });
   }
+
+  /** The fixture's CEL rules as the server enforces them (x-kubernetes-validations, 1.25+). */
+  const celCases: readonly [what: string, edit: (spec: Record<string, unknown>) => void, message: string][] =
+    [
+      [
+        'gcs without its required project',
+        (s) => (s.destination = { type: 'gcs', bucket: 'b' }),
+        'when type is gcs: bucket, project are required; region, path must not be set',
+      ],
+      [
+        's3 with a field of another member',
+        (s) => (s.destination = { type: 's3', bucket: 'b', path: '/x' }),
+        'when type is s3: bucket is required; project, path must not be set',
+      ],
+      [
+        'pvc without its path',
+        (s) => (s.destination = { type: 'pvc' }),
+        'when type is pvc or hostPath: path is required; bucket, region, project must not be set',
+      ],
+      [
+        'suspendUntil without suspend (a @validation rule)',
+        (s) => (s.suspend = false),
+        'suspendUntil needs suspend',
+      ],
+    ];
+
+  for (const [what, value] of [
+    ['gcs', { type: 'gcs', bucket: 'b', project: 'p' }],
+    ['pvc', { type: 'pvc', path: '/data' }],
+    ['hostPath', { type: 'hostPath', path: '/data' }],
+  ] as const) {
+    it(`a server that enforces CEL rules accepts the union member ${what}`, async (t) => {
+      if (skipUnlessServerAtLeast(t, cp, '1.25', 'CEL validation rules')) return;
+      const object = withSpec(`cel-${what.toLowerCase()}`, (s) => (s.destination = value));
+      const response = await kubeRequest(cp.kubeConfig, 'POST', schedules(), object);
+      assert.equal(response.status, 201, JSON.stringify(response.body));
+    });
+  }
+
+  for (const [what, edit, message] of celCases) {
+    it(`a server that enforces CEL rules rejects ${what} with the rule's message`, async (t) => {
+      if (skipUnlessServerAtLeast(t, cp, '1.25', 'CEL validation rules')) return;
+      const response = await kubeRequest(
+        cp.kubeConfig,
+        'POST',
+        schedules(),
+        withSpec(`cel-bad-${Math.random().toString(36).slice(2, 8)}`, edit),
+      );
+      assert.equal(response.status, 422, JSON.stringify(response.body));
+      assert.match(JSON.stringify(response.body), new RegExp(escapeRegExp(message)));
+    });
+  }
+
+  it('a resource-level rule rejects a name over 40 characters on a server that enforces CEL', async (t) => {
+    if (skipUnlessServerAtLeast(t, cp, '1.25', 'CEL validation rules')) return;
+    const response = await kubeRequest(cp.kubeConfig, 'POST', schedules(), validSchedule('x'.repeat(41)));
+    assert.equal(response.status, 422, JSON.stringify(response.body));
+    assert.match(JSON.stringify(response.body), /name must be at most 40 characters/);
+  });
 
   it('validates status through the status subresource (Condition keeps upstream validation)', async () => {
     const created = await kubeRequest(cp.kubeConfig, 'POST', schedules(), validSchedule('with-status'));

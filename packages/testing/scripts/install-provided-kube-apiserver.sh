@@ -5,15 +5,23 @@
 # which Debian trixie's etcd-server provides; it is downloaded (not installed system-wide) with
 # a private apt state, so the machine's sources and packages are left as they are.
 #
-# <shared> is $KUBEFORGE_SHARED_DIR, else the `shared` folder beside the kubeforge checkout.
-# Nothing provided: says so and succeeds. Idempotent.
+# <shared> is $KUBEFORGE_SHARED_DIR, else (in a kubeforge checkout, not in an installed package)
+# the `shared` folder beside the checkout. Nothing provided: says so and succeeds. Idempotent.
 set -euo pipefail
 
 step() { printf '[setup-control-plane] %s\n' "$*"; }
 fail() { printf '[setup-control-plane] error: %s\n' "$*" >&2; exit 1; }
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-SHARED_DIR="${KUBEFORGE_SHARED_DIR:-$(cd "$here/../../../.." 2>/dev/null && pwd)/shared}"
+checkout="$(cd "$here/../../.." && pwd)"
+if [[ -n "${KUBEFORGE_SHARED_DIR:-}" ]]; then
+  SHARED_DIR="$KUBEFORGE_SHARED_DIR"
+elif grep -qs '"name": "kubeforge"' "$checkout/package.json"; then
+  SHARED_DIR="$(dirname "$checkout")/shared"
+else
+  step "not in a kubeforge checkout and KUBEFORGE_SHARED_DIR is unset: only the default control plane is installed"
+  exit 0
+fi
 CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/kubeforge"
 ETCD_SUITE=trixie
 ETCD_DIR="$CACHE/etcd-$ETCD_SUITE"
