@@ -14,6 +14,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { format, resolveConfig } from 'prettier';
+import { binaryVersions, controlPlaneDir, defaultControlPlaneDir, resolveBinaries } from '@kubeforge/testing';
 import { startBenchCluster, type BenchCluster } from './lib/cluster.ts';
 import { describeMachine, machineInfo } from './lib/machine.ts';
 import {
@@ -80,12 +81,13 @@ async function main(): Promise<number> {
     log('warning: run with --expose-gc (npm run bench does) so rounds start from a collected heap');
   }
   const machine = machineInfo();
+  const binaryDir = kubeDir(options.kube);
   const started = performance.now();
   let clusterPromise: Promise<BenchCluster> | undefined;
   const context: BenchContext = {
     options,
     rounds: options.rounds ?? (options.quick ? 2 : 5),
-    cluster: () => (clusterPromise ??= startBenchCluster(log)),
+    cluster: () => (clusterPromise ??= startBenchCluster(log, binaryDir)),
     log,
   };
 
@@ -122,7 +124,7 @@ async function main(): Promise<number> {
   const saved: SavedRun = {
     quick: options.quick,
     scenarios: options.scenarios,
-    machine: describeMachine(machine),
+    machine: [...describeMachine(machine), `- Kubernetes: ${describeServer(binaryDir)}`],
     durationS: (performance.now() - started) / 1000,
     reports,
   };
@@ -136,6 +138,26 @@ async function main(): Promise<number> {
   writeFileSync(options.out, renderResults(saved));
   log(`wrote ${options.out} and ${json} (${saved.durationS.toFixed(0)} s)`);
   return failed ? 1 : 0;
+}
+
+/** `--kube 1.34.9` is the version's directory in the setup command's cache; anything else a path. */
+function kubeDir(kube: string | undefined): string | undefined {
+  if (kube === undefined) return undefined;
+  return /^\d+\.\d+\.\d+$/.test(kube) ? defaultControlPlaneDir(process.env, kube) : kube;
+}
+
+/** The server a run uses, for RESULTS.md: versions asked of the binaries, or the existing cluster. */
+function describeServer(binaryDir: string | undefined): string {
+  if (/^(1|true)$/i.test(process.env.KUBEFORGE_USE_EXISTING_CLUSTER ?? '')) {
+    return 'the KUBECONFIG cluster (KUBEFORGE_USE_EXISTING_CLUSTER=1)';
+  }
+  try {
+    const binaries = resolveBinaries(binaryDir ?? controlPlaneDir());
+    const versions = binaryVersions(binaries);
+    return `kube-apiserver ${versions.kubeApiServer.gitVersion}, etcd ${versions.etcd.gitVersion} (${binaries.dir})`;
+  } catch (error) {
+    return `not resolved: ${messageOf(error)}`;
+  }
 }
 
 /** What a run produced, saved as JSON next to the report so it can be re-rendered. */

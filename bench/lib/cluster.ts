@@ -27,11 +27,14 @@ export interface BenchCluster {
 
 const FILL_CONCURRENCY = 32;
 
-export async function startBenchCluster(log: (message: string) => void): Promise<BenchCluster> {
+export async function startBenchCluster(
+  log: (message: string) => void,
+  binaryDir: string | undefined,
+): Promise<BenchCluster> {
   const started = performance.now();
-  const controlPlane: ControlPlane = await startControlPlane();
+  const controlPlane: ControlPlane = await startControlPlane(binaryDir === undefined ? {} : { binaryDir });
   log(
-    `control plane ${controlPlane.local === undefined ? '(existing cluster)' : controlPlane.local.apiServerUrl} ready in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    `control plane ${controlPlane.local === undefined ? '(existing cluster)' : controlPlane.local.apiServerUrl} (${controlPlane.serverVersion.gitVersion}) ready in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
   try {
     await installCRDs(controlPlane.kubeConfig, [benchItemCrd]);

@@ -23,17 +23,24 @@ export interface BenchOptions {
   readonly cpuProfDir: string | undefined;
   /** Re-render the report from a previous run's JSON (e.g. after editing ANALYSIS.md); runs nothing. */
   readonly render: string | undefined;
+  /**
+   * The kube-apiserver to run on (`--kube`): a version setup-control-plane installed (`1.34.9`)
+   * or a directory of binaries; undefined takes KUBEBUILDER_ASSETS, else the default 1.20.2.
+   */
+  readonly kube: string | undefined;
 }
 
 export class BenchUsageError extends Error {
   override readonly name = 'BenchUsageError';
 }
 
-export const USAGE = `usage: npm run bench -- [--quick] [--only <ids>] [--rounds <n>] [--out <file>] [--cpu-prof <dir>] [--render <json>]
+export const USAGE = `usage: npm run bench -- [--quick] [--only <ids>] [--rounds <n>] [--kube <version|dir>] [--out <file>] [--cpu-prof <dir>] [--render <json>]
 
   --quick          small sizes, 2 rounds: checks that every scenario runs (numbers are not meaningful)
   --only <ids>     comma-separated scenarios to run: ${SCENARIO_IDS.join(', ')}
   --rounds <n>     rounds per scenario (default 5, quick 2)
+  --kube <v|dir>   the kube-apiserver to run on: a version setup-control-plane installed (1.34.9)
+                   or a directory holding kube-apiserver and etcd (default: KUBEBUILDER_ASSETS, else 1.20.2)
   --out <file>     Markdown report path (default bench/RESULTS.md)
   --cpu-prof <dir> write CPU profiles of the worker processes (cache fill, watch, end to end, generator) into <dir>
   --render <json>  re-render the Markdown report from a run's JSON (written next to it) without running anything
@@ -53,6 +60,7 @@ export function parseBenchOptions(argv: readonly string[], defaultOut: string): 
         out: { type: 'string' },
         'cpu-prof': { type: 'string' },
         render: { type: 'string' },
+        kube: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -82,6 +90,7 @@ export function parseBenchOptions(argv: readonly string[], defaultOut: string): 
     out: values.out ?? defaultOut,
     cpuProfDir: values['cpu-prof'],
     render: values.render,
+    kube: values.kube,
   };
 }
 
