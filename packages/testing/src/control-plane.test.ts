@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import {
@@ -11,7 +13,15 @@ import {
   Watch,
   type KubeConfig,
 } from '@kubernetes/client-node';
-import { createNamespace, installCRDs, startControlPlane, type ControlPlane } from './index.ts';
+import {
+  binaryVersions,
+  controlPlaneDir,
+  createNamespace,
+  installCRDs,
+  resolveBinaries,
+  startControlPlane,
+  type ControlPlane,
+} from './index.ts';
 
 const WIDGETS_CRD = fileURLToPath(new URL('./testdata/widgets.yaml', import.meta.url));
 const widgets = { group: 'testing.kubeforge.dev', version: 'v1', plural: 'widgets' } as const;
@@ -50,7 +60,8 @@ function apiStatus(error: unknown): { code: number; message: string; causes: { f
 describe('a local control plane', () => {
   let cp: ControlPlane;
   before(async () => {
-    cp = await startControlPlane({ users: [{ name: 'alice' }] });
+    // What a local control plane offers (token users, RBAC, kubectl with its kubeconfig).
+    cp = await startControlPlane({ users: [{ name: 'alice' }], useExistingCluster: false });
     await installCRDs(cp.kubeConfig, [WIDGETS_CRD]);
   });
   after(() => cp.stop());
@@ -206,7 +217,7 @@ describe('a local control plane', () => {
 
 describe('control plane lifecycle', () => {
   test('stop() ends both processes and removes the temporary directory', async () => {
-    const cp = await startControlPlane();
+    const cp = await startControlPlane({ useExistingCluster: false });
     const pids = pidsOf(cp);
     const dir = cp.local?.dir ?? '';
     assert.equal(pids.length, 2);
@@ -218,7 +229,10 @@ describe('control plane lifecycle', () => {
   });
 
   test('two control planes run at once, isolated from each other', async () => {
-    const [a, b] = await Promise.all([startControlPlane(), startControlPlane()]);
+    const [a, b] = await Promise.all([
+      startControlPlane({ useExistingCluster: false }),
+      startControlPlane({ useExistingCluster: false }),
+    ]);
     try {
       assert.notEqual(a.local?.apiServerUrl, b.local?.apiServerUrl);
       const nsA = await createNamespace(a.kubeConfig, 'only-in-a');
@@ -235,7 +249,7 @@ describe('control plane lifecycle', () => {
     const script = `
       import { startControlPlane } from '@kubeforge/testing';
       import { readFileSync } from 'node:fs';
-      const cp = await startControlPlane();
+      const cp = await startControlPlane({ useExistingCluster: false });
       const pids = readFileSync(cp.local.dir + '/pgids', 'utf8').trim().split('\\n').map(Number);
       console.log(JSON.stringify({ dir: cp.local.dir, pids }));
       setInterval(() => {}, 1000);
@@ -266,21 +280,78 @@ describe('control plane lifecycle', () => {
   });
 
   test('a start failure reports the server log', async () => {
-    await assert.rejects(startControlPlane({ apiServerFlags: ['--no-such-flag'] }), (error: Error) => {
-      assert.match(error.message, /kube-apiserver exited during start-up/);
-      assert.match(error.message, /unknown flag: --no-such-flag/);
-      return true;
-    });
+    await assert.rejects(
+      startControlPlane({ apiServerFlags: ['--no-such-flag'], useExistingCluster: false }),
+      (error: Error) => {
+        assert.match(error.message, /kube-apiserver exited during start-up/);
+        assert.match(error.message, /unknown flag: --no-such-flag/);
+        return true;
+      },
+    );
   });
 
   test('missing binaries give an error naming the setup command', async () => {
-    await assert.rejects(startControlPlane({ binaryDir: '/nonexistent/kubeforge' }), (error: Error) => {
-      assert.match(error.message, /control plane binaries not found: \/nonexistent\/kubeforge\/etcd/);
-      assert.match(error.message, /npm run setup-control-plane/);
-      assert.match(error.message, /kubeforge setup-control-plane/);
-      return true;
-    });
+    await assert.rejects(
+      startControlPlane({ binaryDir: '/nonexistent/kubeforge', useExistingCluster: false }),
+      (error: Error) => {
+        assert.match(error.message, /control plane binaries not found: \/nonexistent\/kubeforge\/etcd/);
+        assert.match(error.message, /npm run setup-control-plane/);
+        assert.match(error.message, /kubeforge setup-control-plane/);
+        return true;
+      },
+    );
+  });
+
+  test("the server version is the binary's, and the server starts with the flags that version takes", async () => {
+    const cp = await startControlPlane({ useExistingCluster: false });
+    try {
+      const expected = binaryVersions(resolveBinaries()).kubeApiServer;
+      assert.equal(cp.serverVersion.gitVersion, expected.gitVersion);
+      const version = execFileSync(
+        'kubectl',
+        ['--kubeconfig', cp.kubeconfigPath, 'get', '--raw', '/version'],
+        {
+          encoding: 'utf8',
+        },
+      );
+      assert.ok(JSON.parse(version) as unknown, 'the server answers /version');
+    } finally {
+      await cp.stop();
+    }
+  });
+
+  test('an etcd older than the kube-apiserver supports is refused before anything starts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubeforge-fake-binaries-'));
+    try {
+      writeExecutable(join(dir, 'kube-apiserver'), 'echo "Kubernetes v1.34.9"');
+      writeExecutable(join(dir, 'etcd'), 'echo "etcd Version: 3.4.23"; echo "Git SHA: x"');
+      await assert.rejects(
+        startControlPlane({ binaryDir: dir, useExistingCluster: false }),
+        (error: Error) => {
+          assert.match(error.message, /kube-apiserver v1\.34\.9 needs etcd 3\.5 or newer/);
+          assert.match(error.message, /is v3\.4\.23/);
+          assert.match(error.message, /npm run setup-control-plane/);
+          return true;
+        },
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('KUBEBUILDER_ASSETS chooses the binaries, before KUBEFORGE_CONTROL_PLANE_DIR and the default', () => {
+    const env = { HOME: '/home/u', KUBEBUILDER_ASSETS: '/assets', KUBEFORGE_CONTROL_PLANE_DIR: '/kf' };
+    assert.equal(controlPlaneDir(env), '/assets');
+    assert.equal(controlPlaneDir({ ...env, KUBEBUILDER_ASSETS: '' }), '/kf');
+    assert.equal(
+      controlPlaneDir({ HOME: '/home/u', XDG_CACHE_HOME: '/c' }),
+      '/c/kubeforge/control-plane/1.20.2',
+    );
   });
 });
+
+function writeExecutable(path: string, body: string): void {
+  writeFileSync(path, `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+}
 
 export type { KubeConfig };

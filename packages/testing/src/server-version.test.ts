@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseServerVersion } from './server-version.ts';
 import { skipUnlessServerAtLeast } from './require-version.ts';
+import { apiServerVersionFlags } from './version-flags.ts';
 
 test('versions are read from --version output, /version and distribution suffixes', () => {
   assert.equal(parseServerVersion('Kubernetes v1.20.2\n').gitVersion, 'v1.20.2');
@@ -35,4 +36,11 @@ test('skipUnlessServerAtLeast skips with a message naming the feature and both v
     false,
   );
   assert.equal(skipped.length, 1);
+});
+
+test('--insecure-port=0 goes only to servers before 1.24, which removed the flag', () => {
+  assert.deepEqual(apiServerVersionFlags(parseServerVersion('v1.20.2')), ['--insecure-port=0']);
+  assert.deepEqual(apiServerVersionFlags(parseServerVersion('v1.23.17')), ['--insecure-port=0']);
+  assert.deepEqual(apiServerVersionFlags(parseServerVersion('v1.24.0')), []);
+  assert.deepEqual(apiServerVersionFlags(parseServerVersion('v1.34.9')), []);
 });

@@ -42,7 +42,8 @@ describe('informer with etcd-served lists and watches', { timeout: 180_000 }, ()
   const informers: Informer<ConfigMap>[] = [];
 
   before(async () => {
-    cp = await startControlPlane({ apiServerFlags: ['--watch-cache=false'] });
+    // Compacts etcd and sets server flags: always a control plane of its own.
+    cp = await startControlPlane({ apiServerFlags: ['--watch-cache=false'], useExistingCluster: false });
     configMaps = createResourceClient<ConfigMap>(cp.kubeConfig, configMapResource);
   });
 

@@ -80,7 +80,9 @@ describe('informer against a real API server', { timeout: 300_000 }, () => {
   before(async () => {
     process.on('unhandledRejection', onCrash);
     process.on('uncaughtException', onCrash);
-    cp = await startControlPlane();
+    // Restarts and stalls its server: always a control plane of its own, also when the suite
+    // runs on an existing cluster.
+    cp = await startControlPlane({ useExistingCluster: false });
     configMaps = createResourceClient<ConfigMap>(cp.kubeConfig, configMapResource);
   });
 

@@ -70,7 +70,9 @@ describe('ResourceClient against a real API server', () => {
   let ns: string;
 
   before(async () => {
-    cp = await startControlPlane({ users: [{ name: 'alice' }] });
+    // Token users, a restart and in-cluster credentials with the server's CA: always a control
+    // plane of its own, also when the suite runs on an existing cluster.
+    cp = await startControlPlane({ users: [{ name: 'alice' }], useExistingCluster: false });
     await installCRDs(cp.kubeConfig, TEST_CRDS);
     gadgets = createResourceClient<Gadget>(cp.kubeConfig, gadgetResource, { fieldManager: 'kubeforge-test' });
     clusterGadgets = createResourceClient<ClusterGadget>(cp.kubeConfig, clusterGadgetResource);

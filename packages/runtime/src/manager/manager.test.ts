@@ -5,7 +5,16 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { createNamespace, installCRDs, startControlPlane, type ControlPlane } from '@kubeforge/testing';
+import { randomBytes } from 'node:crypto';
+import {
+  createNamespace,
+  installCRDs,
+  startControlPlane,
+  uninstallCRDs,
+  type ControlPlane,
+  type CustomResourceDefinition,
+} from '@kubeforge/testing';
+import type { KubeObject, ResourceDescriptor } from '../api/index.ts';
 import { createResourceClient } from '../client/create-resource-client.ts';
 import { isNotFound } from '../client/errors.ts';
 import { controllerFor } from '../controller/builder.ts';
@@ -17,12 +26,9 @@ import { COMBINED_MESSAGE_PREFIX, eventResource, type CoreEvent } from '../event
 import { setControllerReference } from '../ownership/owner-references.ts';
 import { exponentialFailureRateLimiter } from '../workqueue/rate-limiters.ts';
 import {
-  CLUSTER_GADGETS_CRD,
-  clusterGadgetResource,
   configMapResource,
   GADGETS_CRD,
   gadgetResource,
-  type ClusterGadget,
   type ConfigMap,
   type Gadget,
 } from '../testdata/gadgets.ts';
@@ -57,12 +63,44 @@ async function eventually<T>(
   }
 }
 
-let clusterCrdInstalled = false;
+/**
+ * A kind whose CRD is installed only later, so its cache cannot sync until then (the readiness
+ * test). Its group is this run's own: on a shared cluster, a CRD another test (or an earlier
+ * run) installed must not make the manager ready early.
+ */
+const lateGroup = `late-${randomBytes(4).toString('hex')}.runtime.kubeforge.dev`;
+const lateResource: ResourceDescriptor = {
+  group: lateGroup,
+  version: 'v1',
+  kind: 'LateGadget',
+  plural: 'lategadgets',
+  namespaced: false,
+};
+const LATE_CRD: CustomResourceDefinition = {
+  apiVersion: 'apiextensions.k8s.io/v1',
+  kind: 'CustomResourceDefinition',
+  metadata: { name: `lategadgets.${lateGroup}` },
+  spec: {
+    group: lateGroup,
+    scope: 'Cluster',
+    names: { kind: 'LateGadget', listKind: 'LateGadgetList', plural: 'lategadgets', singular: 'lategadget' },
+    versions: [
+      {
+        name: 'v1',
+        served: true,
+        storage: true,
+        schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+      },
+    ],
+  },
+};
+
+let lateCrdInstalled = false;
 /** Installs the CRD the readiness test holds back (when run alone) and waits for readiness. */
 async function ready(): Promise<void> {
-  if (!clusterCrdInstalled) {
-    clusterCrdInstalled = true;
-    await installCRDs(cp.kubeConfig, [CLUSTER_GADGETS_CRD]);
+  if (!lateCrdInstalled) {
+    lateCrdInstalled = true;
+    await installCRDs(cp.kubeConfig, [LATE_CRD]);
   }
   await eventually(() => manager.isReady(), 'manager ready', 60_000);
 }
@@ -81,6 +119,9 @@ before(async () => {
     probes: { port: 0, host: '127.0.0.1' },
     handleSignals: false,
     shutdownTimeoutMs: 2000,
+    // This run's namespace only: on a shared cluster, Gadgets an earlier run left elsewhere
+    // must not be reconciled (and counted) here.
+    cache: { namespace },
   });
   const children = manager.client.resource<ConfigMap>(configMapResource);
   const gadgetController = controllerFor<Gadget>(gadgetResource)
@@ -117,23 +158,24 @@ before(async () => {
     });
   manager.add(gadgetController);
   // A kind whose CRD is installed later: its cache cannot sync until then (readiness test).
-  manager.add(controllerFor<ClusterGadget>(clusterGadgetResource).complete(() => Promise.resolve({})));
+  manager.add(controllerFor<KubeObject>(lateResource).complete(() => Promise.resolve({})));
   running = manager.start();
 });
 
 after(async () => {
   await manager.stop();
   await running;
+  await uninstallCRDs(cp.kubeConfig, [LATE_CRD]);
   await cp.stop();
 });
 
 test('/readyz fails until every cache synced, then passes', async () => {
   const url = await eventually(() => manager.probeUrl, 'probe server');
   assert.equal((await fetch(`${url}/healthz`)).status, 200);
-  assert.equal((await fetch(`${url}/readyz`)).status, 500, 'the ClusterGadget CRD is not installed yet');
+  assert.equal((await fetch(`${url}/readyz`)).status, 500, 'the LateGadget CRD is not installed yet');
   assert.equal(manager.isReady(), false);
-  clusterCrdInstalled = true;
-  await installCRDs(cp.kubeConfig, [CLUSTER_GADGETS_CRD]);
+  lateCrdInstalled = true;
+  await installCRDs(cp.kubeConfig, [LATE_CRD]);
   await eventually(async () => (await fetch(`${url}/readyz`)).status === 200, '/readyz to pass', 60_000);
   assert.equal(manager.isReady(), true);
 });
@@ -229,8 +271,11 @@ test('/metrics exposes controller-runtime names with values matching the run', a
   assert.ok(value('workqueue_depth{name="gadget",controller="gadget"}') >= 0);
   assert.match(text, /workqueue_queue_duration_seconds_bucket\{[^}]*name="gadget"/);
   assert.match(text, /workqueue_work_duration_seconds_count\{[^}]*name="gadget"/);
-  assert.equal(value('kubeforge_watch_healthy{resource="gadgets.runtime.kubeforge.dev/v1"}'), 1);
-  assert.match(text, /kubeforge_watch_reconnects_total\{resource="configmaps.v1"\} \d+/);
+  assert.equal(
+    value(`kubeforge_watch_healthy{resource="gadgets.runtime.kubeforge.dev/v1 namespace=${namespace}"}`),
+    1,
+  );
+  assert.match(text, /kubeforge_watch_reconnects_total\{resource="configmaps.v1 namespace=[^"]+"\} \d+/);
 });
 
 test('repeated events are aggregated into one Event with a count', async () => {
