@@ -19,8 +19,11 @@ const WORKER = new URL('../workers/informer-worker.ts', import.meta.url);
 const CONTENDERS: readonly (readonly [InformerContender, string])[] = [
   ['kubeforge', 'kubeforge informer (defaults)'],
   ['kubeforge-keep-managed-fields', 'kubeforge informer + keepManagedFields'],
+  ['kubeforge-watch-list', 'kubeforge informer + watchList'],
   ['client-node', 'client-node makeInformer'],
 ];
+
+const nameOf = (id: InformerContender): string => CONTENDERS.find(([c]) => c === id)?.[1] ?? id;
 
 async function fill(
   input: InformerWorkerInput,
@@ -72,7 +75,7 @@ export const cacheFillScenario: Scenario = {
       const samples = await runRounds(contenders, context.rounds, context.log);
       const stat = (name: string, pick: (r: FillResult) => number): number =>
         median(samplesOf(samples, name).map(pick));
-      const reference = CONTENDERS[2]?.[1] ?? '';
+      const reference = nameOf('client-node');
       const vs = (name: string, pick: (r: FillResult) => number): number =>
         pairedRatio(samplesOf(samples, name).map(pick), samplesOf(samples, reference).map(pick));
       const rows = CONTENDERS.map(([, name]) => {
@@ -102,7 +105,7 @@ export const cacheFillScenario: Scenario = {
         ],
         rows,
       });
-      const kubeforge = CONTENDERS[0]?.[1] ?? '';
+      const kubeforge = nameOf('kubeforge');
       targets.push(
         checkTarget(
           `${formatNumber(size)} objects: kubeforge time to synced <= 0.5x client-node`,
@@ -122,7 +125,7 @@ export const cacheFillScenario: Scenario = {
     return {
       id: 'cache-fill',
       title: TITLE,
-      method: `An informer over one namespace holding N BenchItems (created beforehand, untimed), each run in a fresh worker process: time from start to synced, and heap used after a full GC and RSS, each minus the same figures taken just before starting the informer (both libraries loaded, and each having made one small list through its own HTTP stack, so code loaded on first use is not counted as cache). Medians of ${context.rounds} interleaved rounds; ratios are medians of the per-round ratios. client-node's informer lists in one request; kubeforge's lists in pages of 500.`,
+      method: `An informer over one namespace holding N BenchItems (created beforehand, untimed), each run in a fresh worker process: time from start to synced, and heap used after a full GC and RSS, each minus the same figures taken just before starting the informer (both libraries loaded, and each having made one small list through its own HTTP stack, so code loaded on first use is not counted as cache). Medians of ${context.rounds} interleaved rounds; ratios are medians of the per-round ratios. client-node's informer lists in one request; kubeforge's lists in pages of 500 (a server with its watch cache may answer the first page with everything); with watchList it streams the initial state in one watch where the server offers watch-list (Kubernetes >= 1.32 by default) and lists like the defaults where the server refuses it (the Machine section names the server).`,
       tables,
       targets,
       notes: [],

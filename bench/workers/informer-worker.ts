@@ -24,7 +24,8 @@ import { percentile } from '../lib/stats.ts';
 import { nextFromParent, sendToParent, workerInput } from '../lib/worker-process.ts';
 
 /** `bare-watch`: a list then one raw streaming watch (watch scenario only): the floor. */
-export type InformerContender = 'kubeforge' | 'kubeforge-keep-managed-fields' | 'client-node' | 'bare-watch';
+export type InformerContender =
+  'kubeforge' | 'kubeforge-keep-managed-fields' | 'kubeforge-watch-list' | 'client-node' | 'bare-watch';
 
 export interface InformerWorkerInput {
   readonly mode: 'fill' | 'watch';
@@ -83,12 +84,17 @@ interface Cache {
   stop(): Promise<void>;
 }
 
-function kubeforgeCache(kubeConfig: KubeConfig, namespace: string, keepManagedFields: boolean): Cache {
+function kubeforgeCache(
+  kubeConfig: KubeConfig,
+  namespace: string,
+  options: { readonly keepManagedFields: boolean; readonly watchList: boolean },
+): Cache {
   const client = createResourceClient<BenchItem>(kubeConfig, benchItemResource);
   const informer: Informer<BenchItem> = createInformer(client, {
     namespace,
     logger: noopLogger,
-    keepManagedFields,
+    keepManagedFields: options.keepManagedFields,
+    watcher: { watchList: options.watchList },
   });
   return {
     async warmUp() {
@@ -204,9 +210,11 @@ async function settle(): Promise<{ heap: number; rss: number }> {
 function createCache(contender: InformerContender, kubeConfig: KubeConfig, namespace: string): Cache {
   switch (contender) {
     case 'kubeforge':
-      return kubeforgeCache(kubeConfig, namespace, false);
+      return kubeforgeCache(kubeConfig, namespace, { keepManagedFields: false, watchList: false });
     case 'kubeforge-keep-managed-fields':
-      return kubeforgeCache(kubeConfig, namespace, true);
+      return kubeforgeCache(kubeConfig, namespace, { keepManagedFields: true, watchList: false });
+    case 'kubeforge-watch-list':
+      return kubeforgeCache(kubeConfig, namespace, { keepManagedFields: false, watchList: true });
     case 'client-node':
       return clientNodeCache(kubeConfig, namespace);
     case 'bare-watch':

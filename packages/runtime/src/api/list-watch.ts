@@ -22,6 +22,13 @@ export interface WatchOptions {
   /** Resume point: events after this version are delivered. Opaque. */
   readonly resourceVersion?: string;
   readonly allowWatchBookmarks?: boolean;
+  /**
+   * Watch-list (Kubernetes >= 1.27, on by default from 1.32): the server first sends every
+   * existing object as `added`, then a bookmark with `initialEventsEnd`, then changes. Needs
+   * `resourceVersionMatch: 'NotOlderThan'` and bookmarks; servers without it refuse the watch.
+   */
+  readonly sendInitialEvents?: boolean;
+  readonly resourceVersionMatch?: 'NotOlderThan';
   /** Server-side timeout; the server closes the stream after it. */
   readonly timeoutSeconds?: number;
   /** Aborting ends the iteration without an error. */
@@ -39,7 +46,12 @@ export interface WatchOptions {
  */
 export type WatchEvent<T> =
   | { readonly type: 'added' | 'modified' | 'deleted'; readonly object: T }
-  | { readonly type: 'bookmark'; readonly resourceVersion: string }
+  | {
+      readonly type: 'bookmark';
+      readonly resourceVersion: string;
+      /** Set on the bookmark that ends a watch-list's initial events (`k8s.io/initial-events-end`). */
+      readonly initialEventsEnd?: true;
+    }
   | { readonly type: 'error'; readonly status: Status };
 
 export interface ListerWatcher<T extends KubeObject> {

@@ -88,6 +88,7 @@ class InformerImpl<T extends KubeObject> implements Informer<T> {
     this.lister = createLister(this.#store);
     this.#watcher = createWatcher(scope(lw, options.namespace), {
       ...options.watcher,
+      prepare: (object) => this.#prepare(object),
       name: this.#name,
       logger: this.#logger,
       signal: this.#stop.signal,
@@ -243,7 +244,9 @@ class InformerImpl<T extends KubeObject> implements Informer<T> {
     switch (event.type) {
       case 'listed': {
         const initial = !this.#synced;
-        const objects = event.objects.map((o) => this.#prepare(o));
+        // Objects arrive prepared (transformed, compacted, frozen): the watcher applies
+        // #prepare as each one arrives, so it never holds a collection as the server sent it.
+        const objects = event.objects;
         this.#distribute(this.#store.replace(objects, initial));
         if (initial) {
           this.#synced = true;
@@ -256,7 +259,7 @@ class InformerImpl<T extends KubeObject> implements Informer<T> {
       case 'added':
       case 'modified':
       case 'deleted':
-        this.#distribute(this.#store.apply(event.type, this.#prepare(event.object)));
+        this.#distribute(this.#store.apply(event.type, event.object));
         return;
       case 'bookmark':
         return;

@@ -119,7 +119,10 @@ export interface InformerOptions<T extends KubeObject> {
   readonly stopTimeoutMs?: number;
   readonly logger?: Logger;
   /** Low-level watcher tuning (idle timeout, page size, backoff, clock). */
-  readonly watcher?: Omit<WatcherOptions, 'labelSelector' | 'fieldSelector' | 'signal' | 'logger'>;
+  readonly watcher?: Omit<
+    WatcherOptions,
+    'labelSelector' | 'fieldSelector' | 'signal' | 'logger' | 'prepare'
+  >;
 }
 
 /** Lists and gets from the cache, never from the API server. */

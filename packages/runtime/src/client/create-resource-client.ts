@@ -341,6 +341,8 @@ class HttpResourceClient<T extends KubeObject> implements ResourceClient<T> {
     let path = withParam(this.#paths.collection(namespace), 'watch', true);
     path = withParam(path, 'allowWatchBookmarks', options.allowWatchBookmarks);
     path = withParam(path, 'resourceVersion', options.resourceVersion);
+    path = withParam(path, 'resourceVersionMatch', options.resourceVersionMatch);
+    path = withParam(path, 'sendInitialEvents', options.sendInitialEvents);
     path = withParam(path, 'timeoutSeconds', options.timeoutSeconds);
     path = withParam(path, 'labelSelector', options.labelSelector);
     path = withParam(path, 'fieldSelector', options.fieldSelector);

@@ -113,10 +113,13 @@ export function decodeWatchEvent<T extends KubeObject>(
     case 'DELETED':
       return { type: 'deleted', object: withTypeMeta(object as T, typeMeta) };
     case 'BOOKMARK': {
-      const resourceVersion = (object as Partial<KubeObject>).metadata?.resourceVersion;
+      const metadata = (object as Partial<KubeObject>).metadata;
+      const resourceVersion = metadata?.resourceVersion;
       if (resourceVersion === undefined)
         throw malformed(`bookmark without a resourceVersion: ${truncate(line)}`);
-      return { type: 'bookmark', resourceVersion };
+      return metadata?.annotations?.[INITIAL_EVENTS_END] === 'true'
+        ? { type: 'bookmark', resourceVersion, initialEventsEnd: true }
+        : { type: 'bookmark', resourceVersion };
     }
     case 'ERROR':
       return { type: 'error', status: object };
@@ -124,6 +127,9 @@ export function decodeWatchEvent<T extends KubeObject>(
       throw malformed(`unknown watch event type ${JSON.stringify(raw.type)}`);
   }
 }
+
+/** The annotation on the bookmark that ends a watch-list's initial events. */
+const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
 
 /** Fills apiVersion and kind in place when the server left them out. */
 export function withTypeMeta<T extends KubeObject>(

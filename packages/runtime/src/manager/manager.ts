@@ -102,6 +102,7 @@ class OperatorManager implements Manager {
         ...(options.cache?.keepManagedFields !== undefined && {
           keepManagedFields: options.cache.keepManagedFields,
         }),
+        ...(options.cache?.watchList !== undefined && { watcher: { watchList: options.cache.watchList } }),
       });
     this.#createElector();
     this.client = createCachedClient({

@@ -31,13 +31,15 @@ export interface ManagerOptions {
   /** Enable leader election; default off (every replica reconciles). */
   readonly leaderElection?: LeaderElectionOptions;
   /**
-   * Restrict every cache to one namespace (namespaced kinds), transform cached objects, and
-   * keep `metadata.managedFields` in them (dropped by default; see InformerOptions).
+   * Restrict every cache to one namespace (namespaced kinds), transform cached objects, keep
+   * `metadata.managedFields` in them (dropped by default; see InformerOptions), and sync them
+   * with watch-list where the server offers it (`watchList`; see WatcherOptions).
    */
   readonly cache?: {
     readonly namespace?: string;
     readonly transform?: Transform<KubeObject>;
     readonly keepManagedFields?: boolean;
+    readonly watchList?: boolean;
   };
   /** Use this informer factory instead of creating one (tests, sharing with other code). */
   readonly informers?: SharedInformerFactory;

@@ -2,6 +2,7 @@
  * The public contract of the watcher: what it yields, how it is configured and how its health
  * is reported.
  */
+import type { KubeObject } from '../api/index.ts';
 import type { Clock } from '../workqueue/clock.ts';
 import type { BackoffOptions } from './backoff.ts';
 import type { Logger } from '../log/logger.ts';
@@ -59,12 +60,25 @@ export interface WatcherHealth {
   readonly lastEventAt: number | undefined;
 }
 
-export interface WatcherOptions {
+export interface WatcherOptions<T extends KubeObject = KubeObject> {
   /** Server-side label selector, passed verbatim (use a parsed `Selector`'s `toString()`). */
   readonly labelSelector?: string;
   readonly fieldSelector?: string;
   /** Items per list page; default 500. `0` lists without paging. */
   readonly pageSize?: number;
+  /**
+   * Sync with watch-list instead of list + watch (Kubernetes >= 1.27 with the WatchList
+   * feature, on by default from 1.32): one watch streams the initial state object by object,
+   * so the collection never arrives as one response body. A server that refuses it is listed
+   * instead, for as long as the watcher runs. Default false.
+   */
+  readonly watchList?: boolean;
+  /**
+   * Applied to every object as it arrives, before the watcher keeps it (list pages, the
+   * initial events of a watch-list) or yields it: the informer's transform and compaction, so
+   * the watcher never holds objects as the server sent them. Must not throw.
+   */
+  readonly prepare?: (object: T) => T;
   /**
    * A watch that delivers nothing (no bytes, no bookmark) for this long is considered stalled
    * and is reconnected from the last resourceVersion; without this, a connection silently
