@@ -36,6 +36,10 @@ describe('names', () => {
     );
     assert.equal(descriptorName('Endpoints', 'endpoints'), 'endpoints');
     assert.equal(descriptorName('ComponentStatus', 'componentstatuses'), 'componentStatuses');
+    assert.equal(descriptorName('APIService', 'apiservices'), 'apiServices');
+    assert.equal(descriptorName('CSIStorageCapacity', 'csistoragecapacities'), 'csiStorageCapacities');
+    assert.equal(descriptorName('IPAddress', 'ipaddresses'), 'ipAddresses');
+    assert.equal(descriptorName('ServiceCIDR', 'servicecidrs'), 'serviceCIDRs');
   });
 
   it('names modules after the group first DNS label, core for the core group', () => {
