@@ -2,8 +2,8 @@
  * The fluent way to declare a controller:
  *
  * ```ts
- * const foo = controllerFor<Foo>(fooResource)
- *   .owns(configMapResource)
+ * const foo = controllerFor(fooResource) // a ResourceDescriptor<Foo>: the builder is typed with Foo
+ *   .owns(deployments) // from @kubeforge/api/apps/v1; predicates see Deployments
  *   .withPredicates(or(generationChanged, labelsChanged))
  *   .maxConcurrentReconciles(4)
  *   .complete(reconcileFoo);
