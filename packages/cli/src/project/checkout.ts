@@ -22,11 +22,7 @@ export interface KubeforgeSource {
 }
 
 export type KubeforgePackage =
-  | '@kubeforge/runtime'
-  | '@kubeforge/api'
-  | '@kubeforge/testing'
-  | '@kubeforge/generator'
-  | '@kubeforge/cli';
+  '@kubeforge/runtime' | '@kubeforge/api' | '@kubeforge/testing' | '@kubeforge/generator' | '@kubeforge/cli';
 
 const packageDirs: Readonly<Record<KubeforgePackage, string>> = {
   '@kubeforge/runtime': 'packages/runtime',
