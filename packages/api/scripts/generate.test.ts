@@ -19,6 +19,13 @@ describe('scripts/generate.ts', () => {
     assert.ok(files.some((file) => file.path === 'src/apps/v1/types.ts'));
   });
 
+  it('names the releases it has when asked for one it does not', async () => {
+    await assert.rejects(
+      generation('v9.9.9'),
+      /openapi\/v9\.9\.9\/version\.json does not exist: releases here are .*v1\.34\.9/,
+    );
+  });
+
   it('produces the same output twice', async () => {
     const first = await generation();
     const second = await generation();
