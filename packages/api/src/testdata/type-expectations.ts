@@ -9,7 +9,9 @@ import {
   createOrUpdate,
   createResourceClient,
   createSharedInformerFactory,
+  generationChanged,
   setControllerReference,
+  type ControllerBuilder,
   type Informer,
   type KubeObject,
   type Lister,
@@ -76,6 +78,12 @@ controllerFor(cronJobs)
   })
   .watches(secrets, (secret) => [{ namespace: secret.metadata.namespace ?? '', name: secret.type ?? '' }])
   .complete(() => Promise.resolve({}));
+
+// Generic predicates (of any KubeObject) mix with the typed ones without losing the type.
+const owningDeployments = controllerFor(cronJobs).owns(deployments, {
+  predicates: [generationChanged, (event) => event.type !== 'delete' || event.object.spec?.paused !== true],
+});
+expectType<Equal<typeof owningDeployments, ControllerBuilder<CronJob>>>();
 
 // createOrUpdate and setControllerReference keep the built-in type.
 async function reconcileApp(app: CronJob): Promise<Deployment> {
