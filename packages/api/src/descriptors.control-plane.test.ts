@@ -1,7 +1,8 @@
 /**
  * Every generated descriptor against a real API server's discovery: for each group/version the
- * server serves, each kind's plural, scope and verbs are what the server says, and the server
- * serves no kind the module lacks. Group/versions (and kinds) a server older than the release
+ * server serves, each kind's plural, scope and verbs (and, on a server of the release, its
+ * singular, short names and subresources) are what the server says, and the server serves no
+ * kind the module lacks. Group/versions (and kinds) a server older than the release
  * does not serve are skipped with the reason; on a server of the release itself, every one of
  * them must be served.
  */
@@ -27,6 +28,8 @@ interface ServerResource {
   readonly kind: string;
   readonly namespaced: boolean;
   readonly verbs: readonly string[];
+  readonly singularName?: string;
+  readonly shortNames?: readonly string[];
 }
 
 /** `[1, 34]` from `v1.34.9` or `1.34.9`; `undefined` for versions without one (`v0.0.0-master+...`). */
@@ -86,9 +89,13 @@ describe(`descriptors of @kubeforge/api (${kubernetesRelease}) against the serve
         return;
       }
       assert.equal(response.statusCode, 200, `GET ${path}: ${response.body}`);
-      const served = (JSON.parse(response.body) as { resources: readonly ServerResource[] }).resources.filter(
-        (r) => !r.name.includes('/'),
-      );
+      const all = (JSON.parse(response.body) as { resources: readonly ServerResource[] }).resources;
+      const served = all.filter((r) => !r.name.includes('/'));
+      const subresourcesOf = (plural: string): string[] =>
+        all
+          .filter((r) => r.name.startsWith(`${plural}/`))
+          .map((r) => r.name.slice(plural.length + 1))
+          .sort();
       const notServed: string[] = [];
       const verbChanges: string[] = [];
       for (const descriptor of allResources) {
@@ -106,6 +113,17 @@ describe(`descriptors of @kubeforge/api (${kubernetesRelease}) against the serve
         const verbs = [...actual.verbs].sort();
         if (serverIsRelease()) {
           assert.deepEqual([...descriptor.verbs], verbs, `${descriptor.kind}: verbs`);
+          assert.equal(descriptor.singular, actual.singularName ?? '', `${descriptor.kind}: singular`);
+          assert.deepEqual(
+            [...descriptor.shortNames],
+            [...(actual.shortNames ?? [])],
+            `${descriptor.kind}: shortNames`,
+          );
+          assert.deepEqual(
+            [...descriptor.subresources],
+            subresourcesOf(actual.name),
+            `${descriptor.kind}: subresources`,
+          );
         } else if (verbs.join() !== descriptor.verbs.join()) {
           // Verbs grow across releases (services gained deletecollection after 1.20).
           verbChanges.push(`${descriptor.plural} [${verbs.join(', ')}]`);
