@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { apiVersionOf, createTransport, type Transport } from '@kubeforge/runtime';
-import { CONTROL_PLANE_VERSION, startControlPlane, type ControlPlane } from '@kubeforge/testing';
+import { parseServerVersion, startControlPlane, type ControlPlane } from '@kubeforge/testing';
 import type { BuiltInResource } from '@kubeforge/api';
 import { kubernetesRelease } from './release.ts';
 
@@ -32,33 +32,21 @@ interface ServerResource {
   readonly shortNames?: readonly string[];
 }
 
-/** `[1, 34]` from `v1.34.9` or `1.34.9`; `undefined` for versions without one (`v0.0.0-master+...`). */
-function minorOf(version: string): readonly [number, number] | undefined {
-  const match = /^v?(\d+)\.(\d+)\./.exec(version);
-  if (match === null || (match[1] === '0' && match[2] === '0')) return undefined;
-  return [Number(match[1]), Number(match[2])];
+/** `1.34` of `v1.34.9`: a server of that minor release or newer serves every kind, with the same verbs. */
+function releaseMinorVersion(release: string): string {
+  const { major, minor } = parseServerVersion(release);
+  return `${major}.${minor}`;
 }
-
-const releaseMinor = minorOf(kubernetesRelease) ?? [0, 0];
 
 describe(`descriptors of @kubeforge/api (${kubernetesRelease}) against the server's discovery`, () => {
   let cp: ControlPlane;
   let transport: Transport;
-  let server: { gitVersion: string; minor: readonly [number, number] | undefined };
+  let server: { readonly gitVersion: string };
 
   before(async () => {
     cp = await startControlPlane();
     transport = createTransport(cp.kubeConfig);
-    const response = await transport.send({ method: 'GET', path: '/version' });
-    const { gitVersion } = JSON.parse(response.body) as { gitVersion: string };
-    // The local control plane is built from Debian's source package, whose /version says
-    // v0.0.0-master: its release is the one it was built from.
-    const minor =
-      minorOf(gitVersion) ?? (cp.local === undefined ? undefined : minorOf(CONTROL_PLANE_VERSION));
-    server = {
-      gitVersion: minorOf(gitVersion) === undefined && cp.local ? `v${CONTROL_PLANE_VERSION}` : gitVersion,
-      minor,
-    };
+    server = cp.serverVersion;
   });
 
   after(async () => {
@@ -67,11 +55,7 @@ describe(`descriptors of @kubeforge/api (${kubernetesRelease}) against the serve
   });
 
   /** Whether the server is the release's or newer: then it serves every kind, with the same verbs. */
-  const serverIsRelease = (): boolean => {
-    const minor = server.minor;
-    if (minor === undefined) return false;
-    return minor[0] > releaseMinor[0] || (minor[0] === releaseMinor[0] && minor[1] >= releaseMinor[1]);
-  };
+  const serverIsRelease = (): boolean => cp.serverVersion.atLeast(releaseMinorVersion(kubernetesRelease));
 
   for (const module of servedModules) {
     it(`@kubeforge/api/${module}`, async (t) => {
