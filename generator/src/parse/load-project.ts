@@ -16,6 +16,7 @@ import { DiagnosticSink, type Diagnostic } from '../diagnostics/index.ts';
 import type { ProjectModel } from '../model/index.ts';
 import { collectRbacRules, isControllerFile } from './rbac-tags.ts';
 import { collectKinds, isApiFile } from './resources.ts';
+import { BuiltinTypes } from './builtin-types.ts';
 import { PackageLocator } from './runtime-types.ts';
 import { SourceContext } from './source-context.ts';
 
@@ -93,12 +94,13 @@ export function openProject(options: LoadProjectOptions): ProjectSession {
   });
   controllerProject.addSourceFilesAtPaths(`${projectDir}/src/controllers/**/*.ts`);
   const packages = new PackageLocator();
+  const builtins = new BuiltinTypes(packages);
 
   const analyse = (): LoadResult => {
     const sink = new DiagnosticSink();
     const program = apiProject.getProgram().compilerObject;
     const controllerProgram = controllerProject.getProgram().compilerObject;
-    const ctx = new SourceContext(program, sink, projectDir, packages);
+    const ctx = new SourceContext(program, sink, projectDir, packages, builtins);
     const byName = (a: ts.SourceFile, b: ts.SourceFile): number =>
       a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0;
     const apiFiles = program

@@ -106,11 +106,22 @@ export const structOverlays: Readonly<Record<string, Schema>> = {
   LabelSelector: { 'x-kubernetes-map-type': 'atomic' },
 };
 
+/** An npm package: its name and the folder holding its package.json. */
+export interface PackageRoot {
+  readonly name: string | undefined;
+  readonly dir: string;
+}
+
 /** Finds the npm package a file belongs to (by its nearest package.json), with a cache. */
 export class PackageLocator {
-  readonly #byDir = new Map<string, string | undefined>();
+  readonly #byDir = new Map<string, PackageRoot | undefined>();
 
   packageOf(fileName: string): string | undefined {
+    return this.#lookup(dirname(fileName))?.name;
+  }
+
+  /** The package a file belongs to, with its root folder. */
+  rootOf(fileName: string): PackageRoot | undefined {
     return this.#lookup(dirname(fileName));
   }
 
@@ -118,21 +129,23 @@ export class PackageLocator {
     return this.packageOf(fileName) === runtimePackage;
   }
 
-  #lookup(dir: string): string | undefined {
+  #lookup(dir: string): PackageRoot | undefined {
     if (this.#byDir.has(dir)) return this.#byDir.get(dir);
-    let name: string | undefined;
+    let root: PackageRoot | undefined;
     const manifest = join(dir, 'package.json');
     if (existsSync(manifest)) {
+      let name: string | undefined;
       try {
         name = (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name;
       } catch {
         name = undefined;
       }
+      root = { name, dir };
     } else {
       const parent = dirname(dir);
-      name = parent === dir ? undefined : this.#lookup(parent);
+      root = parent === dir ? undefined : this.#lookup(parent);
     }
-    this.#byDir.set(dir, name);
-    return name;
+    this.#byDir.set(dir, root);
+    return root;
   }
 }
