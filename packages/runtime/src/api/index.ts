@@ -13,6 +13,12 @@ export type {
   StatusCause,
   Status,
 } from './object-meta.ts';
-export { apiVersionOf, objectKey, splitObjectKey, type ResourceDescriptor } from './resource.ts';
+export {
+  apiVersionOf,
+  objectKey,
+  splitObjectKey,
+  type ObjectOf,
+  type ResourceDescriptor,
+} from './resource.ts';
 export { assertNever } from './list-watch.ts';
 export type { ListOptions, WatchOptions, WatchEvent, ListerWatcher } from './list-watch.ts';
