@@ -31,8 +31,8 @@
  *   templates (`PodTemplateSpec.metadata`), whose labels must survive pruning.
  * - floats are `type: number` without `format: double`, as controller-gen writes float64.
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import type { OutputFile } from './emit-types.ts';
+import type { SpecModel } from './load-spec.ts';
 
 /** A schema as the served documents and the output hold it. */
 export type JsonSchema = { readonly [key: string]: unknown };
@@ -188,30 +188,17 @@ function convertDefinition(componentName: string, schema: JsonSchema): JsonSchem
   return converted;
 }
 
-/** Every component of every served document, grouped into `<short>/<version>` files. */
-export function buildSchemaFiles(specDir: string): readonly SchemaFile[] {
-  const version = JSON.parse(readFileSync(join(specDir, 'version.json'), 'utf8')) as { gitVersion: string };
-  const components = new Map<string, JsonSchema>();
-  const documents = readdirSync(join(specDir, 'openapi'))
-    .filter((f) => f.endsWith('.json'))
-    .sort();
-  for (const file of documents) {
-    const document = JSON.parse(readFileSync(join(specDir, 'openapi', file), 'utf8')) as {
-      components?: { schemas?: Record<string, JsonSchema> };
-    };
-    for (const [name, schema] of Object.entries(document.components?.schemas ?? {})) {
-      if (!components.has(name)) components.set(name, schema);
-    }
-  }
+/** Every component of the release, grouped into `<short>/<version>` files. */
+export function buildSchemaFiles(spec: Pick<SpecModel, 'gitVersion' | 'schemas'>): readonly SchemaFile[] {
   const byModule = new Map<string, Record<string, JsonSchema>>();
-  for (const name of [...components.keys()].sort()) {
+  for (const name of [...spec.schemas.keys()].sort()) {
     const located = moduleOf(name);
     if (located === undefined) continue;
     const definitions = byModule.get(located.module) ?? {};
-    definitions[located.name] = convertDefinition(name, components.get(name) ?? {});
+    definitions[located.name] = convertDefinition(name, (spec.schemas.get(name) ?? {}) as JsonSchema);
     byModule.set(located.module, definitions);
   }
-  const kubernetesVersion = version.gitVersion.replace(/[-+].*$/, '');
+  const kubernetesVersion = spec.gitVersion.replace(/[-+].*$/, '');
   return [...byModule.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([module, definitions]) => ({ module, kubernetesVersion, definitions }));
@@ -222,22 +209,10 @@ export function renderSchemaFile(file: SchemaFile): string {
   return `${JSON.stringify({ kubernetesVersion: file.kubernetesVersion, definitions: file.definitions }, null, 1)}\n`;
 }
 
-/** Writes `<outDir>/<short>/<version>.json` for every module, replacing what was there. */
-export function emitSchemas(specDir: string, outDir: string): readonly string[] {
-  const files = buildSchemaFiles(specDir);
-  rmSync(outDir, { recursive: true, force: true });
-  const written: string[] = [];
-  for (const file of files) {
-    const path = join(outDir, `${file.module}.json`);
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, renderSchemaFile(file));
-    written.push(path);
-  }
-  return written;
-}
-
-if (import.meta.main) {
-  const packageDir = join(import.meta.dirname, '..');
-  const written = emitSchemas(join(packageDir, 'openapi', 'v1.34.9'), join(packageDir, 'schemas'));
-  console.log(`emit-schemas: ${written.length} group/version schema files in schemas/`);
+/** The schema step of generate.ts: `schemas/<short>/<version>.json` for every module. */
+export function emitSchemas(spec: Pick<SpecModel, 'gitVersion' | 'schemas'>): OutputFile[] {
+  return buildSchemaFiles(spec).map((file) => ({
+    path: `schemas/${file.module}.json`,
+    contents: renderSchemaFile(file),
+  }));
 }
