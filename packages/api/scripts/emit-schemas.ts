@@ -35,7 +35,7 @@ import type { OutputFile } from './emit-types.ts';
 import type { SpecModel } from './load-spec.ts';
 
 /** A schema as the served documents and the output hold it. */
-export type JsonSchema = { readonly [key: string]: unknown };
+export type JsonSchema = Readonly<Record<string, unknown>>;
 
 export interface SchemaFile {
   /** `<short>/<version>`, e.g. `core/v1`. */
