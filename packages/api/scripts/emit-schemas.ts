@@ -15,8 +15,13 @@
  *
  * - openapi-gen writes the zero value as `default` of every field without omitempty
  *   (`containerPort: default 0`, `default: {}` on struct fields); controller-gen writes only
- *   explicit `+default` markers (`protocol: default TCP`). Zero-valued defaults are dropped,
- *   others kept.
+ *   explicit `+default` markers (`protocol: default TCP`, and `name: default ""` of
+ *   LocalObjectReference, which a list-map key needs). The served spec does not say which is
+ *   which, so: non-zero defaults are kept; `{}` and `[]` are dropped; a scalar zero is dropped
+ *   on a required field (required = no omitempty, so openapi-gen's) and kept on an optional one
+ *   (optional fields are omitempty, so it is a `+default`), except the few legacy optional
+ *   fields without omitempty listed in {@link implicitZeroDefaults}, checked against
+ *   k8s.io/api's types.go.
  * - `enum` (from Go `+enum`) and the "Possible enum values" paragraph openapi-gen appends to
  *   descriptions are dropped: controller-gen reads neither.
  * - `x-kubernetes-patch-strategy`, `-patch-merge-key`, `-group-version-kind` and `-unions` are
@@ -104,7 +109,34 @@ export function moduleOf(componentName: string): { module: string; name: string 
   return undefined;
 }
 
-const zeroValues = new Set(['0', '""', '{}', 'false', '[]']);
+const emptyValues = new Set(['{}', '[]']);
+const scalarZeroValues = new Set(['0', '""', 'false']);
+
+/**
+ * Optional fields declared without omitempty (`// +optional` on `json:"start"`): openapi-gen
+ * gives them their zero value as default, controller-gen nothing. Every other optional field
+ * with a zero default in the served spec carries an explicit `+default` marker in k8s.io/api.
+ */
+const implicitZeroDefaults = new Set([
+  'io.k8s.api.apps.v1.StatefulSetOrdinals.start',
+  'io.k8s.api.apps.v1.StatefulSetSpec.serviceName',
+  'io.k8s.api.apps.v1.StatefulSetStatus.availableReplicas',
+  'io.k8s.api.core.v1.Event.reportingComponent',
+  'io.k8s.api.core.v1.Event.reportingInstance',
+  'io.k8s.api.core.v1.NodeRuntimeHandler.name',
+  'io.k8s.api.flowcontrol.v1.FlowSchemaSpec.matchingPrecedence',
+  'io.k8s.api.flowcontrol.v1.QueuingConfiguration.handSize',
+  'io.k8s.api.flowcontrol.v1.QueuingConfiguration.queueLengthLimit',
+  'io.k8s.api.flowcontrol.v1.QueuingConfiguration.queues',
+]);
+
+/** Whether a served `default` is one controller-gen would write (see the module comment). */
+function isExplicitDefault(value: unknown, where: string, zeroIsImplicit: boolean): boolean {
+  const text = JSON.stringify(value);
+  if (emptyValues.has(text)) return false;
+  if (!scalarZeroValues.has(text)) return true;
+  return !zeroIsImplicit && !implicitZeroDefaults.has(where);
+}
 const droppedKeys = new Set([
   'enum',
   'x-kubernetes-patch-strategy',
@@ -124,8 +156,9 @@ function isObject(value: unknown): value is JsonSchema {
 }
 
 /** Converts one served schema to controller-gen's form; refs become `<module>#<Name>` or are inlined. */
-export function convertSchema(schema: JsonSchema, where: string): JsonSchema {
+export function convertSchema(schema: JsonSchema, where: string, zeroIsImplicit = false): JsonSchema {
   const out: Record<string, unknown> = {};
+  const requiredNames = Array.isArray(schema.required) ? (schema.required as unknown[]) : [];
   let target: JsonSchema | undefined;
   const refOf = (value: unknown): string | undefined =>
     isObject(value) && typeof value.$ref === 'string' ? value.$ref : undefined;
@@ -135,7 +168,7 @@ export function convertSchema(schema: JsonSchema, where: string): JsonSchema {
   if (ref !== undefined) target = referenceTo(ref, where);
   for (const [key, value] of Object.entries(schema)) {
     if (key === '$ref' || (key === 'allOf' && ref !== undefined) || droppedKeys.has(key)) continue;
-    if (key === 'default' && zeroValues.has(JSON.stringify(value))) continue;
+    if (key === 'default' && !isExplicitDefault(value, where, zeroIsImplicit)) continue;
     if (key === 'format' && (value === 'double' || value === 'float')) continue;
     if (key === 'description' && typeof value === 'string') {
       out.description = withoutEnumParagraph(value);
@@ -143,11 +176,12 @@ export function convertSchema(schema: JsonSchema, where: string): JsonSchema {
       out.properties = Object.fromEntries(
         Object.entries(value).map(([name, child]) => [
           name,
-          convertSchema(child as JsonSchema, `${where}.${name}`),
+          convertSchema(child as JsonSchema, `${where}.${name}`, requiredNames.includes(name)),
         ]),
       );
     } else if ((key === 'items' || key === 'additionalProperties') && isObject(value)) {
-      out[key] = convertSchema(value, `${where}${key === 'items' ? '[]' : '{}'}`);
+      // openapi-gen gives list items and map values their zero default too (`items: {default: ""}`).
+      out[key] = convertSchema(value, `${where}${key === 'items' ? '[]' : '{}'}`, true);
     } else if (key === 'allOf' || key === 'oneOf' || key === 'anyOf' || key === 'not') {
       throw new Error(`${where}: unexpected ${key} in the served schema; extend emit-schemas.ts`);
     } else {
