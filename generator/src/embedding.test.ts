@@ -5,10 +5,16 @@
  * Regenerate with UPDATE_GOLDEN=1.
  */
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { emitCrds, formatDiagnostics, loadProject, openProject, type Schema } from './index.ts';
-import { assertGolden, fixtureDir } from './testing/index.ts';
+import { assertGolden, fixtureDir, scratchDir } from './testing/index.ts';
+
+function write(dir: string, file: string, contents: string): void {
+  mkdirSync(dirname(join(dir, file)), { recursive: true });
+  writeFileSync(join(dir, file), contents);
+}
 
 const dir = fixtureDir('embedding');
 const { model, diagnostics } = loadProject({ projectDir: dir });
@@ -132,5 +138,66 @@ describe('embedding built-in types (embedding fixture)', () => {
     const elapsed = performance.now() - started;
     assert.equal(formatDiagnostics(again.diagnostics), '');
     assert.ok(elapsed < 300, `incremental run took ${Math.round(elapsed)} ms`);
+  });
+
+  it('reports a type of @kubeforge/api without a schema at the field that uses it', () => {
+    // A package named @kubeforge/api whose schemas lack one type and one module.
+    const project = scratchDir('embedding-missing');
+    const pkg = 'node_modules/@kubeforge/api';
+    const exports = {
+      './core/v1': { types: './dist/core/v1/index.d.ts' },
+      './apps/v1': { types: './dist/apps/v1/index.d.ts' },
+    };
+    write(
+      project,
+      `${pkg}/package.json`,
+      JSON.stringify({ name: '@kubeforge/api', type: 'module', exports }),
+    );
+    write(
+      project,
+      `${pkg}/dist/core/v1/index.d.ts`,
+      'export interface Container { name: string }\nexport interface Helper { note: string }\n',
+    );
+    write(
+      project,
+      `${pkg}/dist/apps/v1/index.d.ts`,
+      'export interface DeploymentSpec { paused?: boolean }\n',
+    );
+    write(
+      project,
+      `${pkg}/schemas/core/v1.json`,
+      JSON.stringify({
+        kubernetesVersion: 'v0.0.0',
+        definitions: { Container: { type: 'object', properties: { name: { type: 'string' } } } },
+      }),
+    );
+    write(
+      project,
+      'tsconfig.json',
+      JSON.stringify({ compilerOptions: { module: 'NodeNext', strict: true } }),
+    );
+    write(
+      project,
+      'src/apis/x.example.com/v1/thing.ts',
+      `import type { ObjectMeta } from '@kubeforge/runtime/api';
+import type { Container, Helper } from '@kubeforge/api/core/v1';
+import type { DeploymentSpec } from '@kubeforge/api/apps/v1';
+
+/** @resource */
+export interface Thing {
+  metadata: ObjectMeta;
+  spec: { container: Container; helper: Helper; deployment: DeploymentSpec };
+}
+`,
+    );
+    const loaded = loadProject({ projectDir: project });
+    assert.deepEqual(
+      loaded.diagnostics.map((d) => [d.code, d.path, d.line]),
+      [
+        ['builtin-schema-missing', 'Thing.spec.helper', 8],
+        ['builtin-schema-missing', 'Thing.spec.deployment', 8],
+      ],
+    );
+    assert.match(loaded.diagnostics[1]?.message ?? '', /no schemas for apps\/v1/);
   });
 });

@@ -11,9 +11,11 @@
  * project embedding `PodTemplateSpec` as fast to generate as one that does not.
  */
 import { relative, sep } from 'node:path';
-import type { ts } from 'ts-morph';
+import { ts } from 'ts-morph';
 import { BuiltinSchemaLibrary } from '../builtins/index.ts';
+import type { Schema } from '../model/index.ts';
 import type { PackageLocator } from './runtime-types.ts';
+import type { SchemaBuilder, Site } from './schema-builder.ts';
 
 /** The package whose declarations are Kubernetes' built-in types. */
 export const apiPackage = '@kubeforge/api';
@@ -59,4 +61,70 @@ export class BuiltinTypes {
     }
     return { library, module: `${short}/${version}` };
   }
+}
+
+/**
+ * The schema of a built-in type (declared in `@kubeforge/api`), read from the schemas the
+ * package ships without walking the declaration; `undefined` for any other type. A type
+ * alias the package declares without a schema is converted from its declaration
+ * (`required` false); an interface without one is an error.
+ */
+export function builtinTypeSchema(
+  builder: SchemaBuilder,
+  symbol: ts.Symbol,
+  declaration: ts.Declaration,
+  site: Site,
+  required: boolean,
+): { readonly schema: Schema | undefined } | undefined {
+  const location = builder.ctx.builtins.locate(declaration);
+  if (location === undefined) return undefined;
+  const found = location.library.schemaOf(location.module, symbol.name);
+  if ('schema' in found) return { schema: found.schema };
+  if (!required) return undefined;
+  const from = `${apiPackage}/${location.module}`;
+  if (found.reason === 'no-module') {
+    return {
+      schema: builder.error(
+        site,
+        'builtin-schema-missing',
+        `${symbol.name} from ${from}: the package has no schemas for ${location.module} (${found.file} is missing)`,
+        `reinstall ${apiPackage}: its schemas/ folder ships with it`,
+      ),
+    };
+  }
+  return {
+    schema: builder.error(
+      site,
+      'builtin-schema-missing',
+      `${symbol.name} from ${from} has no schema in ${found.file}`,
+      'embed API types of Kubernetes (structs such as PodTemplateSpec, Container, EnvVar); descriptors and helpers have no schema',
+    ),
+  };
+}
+
+/**
+ * A field a user's type takes from a built-in one (`extends Container`, `Pick<PodSpec, ...>`,
+ * `PodSpec & {...}`): its schema from the built-in type's, as upstream declares it;
+ * `undefined` when the field is not declared by a built-in type.
+ */
+export function builtinPropertySchema(
+  builder: SchemaBuilder,
+  property: ts.Symbol,
+  declaration: ts.Declaration,
+  site: Site,
+): Schema | undefined {
+  const owner = declaration.parent;
+  if (!ts.isInterfaceDeclaration(owner)) return undefined;
+  const location = builder.ctx.builtins.locate(owner);
+  if (location === undefined) return undefined;
+  const schema = location.library.propertyOf(location.module, owner.name.text, property.name);
+  if (schema) return schema;
+  builder.error(
+    site,
+    'builtin-schema-missing',
+    `${owner.name.text}.${property.name} from ${apiPackage}/${location.module} has no schema`,
+    `reinstall ${apiPackage}: its schemas/ folder ships with it`,
+  );
+  // Something to carry on with; the error keeps the CRD from being written.
+  return { 'x-kubernetes-preserve-unknown-fields': true };
 }

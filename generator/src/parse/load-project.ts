@@ -7,7 +7,8 @@
  * ECMAScript library. Controller files are read for their `@rbac` markers, which are
  * syntactic: they are parsed on their own, never resolving their imports, because those
  * reach the runtime's client and @kubernetes/client-node, whose declarations would otherwise
- * be most of a cold run.
+ * be most of a cold run. For the same reason API files that import the runtime's root entry
+ * point are type-checked against its object model (object-model-resolution.ts).
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
@@ -17,6 +18,7 @@ import type { ProjectModel } from '../model/index.ts';
 import { collectRbacRules, isControllerFile } from './rbac-tags.ts';
 import { collectKinds, isApiFile } from './resources.ts';
 import { BuiltinTypes } from './builtin-types.ts';
+import { objectModelResolution } from './object-model-resolution.ts';
 import { PackageLocator } from './runtime-types.ts';
 import { SourceContext } from './source-context.ts';
 
@@ -82,8 +84,12 @@ export function openProject(options: LoadProjectOptions): ProjectSession {
   // they import, not the whole project (tests, other code).
   const apiProject =
     options.tsconfig !== undefined || existsSync(tsconfig)
-      ? new Project({ tsConfigFilePath: tsconfig, skipAddingFilesFromTsConfig: true })
-      : new Project({ compilerOptions: defaultCompilerOptions });
+      ? new Project({
+          tsConfigFilePath: tsconfig,
+          skipAddingFilesFromTsConfig: true,
+          resolutionHost: objectModelResolution,
+        })
+      : new Project({ compilerOptions: defaultCompilerOptions, resolutionHost: objectModelResolution });
   apiProject.compilerOptions.set(apiProgramOptions(apiProject.getCompilerOptions()));
   apiProject.addSourceFilesAtPaths(`${projectDir}/src/apis/**/*.ts`);
   apiProject.resolveSourceFileDependencies();

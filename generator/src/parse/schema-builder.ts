@@ -12,7 +12,9 @@ import { applyFieldMarkers } from './apply-field-markers.ts';
 import { literalUnion } from './literal-unions.ts';
 import { stringPattern } from './template-literals.ts';
 import { unionSchema } from './unions.ts';
-import { scalarSchemas, structOverlays, structSchemas } from './runtime-types.ts';
+import { builtinPropertySchema, builtinTypeSchema } from './builtin-types.ts';
+import { importsRuntimeRoot, objectModelEntry } from './object-model-resolution.ts';
+import { runtimePackage, scalarSchemas, structOverlays, structSchemas } from './runtime-types.ts';
 import {
   elementHint,
   framesFor,
@@ -103,7 +105,7 @@ export class SchemaBuilder {
     const runtime = this.#runtimeName(symbol);
     if (runtime !== undefined && scalarSchemas[runtime]) return scalarSchemas[runtime];
     const declaration = symbol.declarations?.[0];
-    const builtin = declaration && this.#builtinSchema(symbol, declaration, site, false);
+    const builtin = declaration && builtinTypeSchema(this, symbol, declaration, site, false);
     if (builtin) return builtin.schema;
     if (
       declaration === undefined ||
@@ -142,44 +144,6 @@ export class SchemaBuilder {
     return declaration && this.ctx.isRuntimeDeclaration(declaration) ? symbol.name : undefined;
   }
 
-  /**
-   * The schema of a built-in type (declared in `@kubeforge/api`), read from the schemas the
-   * package ships without walking the declaration; `undefined` for any other type. A type
-   * alias the package declares without a schema is converted from its declaration
-   * (`required` false); an interface without one is an error.
-   */
-  #builtinSchema(
-    symbol: ts.Symbol,
-    declaration: ts.Declaration,
-    site: Site,
-    required: boolean,
-  ): { readonly schema: Schema | undefined } | undefined {
-    const location = this.ctx.builtins.locate(declaration);
-    if (location === undefined) return undefined;
-    const found = location.library.schemaOf(location.module, symbol.name);
-    if ('schema' in found) return { schema: found.schema };
-    if (!required) return undefined;
-    const from = `@kubeforge/api/${location.module}`;
-    if (found.reason === 'no-module') {
-      return {
-        schema: this.error(
-          site,
-          'builtin-schema-missing',
-          `${symbol.name} from ${from}: the package has no schemas for ${location.module} (${found.file} is missing)`,
-          'reinstall @kubeforge/api: its schemas/ folder ships with it',
-        ),
-      };
-    }
-    return {
-      schema: this.error(
-        site,
-        'builtin-schema-missing',
-        `${symbol.name} from ${from} has no schema in ${found.file}`,
-        'embed API types of Kubernetes (structs such as PodTemplateSpec, Container, EnvVar); descriptors and helpers have no schema',
-      ),
-    };
-  }
-
   /** Adds the declaration's JSDoc description and type-level markers to its schema. */
   #withTypeDoc(schema: Schema, declaration: ts.Node, site: Site): Schema {
     const targets = ts.isInterfaceDeclaration(declaration)
@@ -216,7 +180,9 @@ export class SchemaBuilder {
           site,
           'unresolved-type',
           'the type could not be resolved',
-          'check the import and that the module is installed',
+          importsRuntimeRoot(site.node.getSourceFile())
+            ? `check the import; from ${runtimePackage}, API types see only its object model: import object-model types from ${objectModelEntry} and keep other types out of API files`
+            : 'check the import and that the module is installed',
         );
       }
       if (options.allowUnknown) return {};
@@ -319,7 +285,7 @@ export class SchemaBuilder {
     }
     const typeSymbol = type.getSymbol();
     const typeDeclaration = typeSymbol?.declarations?.[0];
-    const builtin = typeDeclaration && this.#builtinSchema(typeSymbol, typeDeclaration, site, true);
+    const builtin = typeDeclaration && builtinTypeSchema(this, typeSymbol, typeDeclaration, site, true);
     if (builtin) return builtin.schema;
     if (type.getCallSignatures().length > 0 || type.getConstructSignatures().length > 0) {
       return this.error(
@@ -511,7 +477,7 @@ export class SchemaBuilder {
     ) {
       return { schema: { type: 'object' }, required: false };
     }
-    const inherited = declaration && this.#builtinProperty(property, declaration, site);
+    const inherited = declaration && builtinPropertySchema(this, property, declaration, site);
     if (inherited) return { schema: inherited, required: !optional };
     const hint = this.#propertyHint(declaration, type, frames);
     const options: ConvertOptions = {
@@ -526,26 +492,6 @@ export class SchemaBuilder {
     if (markers && declaration) schema = this.applyMarkers(schema, markers, declaration, site);
     if (doc?.description) schema = { ...schema, description: doc.description };
     return { schema, required: !optional };
-  }
-
-  /**
-   * A field a user's type takes from a built-in one (`extends Container`, `Pick<PodSpec, ...>`,
-   * `PodSpec & {...}`): its schema from the built-in type's, as upstream declares it.
-   */
-  #builtinProperty(property: ts.Symbol, declaration: ts.Declaration, site: Site): Schema | undefined {
-    const owner = declaration.parent;
-    if (!ts.isInterfaceDeclaration(owner)) return undefined;
-    const location = this.ctx.builtins.locate(owner);
-    if (location === undefined) return undefined;
-    const schema = location.library.propertyOf(location.module, owner.name.text, property.name);
-    if (schema) return schema;
-    this.error(
-      site,
-      'builtin-schema-missing',
-      `${owner.name.text}.${property.name} from @kubeforge/api/${location.module} has no schema`,
-      'reinstall @kubeforge/api: its schemas/ folder ships with it',
-    );
-    return { 'x-kubernetes-preserve-unknown-fields': true };
   }
 
   #isRuntimeType(type: ts.Type, name: string): boolean {
