@@ -94,6 +94,7 @@ describe('getting started: from an empty directory to a reconciling operator', {
       dependencies: Record<string, string>;
     };
     assert.equal(manifest.dependencies['@kubeforge/runtime'], `file:${join(repoRoot, 'packages/runtime')}`);
+    assert.equal(manifest.dependencies['@kubeforge/api'], `file:${join(repoRoot, 'packages/api')}`);
     const kubeforgeJson = JSON.parse(readFileSync(join(project, 'kubeforge.json'), 'utf8')) as {
       domain: string;
     };

@@ -1,5 +1,5 @@
 /**
- * The packages as a registry would ship them: the four workspaces packed with `npm pack`
+ * The packages as a registry would ship them: the five workspaces packed with `npm pack`
  * (which runs their prepack/postpack scripts), installed from the tarballs into a fresh
  * project (third-party dependencies from the registry), and the installed `kubeforge` bin
  * run on its own to scaffold, extend and generate an operator project. Proves the tarballs
@@ -28,8 +28,20 @@ import { sequentialSteps } from './support/steps.ts';
 import { baseEnv, repoRoot } from './support/paths.ts';
 import { shOk, type ShellResult } from './support/shell.ts';
 
-const workspaces = ['packages/runtime', 'packages/testing', 'generator', 'packages/cli'] as const;
-const packageNames = ['@kubeforge/runtime', '@kubeforge/testing', '@kubeforge/generator', '@kubeforge/cli'];
+const workspaces = [
+  'packages/runtime',
+  'packages/api',
+  'packages/testing',
+  'generator',
+  'packages/cli',
+] as const;
+const packageNames = [
+  '@kubeforge/runtime',
+  '@kubeforge/api',
+  '@kubeforge/testing',
+  '@kubeforge/generator',
+  '@kubeforge/cli',
+];
 /** The copy of templates/ that the generator's prepack makes and its postpack removes. */
 const templatesCopy = join(repoRoot, 'generator', 'templates');
 
@@ -131,7 +143,7 @@ describe('packaging: the packages installed from their tarballs', { timeout: 600
   });
 
   describe('the tarballs', () => {
-    test('all four packages are packed', () => {
+    test('all five packages are packed', () => {
       assert.deepEqual([...packed.keys()].sort(), [...packageNames].sort());
     });
 
@@ -165,6 +177,19 @@ describe('packaging: the packages installed from their tarballs', { timeout: 600
       assert.ok(cli.includes('dist/bin/kubeforge.js'));
       const testing = packed.get('@kubeforge/testing')?.files.map((f) => f.path) ?? [];
       assert.ok(testing.includes('scripts/setup-control-plane.sh'));
+    });
+
+    test('@kubeforge/api carries every group/version built, and the provenance of its data', () => {
+      const files = packed.get('@kubeforge/api')?.files.map((f) => f.path) ?? [];
+      for (const module of ['core/v1', 'apps/v1', 'batch/v1', 'meta/v1']) {
+        for (const file of ['index.js', 'index.d.ts', 'types.d.ts']) {
+          assert.ok(files.includes(`dist/${module}/${file}`), `@kubeforge/api lacks dist/${module}/${file}`);
+        }
+      }
+      assert.ok(files.some((f) => /^openapi\/v[\d.]+\/PROVENANCE\.md$/.test(f)));
+      assert.ok(
+        !files.some((f) => f.startsWith('openapi/') && f.endsWith('.json') && !f.endsWith('version.json')),
+      );
     });
 
     test('packing leaves no copy of the templates in the checkout', () => {
@@ -281,6 +306,28 @@ describe('packaging: the packages installed from their tarballs', { timeout: 600
       const colour = written.spec.versions.find((v) => v.name === 'v1alpha1')?.schema.openAPIV3Schema
         .properties.spec.properties.colour;
       assert.deepEqual(colour, { type: 'string', description: 'A colour.', maxLength: 16 });
+    });
+
+    step('the project uses the built-in kinds of the installed @kubeforge/api', async () => {
+      writeFileSync(
+        join(project, 'src/controllers/builtins.ts'),
+        [
+          "import { createResourceClient, type KubeConfig, type ResourceClient } from '@kubeforge/runtime';",
+          "import { deployments, type Deployment } from '@kubeforge/api/apps/v1';",
+          "import type { ConfigMap } from '@kubeforge/api/core/v1';",
+          '',
+          'export function deploymentClient(kubeConfig: KubeConfig): ResourceClient<Deployment> {',
+          '  return createResourceClient(kubeConfig, deployments);',
+          '}',
+          "export const settings: ConfigMap = { metadata: { name: 'settings' }, data: { mode: 'fast' } };",
+          '',
+        ].join('\n'),
+      );
+      const loaded = await shOk(
+        `node --input-type=module -e "const m = await import('@kubeforge/api/apps/v1'); console.log(m.deployments.plural, m.deployments.namespaced)"`,
+        { cwd: consumer, env },
+      );
+      assert.equal(loaded.stdout.trim(), 'deployments true');
     });
 
     step('the project type-checks against the installed packages', async () => {

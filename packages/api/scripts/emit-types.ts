@@ -17,6 +17,19 @@ export interface OutputFile {
   readonly contents: string;
 }
 
+/**
+ * Components whose Go types marshal themselves, so the spec gives them no type: their shape,
+ * from the Go type's documentation. Everything else comes from the spec.
+ */
+export const untypedComponents: Readonly<Record<string, string>> = {
+  'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrArray':
+    'JSONSchemaProps | JSONSchemaProps[]',
+  'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrBool':
+    'JSONSchemaProps | boolean',
+  'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrStringArray':
+    'JSONSchemaProps | string[]',
+};
+
 /** meta/v1 types the runtime already declares: re-exported, so a `KubeObject` and a kind share one `ObjectMeta`. */
 export const runtimeMetaTypes: readonly string[] = [
   'Condition',
@@ -56,7 +69,14 @@ async function emitModule(spec: SpecModel, module: ModuleModel): Promise<OutputF
     const typeName = typeNameOf(component);
     const schema = spec.schemas.get(component);
     if (schema === undefined) throw new Error(`${component}: no schema`);
-    const converted = toJsonSchema(schema, imports, typeName);
+    const untyped = untypedComponents[component];
+    const converted =
+      untyped === undefined
+        ? toJsonSchema(schema, imports, typeName)
+        : {
+            ...(schema.description === undefined ? {} : { description: schema.description }),
+            tsType: untyped,
+          };
     declarations.push(
       await compileDeclaration(overrides.get(typeName)?.(converted, imports) ?? converted, typeName),
     );

@@ -49,7 +49,15 @@ export function exportsMap(spec: SpecModel): Record<string, unknown> {
 export async function generation(
   release = newestRelease(),
 ): Promise<{ spec: SpecModel; files: OutputFile[] }> {
-  const spec = loadSpec(join(packageDir, 'openapi', release));
+  const specDir = join(packageDir, 'openapi', release);
+  if (!existsSync(join(specDir, 'version.json'))) {
+    const known = readdirSync(join(packageDir, 'openapi')).join(', ');
+    throw new Error(
+      `openapi/${release}/version.json does not exist: releases here are ${known}. ` +
+        'Add the release first (see docs/built-in-types.md, "Regenerating for a new release").',
+    );
+  }
+  const spec = loadSpec(specDir);
   const files = [...(await emitTypes(spec)), ...emitSchemas(spec)];
   const pkg = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as Record<string, unknown>;
   pkg.exports = exportsMap(spec);

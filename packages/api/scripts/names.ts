@@ -22,6 +22,16 @@ export function descriptorName(kind: string, plural: string): string {
   const lower = kind.toLowerCase();
   let common = 0;
   while (common < lower.length && common < plural.length && lower[common] === plural[common]) common++;
-  const camelKind = kind.charAt(0).toLowerCase() + kind.slice(1);
+  const camelKind = lowerCamel(kind);
   return camelKind.slice(0, common) + plural.slice(common);
+}
+
+/** `Deployment` -> `deployment`, `APIService` -> `apiService`, `CSIDriver` -> `csiDriver`. */
+export function lowerCamel(name: string): string {
+  const upper = /^[A-Z]+/.exec(name)?.[0] ?? '';
+  if (upper.length <= 1 || upper.length === name.length)
+    return upper.toLowerCase() + name.slice(upper.length);
+  // The last capital of a leading acronym starts the next word: APIService = API + Service.
+  const acronym = upper.length - 1;
+  return name.slice(0, acronym).toLowerCase() + name.slice(acronym);
 }

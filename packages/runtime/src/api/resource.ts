@@ -20,10 +20,12 @@ export interface ResourceDescriptor<T extends KubeObject = KubeObject> {
   readonly namespaced: boolean;
   /**
    * Never set: it only ties the descriptor to `T`, so that `createResourceClient(kc, deployments)`
-   * is a `ResourceClient<Deployment>`. A descriptor written as a plain object literal has no
-   * object type of its own (`T` is then inferred as `KubeObject`, or given explicitly).
+   * is a `ResourceClient<Deployment>`. A method's parameter is compared both ways, which keeps a
+   * plain `ResourceDescriptor` usable with an explicit `T` and a typed one usable where a plain
+   * one is expected, while descriptors of unrelated kinds (a `Deployment`'s for a `Pod`) do
+   * not mix.
    */
-  readonly [objectType]?: T;
+  readonly [objectType]?: { of(object: T): void };
 }
 
 /** The object type a descriptor carries: `ObjectOf<typeof deployments>` is `Deployment`. */

@@ -14,4 +14,4 @@ export type {
   APIServiceStatus,
   ServiceReference,
 } from './types.ts';
-export { allResources, aPIServices } from './resources.ts';
+export { allResources, apiServices } from './resources.ts';

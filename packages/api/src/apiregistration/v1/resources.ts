@@ -9,7 +9,7 @@ import type { BuiltInResource } from '../../built-in-resource.ts';
 import type { APIService } from './types.ts';
 
 /** APIService (apiregistration.k8s.io/v1, cluster-scoped): `apiservices`, verbs create, delete, deletecollection, get, list, patch, update, watch; subresources status. */
-export const aPIServices: BuiltInResource<APIService> = {
+export const apiServices: BuiltInResource<APIService> = {
   group: 'apiregistration.k8s.io',
   version: 'v1',
   kind: 'APIService',
@@ -22,4 +22,4 @@ export const aPIServices: BuiltInResource<APIService> = {
 };
 
 /** Every kind apiregistration.k8s.io/v1 serves, sorted by kind. */
-export const allResources: readonly BuiltInResource[] = [aPIServices];
+export const allResources: readonly BuiltInResource[] = [apiServices];

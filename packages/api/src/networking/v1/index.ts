@@ -46,7 +46,7 @@ export {
   allResources,
   ingresses,
   ingressClasses,
-  iPAddresses,
+  ipAddresses,
   networkPolicies,
   serviceCIDRs,
 } from './resources.ts';

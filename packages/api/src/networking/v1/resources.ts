@@ -35,7 +35,7 @@ export const ingressClasses: BuiltInResource<IngressClass> = {
 };
 
 /** IPAddress (networking.k8s.io/v1, cluster-scoped): `ipaddresses`, verbs create, delete, deletecollection, get, list, patch, update, watch. */
-export const iPAddresses: BuiltInResource<IPAddress> = {
+export const ipAddresses: BuiltInResource<IPAddress> = {
   group: 'networking.k8s.io',
   version: 'v1',
   kind: 'IPAddress',
@@ -77,7 +77,7 @@ export const serviceCIDRs: BuiltInResource<ServiceCIDR> = {
 export const allResources: readonly BuiltInResource[] = [
   ingresses,
   ingressClasses,
-  iPAddresses,
+  ipAddresses,
   networkPolicies,
   serviceCIDRs,
 ];

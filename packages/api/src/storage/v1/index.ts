@@ -31,9 +31,9 @@ export type {
 } from './types.ts';
 export {
   allResources,
-  cSIDrivers,
-  cSINodes,
-  cSIStorageCapacities,
+  csiDrivers,
+  csiNodes,
+  csiStorageCapacities,
   storageClasses,
   volumeAttachments,
   volumeAttributesClasses,

@@ -16,7 +16,7 @@ import type {
 } from './types.ts';
 
 /** CSIDriver (storage.k8s.io/v1, cluster-scoped): `csidrivers`, verbs create, delete, deletecollection, get, list, patch, update, watch. */
-export const cSIDrivers: BuiltInResource<CSIDriver> = {
+export const csiDrivers: BuiltInResource<CSIDriver> = {
   group: 'storage.k8s.io',
   version: 'v1',
   kind: 'CSIDriver',
@@ -29,7 +29,7 @@ export const cSIDrivers: BuiltInResource<CSIDriver> = {
 };
 
 /** CSINode (storage.k8s.io/v1, cluster-scoped): `csinodes`, verbs create, delete, deletecollection, get, list, patch, update, watch. */
-export const cSINodes: BuiltInResource<CSINode> = {
+export const csiNodes: BuiltInResource<CSINode> = {
   group: 'storage.k8s.io',
   version: 'v1',
   kind: 'CSINode',
@@ -42,7 +42,7 @@ export const cSINodes: BuiltInResource<CSINode> = {
 };
 
 /** CSIStorageCapacity (storage.k8s.io/v1, namespaced): `csistoragecapacities`, verbs create, delete, deletecollection, get, list, patch, update, watch. */
-export const cSIStorageCapacities: BuiltInResource<CSIStorageCapacity> = {
+export const csiStorageCapacities: BuiltInResource<CSIStorageCapacity> = {
   group: 'storage.k8s.io',
   version: 'v1',
   kind: 'CSIStorageCapacity',
@@ -95,9 +95,9 @@ export const volumeAttributesClasses: BuiltInResource<VolumeAttributesClass> = {
 
 /** Every kind storage.k8s.io/v1 serves, sorted by kind. */
 export const allResources: readonly BuiltInResource[] = [
-  cSIDrivers,
-  cSINodes,
-  cSIStorageCapacities,
+  csiDrivers,
+  csiNodes,
+  csiStorageCapacities,
   storageClasses,
   volumeAttachments,
   volumeAttributesClasses,

@@ -41,14 +41,21 @@ export const vaultPlural = 'vaults';
 export const vaultScope = 'Cluster';
 export const vaultApiVersion = 'storage.example.com/v1';
 
-/** Where Vault lives in the API: what the runtime's generic client and informers take. */
-export const vaultResource = {
+const vaultCoordinates = {
   group: vaultGroup,
   version: vaultVersion,
   kind: vaultKind,
   plural: vaultPlural,
   namespaced: false,
 } as const satisfies ResourceDescriptor;
+
+/**
+ * Where Vault lives in the API, tied to the Vault type: the runtime's client, informers,
+ * builder and cached client infer Vault from it (`controllerFor(vaultResource)`,
+ * `createResourceClient(kubeConfig, vaultResource)`).
+ */
+export const vaultResource: typeof vaultCoordinates & ResourceDescriptor<Vault> =
+  vaultCoordinates;
 
 /**
  * Whether `obj` is a Vault of storage.example.com/v1, judged by its apiVersion and

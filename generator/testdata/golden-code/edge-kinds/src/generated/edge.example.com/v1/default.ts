@@ -40,14 +40,21 @@ export const defaultPlural = 'defaults';
 export const defaultScope = 'Namespaced';
 export const defaultApiVersion = 'edge.example.com/v1';
 
-/** Where Default lives in the API: what the runtime's generic client and informers take. */
-export const defaultResource = {
+const defaultCoordinates = {
   group: defaultGroup,
   version: defaultVersion,
   kind: defaultKind,
   plural: defaultPlural,
   namespaced: true,
 } as const satisfies ResourceDescriptor;
+
+/**
+ * Where Default lives in the API, tied to the Default type: the runtime's client, informers,
+ * builder and cached client infer Default from it (`controllerFor(defaultResource)`,
+ * `createResourceClient(kubeConfig, defaultResource)`).
+ */
+export const defaultResource: typeof defaultCoordinates & ResourceDescriptor<Default> =
+  defaultCoordinates;
 
 /**
  * Whether `obj` is a Default of edge.example.com/v1, judged by its apiVersion and

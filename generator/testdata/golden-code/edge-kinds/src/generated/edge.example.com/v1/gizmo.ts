@@ -41,14 +41,21 @@ export const gizmoPlural = 'gizmos';
 export const gizmoScope = 'Cluster';
 export const gizmoApiVersion = 'edge.example.com/v1';
 
-/** Where Gizmo lives in the API: what the runtime's generic client and informers take. */
-export const gizmoResource = {
+const gizmoCoordinates = {
   group: gizmoGroup,
   version: gizmoVersion,
   kind: gizmoKind,
   plural: gizmoPlural,
   namespaced: false,
 } as const satisfies ResourceDescriptor;
+
+/**
+ * Where Gizmo lives in the API, tied to the Gizmo type: the runtime's client, informers,
+ * builder and cached client infer Gizmo from it (`controllerFor(gizmoResource)`,
+ * `createResourceClient(kubeConfig, gizmoResource)`).
+ */
+export const gizmoResource: typeof gizmoCoordinates & ResourceDescriptor<Gizmo> =
+  gizmoCoordinates;
 
 /**
  * Whether `obj` is a Gizmo of edge.example.com/v1, judged by its apiVersion and

@@ -40,14 +40,21 @@ export const widgetPlural = 'widgets';
 export const widgetScope = 'Namespaced';
 export const widgetApiVersion = 'edge.example.com/v1';
 
-/** Where Widget lives in the API: what the runtime's generic client and informers take. */
-export const widgetResource = {
+const widgetCoordinates = {
   group: widgetGroup,
   version: widgetVersion,
   kind: widgetKind,
   plural: widgetPlural,
   namespaced: true,
 } as const satisfies ResourceDescriptor;
+
+/**
+ * Where Widget lives in the API, tied to the Widget type: the runtime's client, informers,
+ * builder and cached client infer Widget from it (`controllerFor(widgetResource)`,
+ * `createResourceClient(kubeConfig, widgetResource)`).
+ */
+export const widgetResource: typeof widgetCoordinates & ResourceDescriptor<Widget> =
+  widgetCoordinates;
 
 /**
  * Whether `obj` is a Widget of edge.example.com/v1, judged by its apiVersion and

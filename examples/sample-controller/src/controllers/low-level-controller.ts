@@ -3,6 +3,8 @@
  * listers from a shared informer factory, a rate-limited work queue, `run(workers)` that
  * waits for the caches, and `processNextWorkItem` with `forget` / `addRateLimited` / `done`.
  * Compare with `builder-controller.ts`, the same controller on the high-level builder.
+ *
+ * @rbac groups=apps resources=deployments verbs=get;list;watch;create;update;patch;delete
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import {
@@ -26,33 +28,36 @@ import {
   type ResourceClient,
   type SharedInformerFactory,
 } from '@kubeforge/runtime';
+import { deployments, type Deployment } from '@kubeforge/api/apps/v1';
+import {
+  createFooClient,
+  fooInformer,
+  type Foo,
+  type FooClient,
+  type FooInformer,
+} from '../generated/samplecontroller.kubeforge.dev/v1alpha1/foo.ts';
 import {
   ERR_RESOURCE_EXISTS,
   MESSAGE_RESOURCE_SYNCED,
   SUCCESS_SYNCED,
-  configMapResource,
-  fooResource,
   messageResourceExists,
-  newConfigMap,
-  replicasOf,
-  type ConfigMap,
-  type Foo,
-} from './foo.ts';
+  newDeployment,
+} from './foo-deployment.ts';
 
 export class SampleController {
-  readonly #configMaps: ResourceClient<ConfigMap>;
-  readonly #foos: ResourceClient<Foo>;
-  readonly #configMapInformer: Informer<ConfigMap>;
-  readonly #fooInformer: Informer<Foo>;
+  readonly #deployments: ResourceClient<Deployment>;
+  readonly #foos: FooClient;
+  readonly #deploymentInformer: Informer<Deployment>;
+  readonly #fooInformer: FooInformer;
   readonly #workqueue: RateLimitingQueue<string>;
   readonly #recorder: EventRecorder;
   readonly #logger: Logger;
 
   constructor(kubeConfig: KubeConfig, factory: SharedInformerFactory, logger: Logger) {
-    this.#configMaps = createResourceClient<ConfigMap>(kubeConfig, configMapResource);
-    this.#foos = createResourceClient<Foo>(kubeConfig, fooResource);
-    this.#configMapInformer = factory.informerFor<ConfigMap>(configMapResource);
-    this.#fooInformer = factory.informerFor<Foo>(fooResource);
+    this.#deployments = createResourceClient(kubeConfig, deployments);
+    this.#foos = createFooClient(kubeConfig);
+    this.#deploymentInformer = factory.informerFor(deployments);
+    this.#fooInformer = fooInformer(factory);
     this.#workqueue = createRateLimitingQueue<string>({ name: 'Foos' });
     this.#recorder = createEventRecorder({
       client: createResourceClient<CoreEvent>(kubeConfig, eventResource),
@@ -62,18 +67,19 @@ export class SampleController {
     this.#logger = logger;
 
     logger.info('setting up event handlers');
-    this.#fooInformer.addEventHandler({
+    this.#fooInformer.informer.addEventHandler({
       add: (foo) => this.#enqueueFoo(foo),
       update: (_old, foo) => this.#enqueueFoo(foo),
     });
-    this.#configMapInformer.addEventHandler({
-      add: (cm) => this.#handleObject(cm),
-      update: (oldCm, newCm) => {
+    // Deployments owned by a Foo enqueue that Foo: the controller learns of their status.
+    this.#deploymentInformer.addEventHandler({
+      add: (deployment) => this.#handleObject(deployment),
+      update: (oldDeployment, newDeployment) => {
         // Periodic resyncs send updates for every cached object; skip unchanged ones.
-        if (oldCm.metadata.resourceVersion === newCm.metadata.resourceVersion) return;
-        this.#handleObject(newCm);
+        if (oldDeployment.metadata.resourceVersion === newDeployment.metadata.resourceVersion) return;
+        this.#handleObject(newDeployment);
       },
-      delete: (cm) => this.#handleObject(cm),
+      delete: (deployment) => this.#handleObject(deployment),
     });
   }
 
@@ -84,7 +90,7 @@ export class SampleController {
   async run(workers: number, signal: AbortSignal): Promise<void> {
     this.#logger.info('starting Foo controller');
     this.#logger.info('waiting for informer caches to sync');
-    if (!(await waitForCacheSync(signal, this.#configMapInformer, this.#fooInformer))) {
+    if (!(await waitForCacheSync(signal, this.#deploymentInformer, this.#fooInformer.informer))) {
       this.#workqueue.shutDown();
       throw new Error('failed to wait for caches to sync');
     }
@@ -125,7 +131,10 @@ export class SampleController {
     return true;
   }
 
-  /** Brings the ConfigMap of the Foo named by `key` to the desired state and updates its status. */
+  /**
+   * Brings the Deployment of the Foo named by `key` to the desired state and copies its
+   * available replicas into the Foo's status.
+   */
   async #syncHandler(key: string): Promise<void> {
     const { namespace = '', name } = splitObjectKey(key);
     const foo = this.#fooInformer.lister.get(namespace, name);
@@ -133,32 +142,32 @@ export class SampleController {
       this.#logger.info('Foo referenced by item in work queue no longer exists', { key });
       return;
     }
-    const configMapName = foo.spec.configMapName;
-    if (!configMapName) {
-      this.#logger.error('ConfigMap name missing from object reference', { key });
+    const deploymentName = foo.spec.deploymentName;
+    if (!deploymentName) {
+      this.#logger.error('deployment name missing from object reference', { key });
       return;
     }
-    let configMap = this.#configMapInformer.lister.get(namespace, configMapName);
-    configMap ??= await this.#configMaps.create(newConfigMap(foo));
-    if (!isControlledBy(configMap, foo)) {
-      const message = messageResourceExists(configMapName);
+    let deployment = this.#deploymentInformer.lister.get(namespace, deploymentName);
+    deployment ??= await this.#deployments.create(newDeployment(foo));
+    if (!isControlledBy(deployment, foo)) {
+      const message = messageResourceExists(deploymentName);
       this.#recorder.event(foo, 'Warning', ERR_RESOURCE_EXISTS, message);
       throw new Error(message);
     }
-    if (replicasOf(configMap) !== foo.spec.replicas) {
-      this.#logger.info('update ConfigMap resource', { replicas: foo.spec.replicas });
-      const desired = newConfigMap(foo);
-      desired.metadata.resourceVersion = configMap.metadata.resourceVersion ?? '';
-      configMap = await this.#configMaps.update(desired);
+    if (deployment.spec?.replicas !== foo.spec.replicas) {
+      this.#logger.info('update Deployment resource', { replicas: foo.spec.replicas });
+      const desired = newDeployment(foo);
+      desired.metadata.resourceVersion = deployment.metadata.resourceVersion ?? '';
+      deployment = await this.#deployments.update(desired);
     }
-    await this.#updateFooStatus(foo, configMap);
+    await this.#updateFooStatus(foo, deployment);
     this.#recorder.event(foo, 'Normal', SUCCESS_SYNCED, MESSAGE_RESOURCE_SYNCED);
   }
 
-  async #updateFooStatus(foo: Foo, configMap: ConfigMap): Promise<void> {
+  async #updateFooStatus(foo: Foo, deployment: Deployment): Promise<void> {
     // Never modify objects from the cache: copy first.
     const copy = structuredClone(foo);
-    copy.status = { replicas: replicasOf(configMap) };
+    copy.status = { availableReplicas: deployment.status?.availableReplicas ?? 0 };
     await this.#foos.updateStatus(copy);
   }
 
@@ -166,7 +175,7 @@ export class SampleController {
     this.#workqueue.add(objectKey(foo));
   }
 
-  /** Finds the Foo controlling a ConfigMap (if any) and enqueues it. */
+  /** Finds the Foo controlling an object (if any) and enqueues it. */
   #handleObject(object: KubeObject): void {
     const ownerRef = getControllerOf(object);
     if (ownerRef?.kind !== 'Foo') return;
