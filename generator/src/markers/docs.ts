@@ -45,7 +45,8 @@ export const typeMappings: readonly { readonly typescript: string; readonly sche
   { typescript: '`ObjectMeta` at `metadata`', schema: '`type: object` (the API server validates metadata)' },
   {
     typescript: '`ObjectMeta` elsewhere (templates)',
-    schema: 'name, generateName, namespace, labels, annotations, finalizers',
+    schema:
+      "name, namespace, labels, annotations, finalizers (controller-gen's `generateEmbeddedObjectMeta`)",
   },
   {
     typescript: '`LabelSelector`, `Condition`, `OwnerReference`, ...',

@@ -80,7 +80,9 @@ const conditionSchema: Schema = {
 
 /**
  * ObjectMeta embedded below the root (a pod-template-like `template.metadata`): the fields a
- * template carries, as controller-gen's embedded ObjectMeta. Root `metadata` (and that of
+ * template carries, exactly as controller-gen writes them with
+ * `crd:generateEmbeddedObjectMeta=true` (name, namespace, labels, annotations, finalizers; the
+ * same as the built-in templates of @kubeforge/api). Root `metadata` (and that of
  * `@embeddedResource` values) is `{type: object}`: the API server validates it itself.
  */
 const embeddedObjectMetaSchema: Schema = {
@@ -88,7 +90,6 @@ const embeddedObjectMetaSchema: Schema = {
   properties: {
     annotations: { type: 'object', additionalProperties: { type: 'string' } },
     finalizers: { type: 'array', items: { type: 'string' } },
-    generateName: { type: 'string' },
     labels: { type: 'object', additionalProperties: { type: 'string' } },
     name: { type: 'string' },
     namespace: { type: 'string' },
