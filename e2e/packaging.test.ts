@@ -192,6 +192,9 @@ describe('packaging: the packages installed from their tarballs', { timeout: 600
           assert.ok(files.includes(`dist/${module}/${file}`), `@kubeforge/api lacks dist/${module}/${file}`);
         }
       }
+      for (const module of ['core/v1', 'apps/v1', 'batch/v1', 'meta/v1']) {
+        assert.ok(files.includes(`schemas/${module}.json`), `@kubeforge/api lacks schemas/${module}.json`);
+      }
       assert.ok(files.some((f) => /^openapi\/v[\d.]+\/PROVENANCE\.md$/.test(f)));
       assert.ok(
         !files.some((f) => f.startsWith('openapi/') && f.endsWith('.json') && !f.endsWith('version.json')),
@@ -338,6 +341,40 @@ describe('packaging: the packages installed from their tarballs', { timeout: 600
         { cwd: consumer, env },
       );
       assert.equal(loaded.stdout.trim(), 'deployments true');
+    });
+
+    step('generate embeds a built-in type with the schemas of the installed @kubeforge/api', async () => {
+      const source = readFileSync(widgetTypes, 'utf8');
+      const anchor = '  replicas?: int32;\n';
+      writeFileSync(
+        widgetTypes,
+        `import type { PodTemplateSpec } from '@kubeforge/api/core/v1';\n${source.replace(
+          anchor,
+          `${anchor}\n  /** The pods of a widget. */\n  template?: PodTemplateSpec;\n`,
+        )}`,
+      );
+      assertOk(await kubeforge(['generate']), 'generate');
+      const written = parse(readFileSync(crd, 'utf8')) as {
+        spec: { versions: { schema: { openAPIV3Schema: { properties: { spec: unknown } } } }[] };
+      };
+      const template = (
+        written.spec.versions[0]?.schema.openAPIV3Schema.properties.spec as {
+          properties: Record<string, { description?: string; properties?: Record<string, unknown> }>;
+        }
+      ).properties.template;
+      assert.equal(template?.description, 'The pods of a widget.');
+      assert.deepEqual(template.properties?.metadata, {
+        description:
+          "Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata",
+        type: 'object',
+        properties: {
+          annotations: { type: 'object', additionalProperties: { type: 'string' } },
+          finalizers: { type: 'array', items: { type: 'string' } },
+          labels: { type: 'object', additionalProperties: { type: 'string' } },
+          name: { type: 'string' },
+          namespace: { type: 'string' },
+        },
+      });
     });
 
     step('the project type-checks against the installed packages', async () => {

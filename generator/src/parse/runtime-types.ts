@@ -80,7 +80,9 @@ const conditionSchema: Schema = {
 
 /**
  * ObjectMeta embedded below the root (a pod-template-like `template.metadata`): the fields a
- * template carries, as controller-gen's embedded ObjectMeta. Root `metadata` (and that of
+ * template carries, exactly as controller-gen writes them with
+ * `crd:generateEmbeddedObjectMeta=true` (name, namespace, labels, annotations, finalizers; the
+ * same as the built-in templates of @kubeforge/api). Root `metadata` (and that of
  * `@embeddedResource` values) is `{type: object}`: the API server validates it itself.
  */
 const embeddedObjectMetaSchema: Schema = {
@@ -88,7 +90,6 @@ const embeddedObjectMetaSchema: Schema = {
   properties: {
     annotations: { type: 'object', additionalProperties: { type: 'string' } },
     finalizers: { type: 'array', items: { type: 'string' } },
-    generateName: { type: 'string' },
     labels: { type: 'object', additionalProperties: { type: 'string' } },
     name: { type: 'string' },
     namespace: { type: 'string' },
@@ -106,11 +107,22 @@ export const structOverlays: Readonly<Record<string, Schema>> = {
   LabelSelector: { 'x-kubernetes-map-type': 'atomic' },
 };
 
+/** An npm package: its name and the folder holding its package.json. */
+export interface PackageRoot {
+  readonly name: string | undefined;
+  readonly dir: string;
+}
+
 /** Finds the npm package a file belongs to (by its nearest package.json), with a cache. */
 export class PackageLocator {
-  readonly #byDir = new Map<string, string | undefined>();
+  readonly #byDir = new Map<string, PackageRoot | undefined>();
 
   packageOf(fileName: string): string | undefined {
+    return this.#lookup(dirname(fileName))?.name;
+  }
+
+  /** The package a file belongs to, with its root folder. */
+  rootOf(fileName: string): PackageRoot | undefined {
     return this.#lookup(dirname(fileName));
   }
 
@@ -118,21 +130,23 @@ export class PackageLocator {
     return this.packageOf(fileName) === runtimePackage;
   }
 
-  #lookup(dir: string): string | undefined {
+  #lookup(dir: string): PackageRoot | undefined {
     if (this.#byDir.has(dir)) return this.#byDir.get(dir);
-    let name: string | undefined;
+    let root: PackageRoot | undefined;
     const manifest = join(dir, 'package.json');
     if (existsSync(manifest)) {
+      let name: string | undefined;
       try {
         name = (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name;
       } catch {
         name = undefined;
       }
+      root = { name, dir };
     } else {
       const parent = dirname(dir);
-      name = parent === dir ? undefined : this.#lookup(parent);
+      root = parent === dir ? undefined : this.#lookup(parent);
     }
-    this.#byDir.set(dir, name);
-    return name;
+    this.#byDir.set(dir, root);
+    return root;
   }
 }

@@ -12,7 +12,9 @@ import { applyFieldMarkers } from './apply-field-markers.ts';
 import { literalUnion } from './literal-unions.ts';
 import { stringPattern } from './template-literals.ts';
 import { unionSchema } from './unions.ts';
-import { scalarSchemas, structOverlays, structSchemas } from './runtime-types.ts';
+import { builtinPropertySchema, builtinTypeSchema } from './builtin-types.ts';
+import { importsRuntimeRoot, objectModelEntry } from './object-model-resolution.ts';
+import { runtimePackage, scalarSchemas, structOverlays, structSchemas } from './runtime-types.ts';
 import {
   elementHint,
   framesFor,
@@ -103,6 +105,8 @@ export class SchemaBuilder {
     const runtime = this.#runtimeName(symbol);
     if (runtime !== undefined && scalarSchemas[runtime]) return scalarSchemas[runtime];
     const declaration = symbol.declarations?.[0];
+    const builtin = declaration && builtinTypeSchema(this, symbol, declaration, site, false);
+    if (builtin) return builtin.schema;
     if (
       declaration === undefined ||
       !ts.isTypeAliasDeclaration(declaration) ||
@@ -176,7 +180,9 @@ export class SchemaBuilder {
           site,
           'unresolved-type',
           'the type could not be resolved',
-          'check the import and that the module is installed',
+          importsRuntimeRoot(site.node.getSourceFile())
+            ? `check the import; from ${runtimePackage}, API types see only its object model: import object-model types from ${objectModelEntry} and keep other types out of API files`
+            : 'check the import and that the module is installed',
         );
       }
       if (options.allowUnknown) return {};
@@ -277,6 +283,10 @@ export class SchemaBuilder {
       );
       return items && { type: 'array', items };
     }
+    const typeSymbol = type.getSymbol();
+    const typeDeclaration = typeSymbol?.declarations?.[0];
+    const builtin = typeDeclaration && builtinTypeSchema(this, typeSymbol, typeDeclaration, site, true);
+    if (builtin) return builtin.schema;
     if (type.getCallSignatures().length > 0 || type.getConstructSignatures().length > 0) {
       return this.error(
         site,
@@ -467,6 +477,8 @@ export class SchemaBuilder {
     ) {
       return { schema: { type: 'object' }, required: false };
     }
+    const inherited = declaration && builtinPropertySchema(this, property, declaration, site);
+    if (inherited) return { schema: inherited, required: !optional };
     const hint = this.#propertyHint(declaration, type, frames);
     const options: ConvertOptions = {
       ...(markers?.has('preserveUnknownFields') || markers?.has('embeddedResource')

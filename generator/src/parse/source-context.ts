@@ -7,7 +7,8 @@ import { relative, sep } from 'node:path';
 import { ts } from 'ts-morph';
 import type { DiagnosticSink } from '../diagnostics/index.ts';
 import { collectMarkers, MarkerSet, parseDocComment, type MarkerTarget } from '../markers/index.ts';
-import { PackageLocator } from './runtime-types.ts';
+import type { BuiltinTypes } from './builtin-types.ts';
+import type { PackageLocator } from './runtime-types.ts';
 
 export interface DocInfo {
   readonly description: string;
@@ -22,12 +23,20 @@ export class SourceContext {
   readonly sink: DiagnosticSink;
   readonly projectDir: string;
   readonly packages: PackageLocator;
+  readonly builtins: BuiltinTypes;
   readonly #docs = new Map<string, DocInfo>();
   readonly #docIds = new WeakMap<ts.Node, number>();
   #nextDocId = 0;
 
-  constructor(program: ts.Program, sink: DiagnosticSink, projectDir: string, packages: PackageLocator) {
+  constructor(
+    program: ts.Program,
+    sink: DiagnosticSink,
+    projectDir: string,
+    packages: PackageLocator,
+    builtins: BuiltinTypes,
+  ) {
     this.program = program;
+    this.builtins = builtins;
     this.checker = program.getTypeChecker();
     this.sink = sink;
     this.projectDir = projectDir;

@@ -1,7 +1,8 @@
 /**
  * Regenerates `@kubeforge/api` from the release in `openapi/` (the newest `v<major>.<minor>.<patch>`
  * folder, or the one `--release v1.x.y` names): the sources of every group/version under
- * `src/<short>/<version>/`, `src/release.ts`, and the package's `exports` map. Run by hand
+ * `src/<short>/<version>/`, `src/release.ts`, the schemas for embedding built-in types in CRDs
+ * (`schemas/<short>/<version>.json`, emit-schemas.ts) and the package's `exports` map. Run by hand
  * (`npm run generate -w @kubeforge/api`) and commit the output; `--check` writes nothing and
  * fails, naming the files, when the committed output is not what the script produces.
  *
@@ -9,6 +10,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { emitSchemas } from './emit-schemas.ts';
 import { emitTypes, type OutputFile } from './emit-types.ts';
 import { loadSpec, type SpecModel } from './load-spec.ts';
 import { moduleDir } from './names.ts';
@@ -56,7 +58,7 @@ export async function generation(
     );
   }
   const spec = loadSpec(specDir);
-  const files = await emitTypes(spec);
+  const files = [...(await emitTypes(spec)), ...emitSchemas(spec)];
   const pkg = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as Record<string, unknown>;
   pkg.exports = exportsMap(spec);
   files.push({ path: 'package.json', contents: `${JSON.stringify(pkg, null, 2)}\n` });

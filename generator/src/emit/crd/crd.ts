@@ -5,6 +5,7 @@
  */
 import type { KindModel, ProjectModel, Schema, VersionModel } from '../../model/index.ts';
 import type { OutputFile } from '../output-file.ts';
+import { fingerprint } from '../fingerprint.ts';
 import { toYaml } from '../yaml.ts';
 import {
   celMinimumKubeVersion,
@@ -14,13 +15,27 @@ import {
   type CrdOptions,
 } from './options.ts';
 
+/** The last text rendered for a CRD object, by its fingerprint and header (reused by `generate --watch`). */
+const renderedCrds = new Map<string, string>();
+const renderedCrdsLimit = 512;
+
 export function emitCrds(model: ProjectModel, options: CrdOptions = {}): OutputFile[] {
   const dir = options.outputDir ?? defaultCrdDir;
   return model.kinds.map((kind) => ({
     path: `${dir}/${crdFileName(kind)}`,
-    contents: toYaml(crdObject(kind, options), [`Source: ${sourcesOf(kind)}`]),
+    contents: renderCrd(crdObject(kind, options), `Source: ${sourcesOf(kind)}`),
     ownership: 'generated',
   }));
+}
+
+function renderCrd(crd: Record<string, unknown>, header: string): string {
+  const key = `${fingerprint(crd)} ${header}`;
+  const known = renderedCrds.get(key);
+  if (known !== undefined) return known;
+  const contents = toYaml(crd, [header]);
+  if (renderedCrds.size >= renderedCrdsLimit) renderedCrds.clear();
+  renderedCrds.set(key, contents);
+  return contents;
 }
 
 export function crdFileName(kind: Pick<KindModel, 'group' | 'plural'>): string {
@@ -75,11 +90,32 @@ function versionObject(version: VersionModel, options: CrdOptions): Record<strin
   };
 }
 
+/**
+ * Finished schemas by the options that finished them: a subtree shared between kinds (the
+ * built-in schemas of embedded types) stays one object after finishing, which lets the YAML
+ * writer render it once.
+ */
+const finished = new Map<string, WeakMap<Schema, Schema>>();
+
 /** Applies emit-time options to a schema: description caps and CEL for the target version. */
 export function finishSchema(schema: Schema, options: CrdOptions): Schema {
   const max = options.maxDescriptionLength;
   const cel = kubeVersionAtLeast(options.kubeVersion ?? defaultKubeVersion, celMinimumKubeVersion);
+  const key = `${String(max)}/${String(cel)}`;
+  let memo = finished.get(key);
+  if (memo === undefined) {
+    memo = new WeakMap();
+    finished.set(key, memo);
+  }
+  const done = memo;
   const visit = (s: Schema): Schema => {
+    const known = done.get(s);
+    if (known) return known;
+    const result = finish(s);
+    done.set(s, result);
+    return result;
+  };
+  const finish = (s: Schema): Schema => {
     const out: Record<string, unknown> = { ...s };
     if (s.description !== undefined && max !== undefined) {
       const description = truncateDescription(s.description, max);
