@@ -33,7 +33,9 @@ interface VersionCandidate {
     readonly categories: readonly string[];
     readonly scope: Scope;
   };
-  readonly storageMarked: boolean;
+  /** Where its `@storageVersion` tag is, if it has one. */
+  readonly storageMarker:
+    { readonly file: string; readonly line: number; readonly column: number } | undefined;
   readonly version: Omit<VersionModel, 'storage'>;
   readonly node: ts.Node;
 }
@@ -188,7 +190,9 @@ function parseVersion(
       categories: [...markers.getAll('category')].sort(),
       scope: markers.get('scope') ?? 'Namespaced',
     },
-    storageMarked: markers.has('storageVersion'),
+    storageMarker: markers.has('storageVersion')
+      ? ctx.location(declaration, markers.offsetOf('storageVersion'))
+      : undefined,
     node: declaration.name,
     version: {
       name: version,
@@ -386,6 +390,40 @@ function checkPrinterColumns(
   return markers.getAll('printColumn');
 }
 
+/**
+ * A kind with several versions stores its objects in exactly one: `@storageVersion` on none
+ * or on more than one is an error. Several markers are reported at the second one, naming
+ * every file:line that carries one.
+ */
+function reportStorageVersions(
+  ctx: SourceContext,
+  versions: readonly VersionCandidate[],
+  marked: readonly VersionCandidate[],
+): void {
+  const first = versions[0];
+  if (first === undefined) return;
+  const names = versions.map((v) => v.version.name).join(', ');
+  const second = marked[1]?.storageMarker;
+  if (second === undefined) {
+    ctx.sink.error(
+      'storage-version',
+      `${first.kind} has ${versions.length} versions (${names}) and none marked @storageVersion; exactly one must be`,
+      { ...ctx.location(first.node), path: first.kind },
+      'add @storageVersion to the version objects are stored in',
+    );
+    return;
+  }
+  const places = marked.map(
+    (v) => `${v.version.name} (${v.storageMarker?.file ?? '?'}:${v.storageMarker?.line ?? 0})`,
+  );
+  ctx.sink.error(
+    'storage-version',
+    `${first.kind} has ${marked.length} versions marked @storageVersion: ${places.join(', ')}; exactly one must keep it`,
+    { ...second, path: first.kind },
+    `keep @storageVersion on the version objects are stored in (on a cluster that already has ${first.kind} objects, the one they are stored in today) and remove it from the others`,
+  );
+}
+
 /** Groups versions into kinds: names agree, exactly one storage version. */
 function assembleKinds(ctx: SourceContext, candidates: readonly VersionCandidate[]): readonly KindModel[] {
   const byKind = new Map<string, VersionCandidate[]>();
@@ -421,18 +459,12 @@ function assembleKinds(ctx: SourceContext, candidates: readonly VersionCandidate
         ok = false;
       }
     }
-    const marked = versions.filter((v) => v.storageMarked);
+    const marked = versions.filter((v) => v.storageMarker !== undefined);
     let storage: string | undefined;
     if (versions.length === 1) storage = first.version.name;
     else if (marked.length === 1) storage = marked[0]?.version.name;
     else {
-      const where = { ...ctx.location((marked[1] ?? first).node), path: first.kind };
-      ctx.sink.error(
-        'storage-version',
-        `${first.kind} has ${versions.length} versions (${versions.map((v) => v.version.name).join(', ')}) and ${marked.length === 0 ? 'none' : marked.length} marked @storageVersion; exactly one must be`,
-        where,
-        'add @storageVersion to the version objects are stored in',
-      );
+      reportStorageVersions(ctx, versions, marked);
       ok = false;
     }
     const pluralKey = `${first.group}/${first.names.plural}`;

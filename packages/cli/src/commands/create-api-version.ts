@@ -63,10 +63,19 @@ export function planNewVersion(project: Project, api: ValidatedApi, read: ReadPr
   const marked = sources.filter((s) => s.marked);
   const only = sources.length === 1 ? sources[0] : undefined;
   const storage = marked.length === 1 ? marked[0] : only;
+  if (storage === undefined && marked.length > 1) {
+    throw new CliError(
+      'InvalidInput',
+      `${api.kind} has ${marked.length} versions marked @storageVersion (${marked.map((s) => `${s.resource.version} in ${s.resource.path}`).join(', ')}); exactly one must keep it`,
+      {
+        hint: 'nothing was written; keep @storageVersion on the version objects are stored in, remove it from the others, run `kubeforge generate`, then add the version again',
+      },
+    );
+  }
   if (storage === undefined) {
     throw new CliError(
       'InvalidInput',
-      `${api.kind} has versions ${api.existing.map((r) => r.version).join(', ')} and ${marked.length === 0 ? 'none' : marked.length} marked @storageVersion; exactly one must be`,
+      `${api.kind} has versions ${api.existing.map((r) => r.version).join(', ')} and none marked @storageVersion; exactly one must be`,
       {
         hint: 'nothing was written; mark the version objects are stored in with @storageVersion, run `kubeforge generate`, then add the version again',
       },

@@ -286,6 +286,28 @@ test('a new version is refused when the existing versions do not say which one i
   );
 });
 
+test('a new version is refused when several versions are marked stored, naming their files', () => {
+  const v2: ProjectResource = {
+    ...website,
+    version: 'v2',
+    path: 'src/apis/web.example.com/v2/website.ts',
+    controller: false,
+  };
+  const twoVersions: Project = { ...project, file: { ...project.file, resources: [website, v2] } };
+  const marked = websiteV1.replace(' * @resource\n', ' * @resource\n * @storageVersion\n');
+  const api = validateApi(twoVersions, { group: 'web', version: 'v3', kind: 'Website', scope: undefined });
+  assert.throws(
+    () => planNewVersion(twoVersions, api, reader({ [website.path]: marked, [v2.path]: marked })),
+    (err) =>
+      isCliError(err) &&
+      err.message ===
+        'Website has 2 versions marked @storageVersion (v1 in src/apis/web.example.com/v1/website.ts, v2 in src/apis/web.example.com/v2/website.ts); exactly one must keep it' &&
+      (err.hint ?? '').startsWith(
+        'nothing was written; keep @storageVersion on the version objects are stored in',
+      ),
+  );
+});
+
 test('a new version is refused when the types file of a version is gone', () => {
   const api = validateApi(project, { group: 'web', version: 'v2', kind: 'Website', scope: undefined });
   assert.throws(
