@@ -18,6 +18,7 @@ import {
 import type { MarkerSet } from '../markers/index.ts';
 import { defaultPlural, isValidGroup } from './names.ts';
 import { SchemaBuilder, type Site } from './schema-builder.ts';
+import { readStatusFields } from './status-fields.ts';
 import type { SourceContext } from './source-context.ts';
 
 const apiFilePattern = /^src\/apis\/([^/]+)\/([^/]+)\/(?:[^/]+\/)*[^/]+\.ts$/;
@@ -201,6 +202,7 @@ function parseVersion(
       ...(warning === undefined ? {} : { deprecationWarning: warning }),
       source,
       hasStatus: schema.properties?.status !== undefined,
+      statusFields: readStatusFields(ctx, property('status'), schema.properties?.status),
       subresources,
       printerColumns,
       schema,
