@@ -20,6 +20,7 @@ import { defaultPlural, isValidGroup } from './names.ts';
 import { SchemaBuilder, type Site } from './schema-builder.ts';
 import { readStatusFields } from './status-fields.ts';
 import type { SourceContext } from './source-context.ts';
+import { reportStorageVersions } from './storage-version.ts';
 
 const apiFilePattern = /^src\/apis\/([^/]+)\/([^/]+)\/(?:[^/]+\/)*[^/]+\.ts$/;
 
@@ -34,9 +35,7 @@ interface VersionCandidate {
     readonly categories: readonly string[];
     readonly scope: Scope;
   };
-  /** Where its `@storageVersion` tag is, if it has one. */
-  readonly storageMarker:
-    { readonly file: string; readonly line: number; readonly column: number } | undefined;
+  readonly storageMarked: boolean;
   readonly version: Omit<VersionModel, 'storage'>;
   readonly node: ts.Node;
 }
@@ -191,9 +190,7 @@ function parseVersion(
       categories: [...markers.getAll('category')].sort(),
       scope: markers.get('scope') ?? 'Namespaced',
     },
-    storageMarker: markers.has('storageVersion')
-      ? ctx.location(declaration, markers.offsetOf('storageVersion'))
-      : undefined,
+    storageMarked: markers.has('storageVersion'),
     node: declaration.name,
     version: {
       name: version,
@@ -392,40 +389,6 @@ function checkPrinterColumns(
   return markers.getAll('printColumn');
 }
 
-/**
- * A kind with several versions stores its objects in exactly one: `@storageVersion` on none
- * or on more than one is an error. Several markers are reported at the second one, naming
- * every file:line that carries one.
- */
-function reportStorageVersions(
-  ctx: SourceContext,
-  versions: readonly VersionCandidate[],
-  marked: readonly VersionCandidate[],
-): void {
-  const first = versions[0];
-  if (first === undefined) return;
-  const names = versions.map((v) => v.version.name).join(', ');
-  const second = marked[1]?.storageMarker;
-  if (second === undefined) {
-    ctx.sink.error(
-      'storage-version',
-      `${first.kind} has ${versions.length} versions (${names}) and none marked @storageVersion; exactly one must be`,
-      { ...ctx.location(first.node), path: first.kind },
-      'add @storageVersion to the version objects are stored in',
-    );
-    return;
-  }
-  const places = marked.map(
-    (v) => `${v.version.name} (${v.storageMarker?.file ?? '?'}:${v.storageMarker?.line ?? 0})`,
-  );
-  ctx.sink.error(
-    'storage-version',
-    `${first.kind} has ${marked.length} versions marked @storageVersion: ${places.join(', ')}; exactly one must keep it`,
-    { ...second, path: first.kind },
-    `keep @storageVersion on the version objects are stored in (on a cluster that already has ${first.kind} objects, the one they are stored in today) and remove it from the others`,
-  );
-}
-
 /** Groups versions into kinds: names agree, exactly one storage version. */
 function assembleKinds(ctx: SourceContext, candidates: readonly VersionCandidate[]): readonly KindModel[] {
   const byKind = new Map<string, VersionCandidate[]>();
@@ -461,7 +424,7 @@ function assembleKinds(ctx: SourceContext, candidates: readonly VersionCandidate
         ok = false;
       }
     }
-    const marked = versions.filter((v) => v.storageMarker !== undefined);
+    const marked = versions.filter((v) => v.storageMarked);
     let storage: string | undefined;
     if (versions.length === 1) storage = first.version.name;
     else if (marked.length === 1) storage = marked[0]?.version.name;

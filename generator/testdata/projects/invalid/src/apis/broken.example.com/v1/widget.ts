@@ -79,12 +79,4 @@ export interface WidgetSpec {
     /** @maximum 65535 */
     max: int32;
   };
-  /** @minimum 0 @maximum 100 */
-  percent: int32;
-  /**
-   * The page body. @maxLength 10000
-   */
-  body: string;
-  /** @default light @minLength 1 @maxLength 10 */
-  theme: string;
 }
