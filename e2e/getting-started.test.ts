@@ -85,10 +85,10 @@ describe('getting started: from an empty directory to a reconciling operator', {
   step('init creates a project and installs its dependencies offline', async () => {
     const exported = doc.take('export KUBEFORGE_HOME=~/src/kubeforge');
     assert.match(exported, /^export KUBEFORGE_HOME=/); // the suite points it at this checkout instead
-    await run(
-      'node $KUBEFORGE_HOME/packages/cli/dist/bin/kubeforge.js init website-operator --domain example.com',
-      workdir,
-    );
+    // Each command runs in its own shell: the guide's PATH export is applied to the environment.
+    doc.take('export PATH="$KUBEFORGE_HOME/packages/cli/bin:$PATH"');
+    env = { ...env, PATH: `${join(repoRoot, 'packages/cli/bin')}:${env.PATH ?? ''}` };
+    await run('kubeforge init website-operator --domain example.com', workdir);
     doc.take('cd website-operator');
     const manifest = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')) as {
       dependencies: Record<string, string>;

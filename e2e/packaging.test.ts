@@ -174,7 +174,7 @@ describe('packaging: the packages installed from their tarballs', { timeout: 600
 
     test('the CLI carries its bin and @kubeforge/testing its control plane setup script', () => {
       const cli = packed.get('@kubeforge/cli')?.files.map((f) => f.path) ?? [];
-      assert.ok(cli.includes('dist/bin/kubeforge.js'));
+      assert.ok(cli.includes('bin/kubeforge') && cli.includes('dist/bin/kubeforge.js'));
       const testing = packed.get('@kubeforge/testing')?.files.map((f) => f.path) ?? [];
       for (const script of [
         'setup-control-plane',
@@ -208,7 +208,7 @@ describe('packaging: the packages installed from their tarballs', { timeout: 600
 
   describe('the installed CLI', () => {
     test('its bin runs on its own: a node shebang, executable', async () => {
-      const target = join(consumer, 'node_modules/@kubeforge/cli/dist/bin/kubeforge.js');
+      const target = join(consumer, 'node_modules/@kubeforge/cli/bin/kubeforge');
       assert.equal(readFileSync(target, 'utf8').split('\n')[0], '#!/usr/bin/env node');
       assert.notEqual(statSync(target).mode & 0o111, 0, 'the bin is not executable');
       const result = await kubeforge(['version'], consumer);

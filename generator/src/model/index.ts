@@ -9,6 +9,7 @@ export type {
   RbacRule,
   ScaleSubresource,
   Scope,
+  StatusFields,
   Subresources,
   TypeSource,
   VersionModel,

@@ -16,6 +16,7 @@ import { Project, ts } from 'ts-morph';
 import { DiagnosticSink, type Diagnostic } from '../diagnostics/index.ts';
 import type { ProjectModel } from '../model/index.ts';
 import { collectRbacRules, isControllerFile } from './rbac-tags.ts';
+import { checkReconciledCalls } from './reconciled-calls.ts';
 import { collectKinds, isApiFile } from './resources.ts';
 import { BuiltinTypes } from './builtin-types.ts';
 import { objectModelResolution } from './object-model-resolution.ts';
@@ -144,6 +145,7 @@ export function openProject(options: LoadProjectOptions): ProjectSession {
     }
     const kinds = sink.hasErrors ? [] : collectKinds(ctx, apiFiles);
     const rbacRules = collectRbacRules(ctx, controllerFiles);
+    checkReconciledCalls(ctx, controllerFiles, kinds);
     return { model: { kinds, rbacRules }, diagnostics: sink.toArray() };
   };
 

@@ -18,7 +18,9 @@ import {
 import type { MarkerSet } from '../markers/index.ts';
 import { defaultPlural, isValidGroup } from './names.ts';
 import { SchemaBuilder, type Site } from './schema-builder.ts';
+import { readStatusFields } from './status-fields.ts';
 import type { SourceContext } from './source-context.ts';
+import { reportStorageVersions } from './storage-version.ts';
 
 const apiFilePattern = /^src\/apis\/([^/]+)\/([^/]+)\/(?:[^/]+\/)*[^/]+\.ts$/;
 
@@ -197,6 +199,7 @@ function parseVersion(
       ...(warning === undefined ? {} : { deprecationWarning: warning }),
       source,
       hasStatus: schema.properties?.status !== undefined,
+      statusFields: readStatusFields(ctx, property('status'), schema.properties?.status),
       subresources,
       printerColumns,
       schema,
@@ -426,13 +429,7 @@ function assembleKinds(ctx: SourceContext, candidates: readonly VersionCandidate
     if (versions.length === 1) storage = first.version.name;
     else if (marked.length === 1) storage = marked[0]?.version.name;
     else {
-      const where = { ...ctx.location((marked[1] ?? first).node), path: first.kind };
-      ctx.sink.error(
-        'storage-version',
-        `${first.kind} has ${versions.length} versions (${versions.map((v) => v.version.name).join(', ')}) and ${marked.length === 0 ? 'none' : marked.length} marked @storageVersion; exactly one must be`,
-        where,
-        'add @storageVersion to the version objects are stored in',
-      );
+      reportStorageVersions(ctx, versions, marked);
       ok = false;
     }
     const pluralKey = `${first.group}/${first.names.plural}`;

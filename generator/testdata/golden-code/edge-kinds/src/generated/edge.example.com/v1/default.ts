@@ -10,6 +10,7 @@
 import {
   ClientUsageError,
   createResourceClient,
+  setCondition,
   type ApplyOptions,
   type Client,
   type DeepPartial,
@@ -166,4 +167,31 @@ export function defaultInformer(
 ): DefaultInformer {
   const informer = factory.informerFor<Default>(defaultResource, scope);
   return { informer, lister: informer.lister };
+}
+
+/**
+ * Records in `defaultObject.status` that its current spec was reconciled: it sets
+ * `status.observedGeneration` (the generation reconciled) and a `Ready` condition (status
+ * True, reason `Reconciled`).
+ * Generated from the Default types like the rest of this module: code that calls it
+ * compiles whatever the status declares, and `kubeforge generate` warns at calls when the
+ * status no longer has the fields the controller scaffold expected.
+ */
+export function markDefaultReconciled(
+  defaultObject: Default,
+  message = 'Default is up to date',
+): void {
+  const generation = defaultObject.metadata.generation ?? 0;
+  const status = defaultObject.status;
+  defaultObject.status = {
+    ...status,
+    observedGeneration: generation,
+    conditions: setCondition(status?.conditions ?? undefined, {
+      type: 'Ready',
+      status: 'True',
+      reason: 'Reconciled',
+      message,
+      observedGeneration: generation,
+    }),
+  };
 }

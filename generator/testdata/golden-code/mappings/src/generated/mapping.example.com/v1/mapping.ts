@@ -167,3 +167,14 @@ export function mappingInformer(
   const informer = factory.informerFor<Mapping>(mappingResource, scope);
   return { informer, lister: informer.lister };
 }
+
+/**
+ * Records nothing in `mapping`, as Mapping declares no status object: record your own
+ * status fields.
+ * Generated from the Mapping types like the rest of this module: code that calls it
+ * compiles whatever the status declares, and `kubeforge generate` warns at calls when the
+ * status no longer has the fields the controller scaffold expected.
+ */
+export function markMappingReconciled(_mapping: Mapping, _message?: string): void {
+  // Nothing to record: see above.
+}
