@@ -41,6 +41,16 @@ describe('mappings fixture (more type mappings)', () => {
   });
 });
 
+describe('inheritance fixture (markers through extends and intersections)', () => {
+  const dir = fixtureDir('inheritance');
+
+  it('emits the golden CRD without diagnostics', () => {
+    const { files, diagnostics } = emitAll(dir);
+    assert.equal(diagnostics, '');
+    for (const file of files) assertGolden(join(dir, '__golden__', file.path), file.contents);
+  });
+});
+
 describe('backup-operator fixture (every marker and type mapping)', () => {
   const dir = fixtureDir('backup-operator');
   const first = emitAll(dir);

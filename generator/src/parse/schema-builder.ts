@@ -14,6 +14,13 @@ import { stringPattern } from './template-literals.ts';
 import { unionSchema } from './unions.ts';
 import { scalarSchemas, structOverlays, structSchemas } from './runtime-types.ts';
 import {
+  declarationName,
+  markerConflicts,
+  propertyLayers,
+  typeLayers,
+  type MarkerLayer,
+} from './inherited-markers.ts';
+import {
   elementHint,
   framesFor,
   interfaceFrames,
@@ -355,16 +362,48 @@ export class SchemaBuilder {
     } finally {
       this.#expanding.pop();
     }
-    const declaration = type.aliasSymbol?.declarations?.[0] ?? type.getSymbol()?.declarations?.[0];
-    if (
-      schema &&
-      declaration &&
-      (ts.isInterfaceDeclaration(declaration) || ts.isClassDeclaration(declaration))
-    ) {
-      schema = this.#withTypeDoc(schema, declaration, site);
-    }
+    if (schema) schema = this.#withTypeLayers(schema, type, site);
     if (cacheable) this.#cache.set(type, schema);
     return schema;
+  }
+
+  /**
+   * Adds the type-level markers of an object type, its bases' and its intersection members'
+   * (see inherited-markers.ts), and the description of its own declaration. A resource's own
+   * markers and description are applied to its root schema by resources.ts.
+   */
+  #withTypeLayers(schema: Schema, type: ts.Type, site: Site): Schema {
+    const layers = typeLayers(this.ctx, type, site.path);
+    let marked = schema;
+    for (const layer of layers) {
+      if (layer.markers.has('resource')) continue;
+      marked = this.applyMarkers(marked, layer.markers, layer.declaration, site);
+    }
+    this.#reportConflicts(layers, site);
+    const declaration = type.aliasSymbol?.declarations?.[0] ?? type.getSymbol()?.declarations?.[0];
+    if (
+      declaration === undefined ||
+      !(ts.isInterfaceDeclaration(declaration) || ts.isClassDeclaration(declaration))
+    )
+      return marked;
+    const own = layers.find((layer) => layer.declaration === declaration);
+    if (own === undefined || own.markers.has('resource')) return marked;
+    return own.description && marked.description === undefined
+      ? { ...marked, description: own.description }
+      : marked;
+  }
+
+  #reportConflicts(layers: readonly MarkerLayer[], site: Site): void {
+    for (const { marker, winner, other } of markerConflicts(layers)) {
+      if (!this.ctx.isProjectFile(winner.declaration.getSourceFile())) continue;
+      const name = (layer: MarkerLayer): string => declarationName(layer.declaration);
+      this.ctx.sink.error(
+        'conflicting-markers',
+        `@${marker} is ${JSON.stringify(winner.markers.get(marker))} on ${name(winner)} but ${JSON.stringify(other.markers.get(marker))} on ${name(other)}, and neither extends the other`,
+        { ...this.ctx.location(winner.declaration, winner.markers.offsetOf(marker)), path: site.path },
+        'make them agree, or give the value to use in an interface that extends both',
+      );
+    }
   }
 
   #buildObject(
@@ -378,7 +417,7 @@ export class SchemaBuilder {
     const required: string[] = [];
     let failed = false;
     for (const property of this.#checker.getPropertiesOfType(type)) {
-      const converted = this.property(property, frames, site, options);
+      const converted = this.property(property, frames, site, options, type);
       if (converted === undefined) {
         failed = true;
         continue;
@@ -436,12 +475,17 @@ export class SchemaBuilder {
     };
   }
 
-  /** One property: its schema (with field markers and description) and whether it is required. */
+  /**
+   * One property: its schema (with field markers and description) and whether it is required.
+   * Markers of every declaration of the property apply (a base's, then the redeclaring
+   * interface's; each intersection member's); the most derived description wins.
+   */
   property(
     property: ts.Symbol,
     frames: Frames | undefined,
     parent: Site,
     parentOptions: ConvertOptions,
+    parentType?: ts.Type,
   ): { readonly schema: Schema; readonly required: boolean } | undefined {
     const declaration = property.valueDeclaration ?? property.declarations?.[0];
     const inProject = declaration !== undefined && this.ctx.isProjectFile(declaration.getSourceFile());
@@ -454,8 +498,12 @@ export class SchemaBuilder {
       return undefined;
     }
     const type = this.#checker.getTypeOfSymbol(property);
-    const doc = declaration ? this.ctx.doc(declaration, ['field'], site.path) : undefined;
-    const markers = doc?.markers;
+    const layers: readonly MarkerLayer[] = parentType
+      ? propertyLayers(this.ctx, parentType, property, site.path)
+      : declaration
+        ? [{ ...this.ctx.doc(declaration, ['field'], site.path), declaration, bases: new Set() }]
+        : [];
+    const has = (name: MarkerName): boolean => layers.some((layer) => layer.markers.has(name));
     const optional =
       (property.flags & ts.SymbolFlags.Optional) !== 0 ||
       (type.flags & ts.TypeFlags.Union &&
@@ -469,16 +517,16 @@ export class SchemaBuilder {
     }
     const hint = this.#propertyHint(declaration, type, frames);
     const options: ConvertOptions = {
-      ...(markers?.has('preserveUnknownFields') || markers?.has('embeddedResource')
-        ? { allowUnknown: true }
-        : {}),
-      ...(markers?.has('embeddedResource') ? { objectRoot: true } : {}),
-      ...(markers?.has('intOrString') ? { intOrString: true } : {}),
+      ...(has('preserveUnknownFields') || has('embeddedResource') ? { allowUnknown: true } : {}),
+      ...(has('embeddedResource') ? { objectRoot: true } : {}),
+      ...(has('intOrString') ? { intOrString: true } : {}),
     };
     let schema = this.convert(type, hint, site, options);
     if (schema === undefined) return undefined;
-    if (markers && declaration) schema = this.applyMarkers(schema, markers, declaration, site);
-    if (doc?.description) schema = { ...schema, description: doc.description };
+    for (const layer of layers) schema = this.applyMarkers(schema, layer.markers, layer.declaration, site);
+    this.#reportConflicts(layers, site);
+    const description = layers.findLast((layer) => layer.description !== '')?.description;
+    if (description) schema = { ...schema, description };
     return { schema, required: !optional };
   }
 
