@@ -12,6 +12,10 @@ export const typeMappings: readonly { readonly typescript: string; readonly sche
     typescript: '`int32`, `int64` (from @kubeforge/runtime/api)',
     schema: '`type: integer`, `format: int32`/`int64`',
   },
+  {
+    typescript: '`int` (from @kubeforge/runtime/api)',
+    schema: "`type: integer` without a format (Go's `int`; prefer `int32`/`int64` in new APIs)",
+  },
   { typescript: '`boolean`', schema: '`type: boolean`' },
   {
     typescript: 'template literal types (`v${number}`, `${Registry}/${string}`)',
@@ -41,15 +45,20 @@ export const typeMappings: readonly { readonly typescript: string; readonly sche
   { typescript: '`IntOrString`', schema: '`x-kubernetes-int-or-string: true` (integer or string)' },
   { typescript: '`Quantity`', schema: 'int-or-string with the quantity pattern (`500m`, `1Gi`)' },
   { typescript: '`Time`, `MicroTime`', schema: '`type: string`, `format: date-time`' },
-  { typescript: '`Duration`', schema: '`type: string`, `format: duration` (`1h30m`)' },
+  {
+    typescript: '`Duration`',
+    schema:
+      "`type: string` (metav1.Duration, `1h30m`), as upstream: `format: duration` would accept `90d`, which Go's parser rejects; add a `@pattern` to check the syntax",
+  },
   { typescript: '`ObjectMeta` at `metadata`', schema: '`type: object` (the API server validates metadata)' },
   {
     typescript: '`ObjectMeta` elsewhere (templates)',
-    schema: 'name, generateName, namespace, labels, annotations, finalizers',
+    schema: "name, namespace, labels, annotations, finalizers (controller-gen's embedded ObjectMeta)",
   },
   {
-    typescript: '`LabelSelector`, `Condition`, `OwnerReference`, ...',
-    schema: 'their upstream schemas (Condition with its upstream validation)',
+    typescript: '`LabelSelector`, `LabelSelectorRequirement`, `Condition`, `OwnerReference`',
+    schema:
+      "upstream's schemas, as controller-gen writes them: atomic selector and owner reference, atomic lists, Condition with its upstream validation",
   },
   {
     typescript: 'union of objects with a common literal field',

@@ -12,7 +12,7 @@ import { applyFieldMarkers } from './apply-field-markers.ts';
 import { literalUnion } from './literal-unions.ts';
 import { stringPattern } from './template-literals.ts';
 import { unionSchema } from './unions.ts';
-import { scalarSchemas, structOverlays, structSchemas } from './runtime-types.ts';
+import { scalarSchemas, structSchemas } from './runtime-types.ts';
 import {
   declarationName,
   markerConflicts,
@@ -317,9 +317,7 @@ export class SchemaBuilder {
     if (runtime !== undefined && structSchemas[runtime]) return structSchemas[runtime];
     const frames = hint ? interfaceFrames(this.#checker, hint) : undefined;
     const mapHint = valueHint(hint) ? hint : undefined;
-    const schema = this.objectSchema(type, frames, site, options, mapHint);
-    const overlay = runtime === undefined ? undefined : structOverlays[runtime];
-    return schema && overlay ? { ...schema, ...overlay } : schema;
+    return this.objectSchema(type, frames, site, options, mapHint);
   }
 
   /**
