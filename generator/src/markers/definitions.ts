@@ -14,7 +14,9 @@ import {
   flag,
   identifier,
   json,
+  fieldPath,
   keyValues,
+  metadataEntry,
   number,
   oneOf,
   optionalBoolean,
@@ -283,6 +285,38 @@ export const markerDefinitions = {
     details: 'On fields `@deprecated` keeps its usual JSDoc meaning and is not a marker.',
     example: `/**\n * @resource\n * @deprecated backup.example.com/v1alpha1 BackupSchedule is deprecated; use v1\n */`,
   }),
+  selectableField: define({
+    name: 'selectableField',
+    target: 'resource',
+    repeatable: true,
+    grammar: fieldPath,
+    summary:
+      'A field clients may filter lists and watches on with a field selector (`selectableFields`); repeat for several.',
+    details:
+      'The path names a string, integer or boolean field (enums and formats allowed), outside `.metadata` and without array notation; at most 8 per version. Served by Kubernetes >= 1.30 (alpha behind the CustomResourceFieldSelectors gate in 1.30, on by default from 1.31): generating for an older `kubeVersion` is an error. Then `kubectl get backupschedules --field-selector spec.schedule=daily` filters on the server, as do informers given `fieldSelector`.',
+    example: `${resourceHead} @resource\n * @selectableField .spec.schedule\n * @selectableField .status.phase\n */`,
+  }),
+  crdLabel: define({
+    name: 'crdLabel',
+    target: 'resource',
+    repeatable: true,
+    grammar: metadataEntry('label'),
+    summary:
+      'A label on the CustomResourceDefinition object itself (not on its objects); repeat for several.',
+    details:
+      "kubebuilder's `+kubebuilder:metadata:labels`. Versions of a kind share one CRD: their labels are merged and must not disagree.",
+    example: `${resourceHead} @resource\n * @crdLabel app.kubernetes.io/part-of=backup-operator\n */`,
+  }),
+  crdAnnotation: define({
+    name: 'crdAnnotation',
+    target: 'resource',
+    repeatable: true,
+    grammar: metadataEntry('annotation'),
+    summary: 'An annotation on the CustomResourceDefinition object itself; repeat for several.',
+    details:
+      "kubebuilder's `+kubebuilder:metadata:annotations`, e.g. for cert-manager's CA injection into conversion webhooks. Values with spaces are quoted. Versions of a kind share one CRD: their annotations are merged and must not disagree.",
+    example: `${resourceHead} @resource\n * @crdAnnotation cert-manager.io/inject-ca-from=backup-system/serving-cert\n * @crdAnnotation example.com/owner="Team Storage"\n */`,
+  }),
 
   // --- field markers ------------------------------------------------------------------------
   minimum: define({
@@ -478,6 +512,16 @@ export const markerDefinitions = {
     details:
       'Use with `KubeObject` or an interface with `apiVersion`, `kind` and `metadata`; with `unknown` it also preserves unknown fields.',
     example: `/** @embeddedResource */\ntemplate: KubeObject;`,
+  }),
+  maxDescriptionLength: define({
+    name: 'maxDescriptionLength',
+    target: 'field',
+    repeatable: false,
+    grammar: count,
+    summary: 'Caps the descriptions of everything below this field at this many characters; `0` drops them.',
+    details:
+      "The field's own description stays. For large embedded types (a `PodTemplateSpec`, a `JobTemplateSpec`) that make a CRD too large for client-side `kubectl apply` (controller-tools #561, kubebuilder #1140). On a type, it applies wherever the type is used. `--max-description-length` caps every description of the CRD; the smaller cap wins.",
+    example: `/**\n * The pods to run.\n * @maxDescriptionLength 0\n */\ntemplate: PodTemplateSpec;`,
   }),
   intOrString: define({
     name: 'intOrString',

@@ -17,6 +17,12 @@ import {
 } from '../model/index.ts';
 import type { MarkerSet } from '../markers/index.ts';
 import { defaultPlural, isValidGroup } from './names.ts';
+import {
+  checkSelectableFields,
+  crdMetadataOf,
+  mergeCrdMetadata,
+  type CrdMetadata,
+} from './resource-metadata.ts';
 import { SchemaBuilder, type Site } from './schema-builder.ts';
 import type { SourceContext } from './source-context.ts';
 
@@ -35,6 +41,7 @@ interface VersionCandidate {
   };
   readonly storageMarked: boolean;
   readonly version: Omit<VersionModel, 'storage'>;
+  readonly crdMetadata: CrdMetadata;
   readonly node: ts.Node;
 }
 
@@ -170,6 +177,7 @@ function parseVersion(
   const subresources = parseSubresources(ctx, markers, schema, declaration, kind);
   checkStatusOptional(ctx, checker, property('status'), subresources.status, kind, where);
   const printerColumns = checkPrinterColumns(ctx, schema, declaration, markers, kind);
+  const selectableFields = checkSelectableFields(ctx, schema, declaration, markers, kind);
   const deprecated = markers.has('deprecated');
   const warning = markers.get('deprecated');
   const source: TypeSource = {
@@ -189,6 +197,7 @@ function parseVersion(
       scope: markers.get('scope') ?? 'Namespaced',
     },
     storageMarked: markers.has('storageVersion'),
+    crdMetadata: crdMetadataOf(ctx, declaration, markers, kind),
     node: declaration.name,
     version: {
       name: version,
@@ -199,6 +208,7 @@ function parseVersion(
       hasStatus: schema.properties?.status !== undefined,
       subresources,
       printerColumns,
+      ...(selectableFields.length > 0 ? { selectableFields } : {}),
       schema,
     },
   };
@@ -446,13 +456,25 @@ function assembleKinds(ctx: SourceContext, candidates: readonly VersionCandidate
       ok = false;
     }
     plurals.set(pluralKey, first.kind);
-    if (!ok) continue;
+    const metadata = mergeCrdMetadata(versions.map((v) => v.crdMetadata));
+    if ('conflict' in metadata) {
+      ctx.sink.error(
+        'inconsistent-versions',
+        `the versions of ${first.kind} give the CRD's ${metadata.conflict} different values (@crdLabel and @crdAnnotation are the one CRD's)`,
+        { ...ctx.location(first.node), path: first.kind },
+        'give the same value in every version, or set it in one version only',
+      );
+      ok = false;
+    }
+    if (!ok || 'conflict' in metadata) continue;
     kinds.push({
       group: first.group,
       kind: first.kind,
       listKind: `${first.kind}List`,
       ...first.names,
       versions: versions.map((v) => ({ ...v.version, storage: v.version.name === storage })),
+      ...(Object.keys(metadata.labels).length > 0 ? { labels: metadata.labels } : {}),
+      ...(Object.keys(metadata.annotations).length > 0 ? { annotations: metadata.annotations } : {}),
     });
   }
   return kinds;

@@ -1,0 +1,129 @@
+/**
+ * Resource markers checked against the version's schema or merged across a kind's versions:
+ * `@selectableField` paths (validated as the API server validates `selectableFields`, so a
+ * CRD it would reject is a diagnostic here) and the CRD object's own `@crdLabel` /
+ * `@crdAnnotation` entries.
+ */
+import type { ts } from 'ts-morph';
+import { schemaAtPath, type Schema } from '../model/index.ts';
+import type { MarkerSet } from '../markers/index.ts';
+import type { SourceContext } from './source-context.ts';
+
+/** The API server's limit of selectable fields per version. */
+export const maxSelectableFields = 8;
+
+const selectableTypes = new Set(['string', 'integer', 'boolean']);
+
+/** The `@selectableField` paths of a version, each checked against its schema. */
+export function checkSelectableFields(
+  ctx: SourceContext,
+  schema: Schema,
+  declaration: ts.Node,
+  markers: MarkerSet,
+  kind: string,
+): readonly string[] {
+  const fields: string[] = [];
+  const occurrences = markers.occurrences('selectableField');
+  for (const { value: path, offset } of occurrences) {
+    const where = { ...ctx.location(declaration, offset), path: kind };
+    const problem = selectableFieldProblem(schema, path, fields);
+    if (problem !== undefined) {
+      ctx.sink.error(
+        'invalid-selectable-field',
+        `selectable field ${path} ${problem.message}`,
+        where,
+        problem.hint,
+      );
+      continue;
+    }
+    fields.push(path);
+  }
+  if (fields.length > maxSelectableFields) {
+    const offset = occurrences[maxSelectableFields]?.offset;
+    ctx.sink.error(
+      'invalid-selectable-field',
+      `${kind} declares ${fields.length} selectable fields; the API server allows at most ${maxSelectableFields} per version`,
+      { ...ctx.location(declaration, offset), path: kind },
+      'keep the fields clients filter on most',
+    );
+  }
+  return fields;
+}
+
+function selectableFieldProblem(
+  schema: Schema,
+  path: string,
+  earlier: readonly string[],
+): { readonly message: string; readonly hint?: string } | undefined {
+  if (earlier.includes(path)) return { message: 'is declared twice', hint: 'keep one' };
+  if (path === '.metadata' || path.startsWith('.metadata.')) {
+    return {
+      message: 'points into metadata',
+      hint: 'metadata.name and metadata.namespace are always selectable; other metadata fields cannot be',
+    };
+  }
+  const target = schemaAtPath(schema, path);
+  if (target === undefined) {
+    return { message: `is not a field of the schema`, hint: 'check the spelling, e.g. .spec.color' };
+  }
+  if (target.type === undefined || !selectableTypes.has(target.type)) {
+    return {
+      message: `is ${target.type === undefined ? 'not of a single type' : `of type ${target.type}`}; selectable fields must be strings, integers or booleans`,
+    };
+  }
+  return undefined;
+}
+
+export interface CrdMetadata {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+}
+
+/** A version's `@crdLabel` and `@crdAnnotation` entries; a key given twice with different values is an error. */
+export function crdMetadataOf(
+  ctx: SourceContext,
+  declaration: ts.Node,
+  markers: MarkerSet,
+  kind: string,
+): CrdMetadata {
+  const collect = (marker: 'crdLabel' | 'crdAnnotation'): Record<string, string> => {
+    const entries: Record<string, string> = {};
+    for (const { value, offset } of markers.occurrences(marker)) {
+      const existing = entries[value.key];
+      if (existing !== undefined && existing !== value.value) {
+        ctx.sink.error(
+          'invalid-marker',
+          `@${marker} ${value.key} is given twice, as "${existing}" and "${value.value}"`,
+          { ...ctx.location(declaration, offset), path: kind },
+          'keep one',
+        );
+      }
+      entries[value.key] = value.value;
+    }
+    return entries;
+  };
+  return { labels: collect('crdLabel'), annotations: collect('crdAnnotation') };
+}
+
+/**
+ * The CRD metadata of a kind: its versions' entries merged. Returns the key of the first
+ * disagreement (`label app` / `annotation x`) instead when two versions set one differently.
+ */
+export function mergeCrdMetadata(
+  versions: readonly CrdMetadata[],
+): CrdMetadata | { readonly conflict: string } {
+  const labels: Record<string, string> = {};
+  const annotations: Record<string, string> = {};
+  for (const version of versions) {
+    for (const [into, from, what] of [
+      [labels, version.labels, 'label'],
+      [annotations, version.annotations, 'annotation'],
+    ] as const) {
+      for (const [key, value] of Object.entries(from)) {
+        if (into[key] !== undefined && into[key] !== value) return { conflict: `${what} ${key}` };
+        into[key] = value;
+      }
+    }
+  }
+  return { labels, annotations };
+}
