@@ -135,6 +135,30 @@ describe('CRD settings from flags and kubeforge.json', () => {
     );
   });
 
+  it('notes the size of a CRD near the kubectl apply limit in the output of generate', async () => {
+    writeProject(dir, { kubeVersion: '1.31' });
+    const tome = join(dir, 'src/apis/a.example.com/v1/tome.ts');
+    const words = 'A long description of a large embedded type. '.repeat(4_800);
+    writeFileSync(
+      tome,
+      `import type { ObjectMeta } from '@kubeforge/runtime/api';\n\n/** @resource */\nexport interface Tome {\n  metadata: ObjectMeta;\n  spec: {\n    /** ${words} */\n    text?: string;\n  };\n}\n`,
+    );
+    try {
+      const noted = await run('generate');
+      assert.equal(noted.code, 0, noted.text);
+      assert.match(
+        noted.text,
+        /config\/crd\/bases\/a\.example\.com_tomes\.yaml - note crd-size: .* is \d+ bytes as JSON \(\d+\.\d KiB\), 8\d% of the 262144-byte limit of client-side kubectl apply/,
+      );
+      assert.match(noted.text, /hint: cap descriptions with --max-description-length <n>/);
+      const capped = await run('generate', '--max-description-length', '80');
+      assert.equal(capped.code, 0, capped.text);
+      assert.doesNotMatch(capped.text, /crd-size/);
+    } finally {
+      rmSync(tome);
+    }
+  });
+
   it('rejects a description cap that is not a non-negative integer', async () => {
     writeProject(dir, {});
     const result = await run('manifests', '--stdout', '--max-description-length', '-5');
