@@ -109,6 +109,20 @@ describe('markers inherited through extends and intersections', () => {
     assert.equal(at('spec.noted').minProperties, 1);
   });
 
+  it('applies a base’s @preserveUnknownFields, @nullable, @default and @maxDescriptionLength', () => {
+    const tolerant = at('spec.tolerant');
+    assert.equal(tolerant['x-kubernetes-preserve-unknown-fields'], true);
+    assert.equal(tolerant.nullable, true);
+    assert.deepEqual(tolerant.default, { mode: 'auto' });
+    assert.equal(tolerant.properties?.mode?.description, 'The...');
+  });
+
+  it('applies a map-typed base’s @mapType and @maxProperties', () => {
+    const tags = at('spec.tags');
+    assert.equal(tags['x-kubernetes-map-type'], 'atomic');
+    assert.equal(tags.maxProperties, 3);
+  });
+
   it('applies a resource base’s rules to the whole object', () => {
     assert.deepEqual(
       root?.['x-kubernetes-validations']?.map((r) => r.rule),

@@ -7,7 +7,7 @@
  */
 import { ts } from 'ts-morph';
 import type { Schema } from '../model/index.ts';
-import type { MarkerName, MarkerSet } from '../markers/index.ts';
+import { markerDefinitions, type MarkerName, type MarkerSet } from '../markers/index.ts';
 import { applyFieldMarkers } from './apply-field-markers.ts';
 import { literalUnion } from './literal-unions.ts';
 import { stringPattern } from './template-literals.ts';
@@ -57,6 +57,7 @@ export class SchemaBuilder {
   readonly #expanding: ts.Type[] = [];
   readonly #aliases: ts.Declaration[] = [];
   readonly #cache = new Map<ts.Type, Schema | undefined>();
+  readonly #reportedResourceMarkers = new Set<ts.Node>();
 
   constructor(ctx: SourceContext) {
     this.ctx = ctx;
@@ -375,6 +376,7 @@ export class SchemaBuilder {
     let marked = schema;
     for (const layer of layers) {
       if (layer.markers.has('resource')) continue;
+      this.#reportResourceMarkers(layer);
       marked = this.applyMarkers(marked, layer.markers, layer.declaration, site);
     }
     this.#reportConflicts(layers, site);
@@ -389,6 +391,27 @@ export class SchemaBuilder {
     return own.description && marked.description === undefined
       ? { ...marked, description: own.description }
       : marked;
+  }
+
+  /**
+   * Resource markers (`@printColumn`, `@subresource`, ...) on an interface that is not a
+   * `@resource` have no effect, also not on resources extending it (as kubebuilder's
+   * resource markers on an embedded struct): a warning, once per interface.
+   */
+  #reportResourceMarkers(layer: MarkerLayer): void {
+    if (this.#reportedResourceMarkers.has(layer.declaration)) return;
+    this.#reportedResourceMarkers.add(layer.declaration);
+    if (!this.ctx.isProjectFile(layer.declaration.getSourceFile())) return;
+    for (const marker of layer.markers.names) {
+      if (markerDefinitions[marker].target !== 'resource' || marker === 'deprecated' || marker === 'category')
+        continue;
+      this.ctx.sink.warning(
+        'misplaced-marker',
+        `@${marker} applies to @resource interfaces; ${declarationName(layer.declaration)} is not one, and a resource does not take resource markers from the interfaces it extends`,
+        this.ctx.location(layer.declaration, layer.markers.offsetOf(marker)),
+        'move the marker to the @resource interface',
+      );
+    }
   }
 
   #reportConflicts(layers: readonly MarkerLayer[], site: Site): void {

@@ -61,3 +61,24 @@ export interface Entry {
  * @minProperties 1
  */
 export type Noted = { note?: string };
+
+/**
+ * Every other marker that applies to an object, on a base.
+ * @preserveUnknownFields
+ * @nullable
+ * @default {"mode": "auto"}
+ * @maxDescriptionLength 12
+ */
+export interface Tolerant {
+  /** The mode, described at some length. */
+  mode?: string;
+}
+
+/**
+ * A base of a map type.
+ * @mapType atomic
+ * @maxProperties 3
+ */
+export interface Tags {
+  [key: string]: string;
+}

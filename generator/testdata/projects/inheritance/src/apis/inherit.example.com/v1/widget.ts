@@ -1,5 +1,5 @@
 import type { ObjectMeta } from '@kubeforge/runtime/api';
-import type { Entry, Levelled, ListOf, Named, Noted, Scaling } from './bases.ts';
+import type { Entry, Levelled, ListOf, Named, Noted, Scaling, Tags, Tolerant } from './bases.ts';
 
 /** Extends one base: its markers and its fields' markers come along. */
 export interface AutoscalerSpec extends Scaling {
@@ -35,6 +35,15 @@ export interface RenamedSpec extends Named {
   name: string;
 }
 
+/** Extends a base with object markers beyond the common ones. */
+export interface TolerantSpec extends Tolerant {
+  /** Another field, also described at some length. */
+  other?: string;
+}
+
+/** Extends a map-typed base. */
+export interface TagsSpec extends Tags {}
+
 /** Extends an object type alias: the alias's markers come along. */
 export interface NotedSpec extends Noted {
   other?: string;
@@ -54,6 +63,8 @@ export interface WidgetSpec {
   inline: ListOf<Entry>;
   renamed: RenamedSpec;
   noted: NotedSpec;
+  tolerant?: TolerantSpec | null;
+  tags: TagsSpec;
   /** Members of an intersection declaring the same field: both declarations' markers apply. */
   overlapping: Named & {
     /** @pattern ^[a-z]+$ */

@@ -30,3 +30,17 @@ export interface GizmoSpec {
   /** @maxDescriptionLength short */
   described?: { note?: string };
 }
+
+/**
+ * Resource markers on a base have no effect on the resource extending it.
+ * @printColumn name=Size type=integer jsonPath=.spec.size
+ * @shortName gb
+ */
+export interface GizmoBase {
+  metadata: ObjectMeta;
+}
+
+/** @resource */
+export interface Gadgetry extends GizmoBase {
+  spec: { size?: int32 };
+}
