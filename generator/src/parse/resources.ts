@@ -7,9 +7,7 @@ import { ts } from 'ts-morph';
 import {
   compareKubeVersions,
   isKubeVersion,
-  schemaAtPath,
   type KindModel,
-  type PrinterColumn,
   type Schema,
   type Scope,
   type TypeSource,
@@ -18,11 +16,13 @@ import {
 import type { MarkerSet } from '../markers/index.ts';
 import { defaultPlural, isValidGroup } from './names.ts';
 import {
+  checkPrinterColumns,
   checkSelectableFields,
   crdMetadataOf,
   mergeCrdMetadata,
+  parseSubresources,
   type CrdMetadata,
-} from './resource-metadata.ts';
+} from './resource-markers.ts';
 import { SchemaBuilder, type Site } from './schema-builder.ts';
 import type { SourceContext } from './source-context.ts';
 
@@ -312,88 +312,6 @@ function namedType(
     return { [key]: node.typeName.text };
   }
   return {};
-}
-
-function parseSubresources(
-  ctx: SourceContext,
-  markers: MarkerSet,
-  schema: Schema,
-  declaration: ts.InterfaceDeclaration,
-  kind: string,
-): VersionModel['subresources'] {
-  let status = false;
-  let scale: VersionModel['subresources']['scale'];
-  for (const { value: subresource, offset } of markers.occurrences('subresource')) {
-    const where = { ...ctx.location(declaration, offset), path: kind };
-    if (subresource.kind === 'status') {
-      status = true;
-      if (schema.properties?.status === undefined) {
-        ctx.sink.warning(
-          'missing-status',
-          `${kind} enables the status subresource but declares no \`status\``,
-          where,
-          'add `status?: <Kind>Status`',
-        );
-      }
-      continue;
-    }
-    const { kind: _kind, ...paths } = subresource;
-    const checks: [string, string, string, boolean][] = [
-      ['specReplicasPath', paths.specReplicasPath, '.spec.', true],
-      ['statusReplicasPath', paths.statusReplicasPath, '.status.', true],
-      ...(paths.labelSelectorPath === undefined
-        ? []
-        : [['labelSelectorPath', paths.labelSelectorPath, '.', false] as [string, string, string, boolean]]),
-    ];
-    let valid = true;
-    for (const [name, path, prefix, integer] of checks) {
-      const target = schemaAtPath(schema, path);
-      const expectedType = integer ? 'integer' : 'string';
-      const placed = name === 'labelSelectorPath' ? /^\.(spec|status)\./.test(path) : path.startsWith(prefix);
-      if (!placed || target?.type !== expectedType) {
-        ctx.sink.error(
-          'invalid-subresource',
-          `scale ${name} ${path} must point to ${integer ? 'an integer' : 'a string'} field under ${prefix.length > 1 ? prefix.slice(0, -1) : '.spec or .status'}`,
-          where,
-          integer ? 'declare the field as int32' : undefined,
-        );
-        valid = false;
-      }
-    }
-    if (valid) scale = paths;
-  }
-  return { status, ...(scale ? { scale } : {}) };
-}
-
-/** The `@printColumn`s, checked: unique names, and simple JSONPaths that exist in the schema. */
-function checkPrinterColumns(
-  ctx: SourceContext,
-  schema: Schema,
-  declaration: ts.InterfaceDeclaration,
-  markers: MarkerSet,
-  kind: string,
-): readonly PrinterColumn[] {
-  const names = new Set<string>();
-  for (const { value: column, offset } of markers.occurrences('printColumn')) {
-    const where = { ...ctx.location(declaration, offset), path: kind };
-    if (names.has(column.name))
-      ctx.sink.error('invalid-marker', `printer column ${column.name} is declared twice`, where);
-    names.add(column.name);
-    const simple = /^(\.[A-Za-z0-9_-]+)+$/.test(column.jsonPath);
-    if (
-      simple &&
-      !column.jsonPath.startsWith('.metadata.') &&
-      schemaAtPath(schema, column.jsonPath) === undefined
-    ) {
-      ctx.sink.warning(
-        'unknown-json-path',
-        `printer column ${column.name}: ${column.jsonPath} is not a field of ${kind}`,
-        where,
-        'check the spelling; the column will be empty',
-      );
-    }
-  }
-  return markers.getAll('printColumn');
 }
 
 /** Groups versions into kinds: names agree, exactly one storage version. */

@@ -7,19 +7,14 @@
  */
 import { ts } from 'ts-morph';
 import type { Schema } from '../model/index.ts';
-import { markerDefinitions, type MarkerName, type MarkerSet } from '../markers/index.ts';
+import type { MarkerName, MarkerSet } from '../markers/index.ts';
 import { applyFieldMarkers } from './apply-field-markers.ts';
 import { literalUnion } from './literal-unions.ts';
 import { stringPattern } from './template-literals.ts';
 import { unionSchema } from './unions.ts';
 import { scalarSchemas, structSchemas } from './runtime-types.ts';
-import {
-  declarationName,
-  markerConflicts,
-  propertyLayers,
-  typeLayers,
-  type MarkerLayer,
-} from './inherited-markers.ts';
+import { applyLayers, withTypeLayers } from './apply-layers.ts';
+import { propertyLayers, type MarkerLayer } from './inherited-markers.ts';
 import {
   elementHint,
   framesFor,
@@ -361,70 +356,9 @@ export class SchemaBuilder {
     } finally {
       this.#expanding.pop();
     }
-    if (schema) schema = this.#withTypeLayers(schema, type, site);
+    if (schema) schema = withTypeLayers(this, schema, type, site, this.#reportedResourceMarkers);
     if (cacheable) this.#cache.set(type, schema);
     return schema;
-  }
-
-  /**
-   * Adds the type-level markers of an object type, its bases' and its intersection members'
-   * (see inherited-markers.ts), and the description of its own declaration. A resource's own
-   * markers and description are applied to its root schema by resources.ts.
-   */
-  #withTypeLayers(schema: Schema, type: ts.Type, site: Site): Schema {
-    const layers = typeLayers(this.ctx, type, site.path);
-    let marked = schema;
-    for (const layer of layers) {
-      if (layer.markers.has('resource')) continue;
-      this.#reportResourceMarkers(layer);
-      marked = this.applyMarkers(marked, layer.markers, layer.declaration, site);
-    }
-    this.#reportConflicts(layers, site);
-    const declaration = type.aliasSymbol?.declarations?.[0] ?? type.getSymbol()?.declarations?.[0];
-    if (
-      declaration === undefined ||
-      !(ts.isInterfaceDeclaration(declaration) || ts.isClassDeclaration(declaration))
-    )
-      return marked;
-    const own = layers.find((layer) => layer.declaration === declaration);
-    if (own === undefined || own.markers.has('resource')) return marked;
-    return own.description && marked.description === undefined
-      ? { ...marked, description: own.description }
-      : marked;
-  }
-
-  /**
-   * Resource markers (`@printColumn`, `@subresource`, ...) on an interface that is not a
-   * `@resource` have no effect, also not on resources extending it (as kubebuilder's
-   * resource markers on an embedded struct): a warning, once per interface.
-   */
-  #reportResourceMarkers(layer: MarkerLayer): void {
-    if (this.#reportedResourceMarkers.has(layer.declaration)) return;
-    this.#reportedResourceMarkers.add(layer.declaration);
-    if (!this.ctx.isProjectFile(layer.declaration.getSourceFile())) return;
-    for (const marker of layer.markers.names) {
-      if (markerDefinitions[marker].target !== 'resource' || marker === 'deprecated' || marker === 'category')
-        continue;
-      this.ctx.sink.warning(
-        'misplaced-marker',
-        `@${marker} applies to @resource interfaces; ${declarationName(layer.declaration)} is not one, and a resource does not take resource markers from the interfaces it extends`,
-        this.ctx.location(layer.declaration, layer.markers.offsetOf(marker)),
-        'move the marker to the @resource interface',
-      );
-    }
-  }
-
-  #reportConflicts(layers: readonly MarkerLayer[], site: Site): void {
-    for (const { marker, winner, other } of markerConflicts(layers)) {
-      if (!this.ctx.isProjectFile(winner.declaration.getSourceFile())) continue;
-      const name = (layer: MarkerLayer): string => declarationName(layer.declaration);
-      this.ctx.sink.error(
-        'conflicting-markers',
-        `@${marker} is ${JSON.stringify(winner.markers.get(marker))} on ${name(winner)} but ${JSON.stringify(other.markers.get(marker))} on ${name(other)}, and neither extends the other`,
-        { ...this.ctx.location(winner.declaration, winner.markers.offsetOf(marker)), path: site.path },
-        'make them agree, or give the value to use in an interface that extends both',
-      );
-    }
   }
 
   #buildObject(
@@ -544,8 +478,7 @@ export class SchemaBuilder {
     };
     let schema = this.convert(type, hint, site, options);
     if (schema === undefined) return undefined;
-    for (const layer of layers) schema = this.applyMarkers(schema, layer.markers, layer.declaration, site);
-    this.#reportConflicts(layers, site);
+    schema = applyLayers(this, schema, layers, site);
     const description = layers.findLast((layer) => layer.description !== '')?.description;
     if (description) schema = { ...schema, description };
     return { schema, required: !optional };

@@ -1,13 +1,96 @@
 /**
  * Resource markers checked against the version's schema or merged across a kind's versions:
- * `@selectableField` paths (validated as the API server validates `selectableFields`, so a
- * CRD it would reject is a diagnostic here) and the CRD object's own `@crdLabel` /
- * `@crdAnnotation` entries.
+ * `@subresource` (scale paths must name integer and string fields), `@printColumn` (unique
+ * names, paths that exist), `@selectableField` (validated as the API server validates
+ * `selectableFields`, so a CRD it would reject is a diagnostic here) and the CRD object's own
+ * `@crdLabel` / `@crdAnnotation` entries.
  */
 import type { ts } from 'ts-morph';
-import { schemaAtPath, type Schema } from '../model/index.ts';
+import { schemaAtPath, type PrinterColumn, type Schema, type VersionModel } from '../model/index.ts';
 import type { MarkerSet } from '../markers/index.ts';
 import type { SourceContext } from './source-context.ts';
+
+export function parseSubresources(
+  ctx: SourceContext,
+  markers: MarkerSet,
+  schema: Schema,
+  declaration: ts.InterfaceDeclaration,
+  kind: string,
+): VersionModel['subresources'] {
+  let status = false;
+  let scale: VersionModel['subresources']['scale'];
+  for (const { value: subresource, offset } of markers.occurrences('subresource')) {
+    const where = { ...ctx.location(declaration, offset), path: kind };
+    if (subresource.kind === 'status') {
+      status = true;
+      if (schema.properties?.status === undefined) {
+        ctx.sink.warning(
+          'missing-status',
+          `${kind} enables the status subresource but declares no \`status\``,
+          where,
+          'add `status?: <Kind>Status`',
+        );
+      }
+      continue;
+    }
+    const { kind: _kind, ...paths } = subresource;
+    const checks: [string, string, string, boolean][] = [
+      ['specReplicasPath', paths.specReplicasPath, '.spec.', true],
+      ['statusReplicasPath', paths.statusReplicasPath, '.status.', true],
+      ...(paths.labelSelectorPath === undefined
+        ? []
+        : [['labelSelectorPath', paths.labelSelectorPath, '.', false] as [string, string, string, boolean]]),
+    ];
+    let valid = true;
+    for (const [name, path, prefix, integer] of checks) {
+      const target = schemaAtPath(schema, path);
+      const expectedType = integer ? 'integer' : 'string';
+      const placed = name === 'labelSelectorPath' ? /^\.(spec|status)\./.test(path) : path.startsWith(prefix);
+      if (!placed || target?.type !== expectedType) {
+        ctx.sink.error(
+          'invalid-subresource',
+          `scale ${name} ${path} must point to ${integer ? 'an integer' : 'a string'} field under ${prefix.length > 1 ? prefix.slice(0, -1) : '.spec or .status'}`,
+          where,
+          integer ? 'declare the field as int32' : undefined,
+        );
+        valid = false;
+      }
+    }
+    if (valid) scale = paths;
+  }
+  return { status, ...(scale ? { scale } : {}) };
+}
+
+/** The `@printColumn`s, checked: unique names, and simple JSONPaths that exist in the schema. */
+export function checkPrinterColumns(
+  ctx: SourceContext,
+  schema: Schema,
+  declaration: ts.InterfaceDeclaration,
+  markers: MarkerSet,
+  kind: string,
+): readonly PrinterColumn[] {
+  const names = new Set<string>();
+  for (const { value: column, offset } of markers.occurrences('printColumn')) {
+    const where = { ...ctx.location(declaration, offset), path: kind };
+    if (names.has(column.name))
+      ctx.sink.error('invalid-marker', `printer column ${column.name} is declared twice`, where);
+    names.add(column.name);
+    const simple = /^(\.[A-Za-z0-9_-]+)+$/.test(column.jsonPath);
+    if (
+      simple &&
+      !column.jsonPath.startsWith('.metadata.') &&
+      schemaAtPath(schema, column.jsonPath) === undefined
+    ) {
+      ctx.sink.warning(
+        'unknown-json-path',
+        `printer column ${column.name}: ${column.jsonPath} is not a field of ${kind}`,
+        where,
+        'check the spelling; the column will be empty',
+      );
+    }
+  }
+  return markers.getAll('printColumn');
+}
 
 /** The API server's limit of selectable fields per version. */
 export const maxSelectableFields = 8;
