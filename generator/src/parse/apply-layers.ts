@@ -8,6 +8,7 @@ import { ts } from 'ts-morph';
 import type { Schema } from '../model/index.ts';
 import { markerDefinitions, type MarkerSet } from '../markers/index.ts';
 import { declarationName, markerConflicts, typeLayers, type MarkerLayer } from './inherited-markers.ts';
+import { structSchemas } from './runtime-types.ts';
 import type { SourceContext } from './source-context.ts';
 
 /** What applying layers needs from the schema builder. */
@@ -33,6 +34,11 @@ export function applyLayers(
   return marked;
 }
 
+/**
+ * Applies the layers in order. A layer that is a runtime struct with upstream's fixed schema
+ * (an interface extending `LabelSelector`, say) contributes that schema's type-level keywords
+ * (`x-kubernetes-map-type`, ...), as Go's inline embedding of the upstream type would.
+ */
 function applyInOrder(
   applier: MarkerApplier,
   schema: Schema,
@@ -40,8 +46,40 @@ function applyInOrder(
   site: { readonly path: string },
 ): Schema {
   let marked = schema;
-  for (const layer of layers) marked = applier.applyMarkers(marked, layer.markers, layer.declaration, site);
+  for (const layer of layers) {
+    const upstream = upstreamStruct(applier.ctx, layer.declaration);
+    if (upstream !== undefined) {
+      const { type: _t, properties: _p, required: _r, description: _d, ...typeLevel } = upstream;
+      marked = { ...marked, ...typeLevel };
+    }
+    marked = applier.applyMarkers(marked, layer.markers, layer.declaration, site);
+  }
   return marked;
+}
+
+/** The fixed schema of a runtime struct declaration (`Condition`, `LabelSelector`, ...), if it is one. */
+export function upstreamStruct(ctx: SourceContext, declaration: ts.Node): Schema | undefined {
+  if (!ts.isInterfaceDeclaration(declaration) || !ctx.isRuntimeDeclaration(declaration)) return undefined;
+  return Object.hasOwn(structSchemas, declaration.name.text)
+    ? structSchemas[declaration.name.text]
+    : undefined;
+}
+
+/**
+ * Upstream's schema of a property declared by a runtime struct with a fixed schema, for an
+ * interface that extends the struct (`interface StampedCondition extends Condition`): the
+ * property keeps upstream's validation and description instead of being converted from the
+ * runtime's TypeScript declaration.
+ */
+export function upstreamProperty(ctx: SourceContext, layers: readonly MarkerLayer[]): Schema | undefined {
+  for (const layer of layers) {
+    const { parent } = layer.declaration;
+    const name = (layer.declaration as ts.Node & { readonly name?: ts.Node }).name;
+    if (name === undefined || !ts.isIdentifier(name)) continue;
+    const fixed = upstreamStruct(ctx, parent)?.properties?.[name.text];
+    if (fixed !== undefined) return fixed;
+  }
+  return undefined;
 }
 
 /**

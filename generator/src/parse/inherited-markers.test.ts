@@ -123,6 +123,36 @@ describe('markers inherited through extends and intersections', () => {
     assert.equal(tags.maxProperties, 3);
   });
 
+  it('keeps upstream’s validation of Condition’s fields in an interface extending it', () => {
+    const condition: Schema | undefined = at('spec.conditions').items;
+    const field = (name: string): Schema | undefined => condition?.properties?.[name];
+    assert.equal(field('reason')?.minLength, 1);
+    assert.deepEqual(field('status')?.enum, ['True', 'False', 'Unknown']);
+    assert.equal(field('stamp')?.minLength, 1);
+    assert.deepEqual(condition?.required, [
+      'lastTransitionTime',
+      'message',
+      'reason',
+      'stamp',
+      'status',
+      'type',
+    ]);
+  });
+
+  it('keeps LabelSelector atomic, with its atomic lists, in an interface extending it', () => {
+    const selector = at('spec.selector');
+    assert.equal(selector['x-kubernetes-map-type'], 'atomic');
+    const expressions: Schema | undefined = selector.properties?.matchExpressions;
+    assert.equal(expressions?.['x-kubernetes-list-type'], 'atomic');
+    const requirement: Schema | undefined = expressions.items;
+    const operator = Object.entries(requirement?.properties ?? {}).find(([name]) => name === 'operator')?.[1];
+    assert.deepEqual(operator, {
+      type: 'string',
+      description:
+        "operator represents a key's relationship to a set of values. Valid operators are In, NotIn, Exists and DoesNotExist.",
+    });
+  });
+
   it('applies a resource base’s rules to the whole object', () => {
     assert.deepEqual(
       root?.['x-kubernetes-validations']?.map((r) => r.rule),

@@ -13,7 +13,7 @@ import { literalUnion } from './literal-unions.ts';
 import { stringPattern } from './template-literals.ts';
 import { unionSchema } from './unions.ts';
 import { scalarSchemas, structSchemas } from './runtime-types.ts';
-import { applyLayers, withTypeLayers } from './apply-layers.ts';
+import { applyLayers, upstreamProperty, withTypeLayers } from './apply-layers.ts';
 import { propertyLayers, type MarkerLayer } from './inherited-markers.ts';
 import {
   elementHint,
@@ -476,7 +476,7 @@ export class SchemaBuilder {
       ...(has('embeddedResource') ? { objectRoot: true } : {}),
       ...(has('intOrString') ? { intOrString: true } : {}),
     };
-    let schema = this.convert(type, hint, site, options);
+    let schema = upstreamProperty(this.ctx, layers) ?? this.convert(type, hint, site, options);
     if (schema === undefined) return undefined;
     schema = applyLayers(this, schema, layers, site);
     const description = layers.findLast((layer) => layer.description !== '')?.description;

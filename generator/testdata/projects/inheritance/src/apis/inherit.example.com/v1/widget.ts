@@ -1,4 +1,4 @@
-import type { ObjectMeta } from '@kubeforge/runtime/api';
+import type { Condition, LabelSelector, ObjectMeta } from '@kubeforge/runtime/api';
 import type { Entry, Levelled, ListOf, Named, Noted, Scaling, Tags, Tolerant } from './bases.ts';
 
 /** Extends one base: its markers and its fields' markers come along. */
@@ -41,6 +41,17 @@ export interface TolerantSpec extends Tolerant {
   other?: string;
 }
 
+/** A condition with one more field: upstream's validation of Condition's fields stays. */
+export interface StampedCondition extends Condition {
+  /** @minLength 1 */
+  stamp: string;
+}
+
+/** A label selector with a note: atomic, as upstream's LabelSelector. */
+export interface NotedSelector extends LabelSelector {
+  note?: string;
+}
+
 /** Extends a map-typed base. */
 export interface TagsSpec extends Tags {}
 
@@ -65,6 +76,8 @@ export interface WidgetSpec {
   noted: NotedSpec;
   tolerant?: TolerantSpec | null;
   tags: TagsSpec;
+  conditions?: StampedCondition[];
+  selector?: NotedSelector;
   /** Members of an intersection declaring the same field: both declarations' markers apply. */
   overlapping: Named & {
     /** @pattern ^[a-z]+$ */
