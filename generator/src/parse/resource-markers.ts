@@ -160,6 +160,8 @@ function selectableFieldProblem(
 export interface CrdMetadata {
   readonly labels: Readonly<Record<string, string>>;
   readonly annotations: Readonly<Record<string, string>>;
+  /** Source offset of each entry's tag, by `label <key>` / `annotation <key>`. */
+  readonly offsets: ReadonlyMap<string, number>;
 }
 
 /** A version's `@crdLabel` and `@crdAnnotation` entries; a key given twice with different values is an error. */
@@ -169,9 +171,11 @@ export function crdMetadataOf(
   markers: MarkerSet,
   kind: string,
 ): CrdMetadata {
+  const offsets = new Map<string, number>();
   const collect = (marker: 'crdLabel' | 'crdAnnotation'): Record<string, string> => {
     const entries: Record<string, string> = {};
     for (const { value, offset } of markers.occurrences(marker)) {
+      offsets.set(`${marker === 'crdLabel' ? 'label' : 'annotation'} ${value.key}`, offset);
       const existing = entries[value.key];
       if (existing !== undefined && existing !== value.value) {
         ctx.sink.error(
@@ -185,25 +189,27 @@ export function crdMetadataOf(
     }
     return entries;
   };
-  return { labels: collect('crdLabel'), annotations: collect('crdAnnotation') };
+  return { labels: collect('crdLabel'), annotations: collect('crdAnnotation'), offsets };
 }
 
 /**
- * The CRD metadata of a kind: its versions' entries merged. Returns the key of the first
- * disagreement (`label app` / `annotation x`) instead when two versions set one differently.
+ * The CRD metadata of a kind: its versions' entries merged. Returns the first disagreement
+ * instead (`label app` / `annotation x`, and the index of the version that disagrees) when
+ * two versions set one differently.
  */
 export function mergeCrdMetadata(
   versions: readonly CrdMetadata[],
-): CrdMetadata | { readonly conflict: string } {
+): Pick<CrdMetadata, 'labels' | 'annotations'> | { readonly conflict: string; readonly version: number } {
   const labels: Record<string, string> = {};
   const annotations: Record<string, string> = {};
-  for (const version of versions) {
+  for (const [index, version] of versions.entries()) {
     for (const [into, from, what] of [
       [labels, version.labels, 'label'],
       [annotations, version.annotations, 'annotation'],
     ] as const) {
       for (const [key, value] of Object.entries(from)) {
-        if (into[key] !== undefined && into[key] !== value) return { conflict: `${what} ${key}` };
+        if (into[key] !== undefined && into[key] !== value)
+          return { conflict: `${what} ${key}`, version: index };
         into[key] = value;
       }
     }

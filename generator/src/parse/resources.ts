@@ -376,10 +376,11 @@ function assembleKinds(ctx: SourceContext, candidates: readonly VersionCandidate
     plurals.set(pluralKey, first.kind);
     const metadata = mergeCrdMetadata(versions.map((v) => v.crdMetadata));
     if ('conflict' in metadata) {
+      const other = versions[metadata.version] ?? first;
       ctx.sink.error(
         'inconsistent-versions',
         `the versions of ${first.kind} give the CRD's ${metadata.conflict} different values (@crdLabel and @crdAnnotation are the one CRD's)`,
-        { ...ctx.location(first.node), path: first.kind },
+        { ...ctx.location(other.node, other.crdMetadata.offsets.get(metadata.conflict)), path: first.kind },
         'give the same value in every version, or set it in one version only',
       );
       ok = false;
