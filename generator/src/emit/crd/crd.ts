@@ -4,8 +4,7 @@
  * same model and options (sorted keys, no timestamps).
  */
 import {
-  capDescription,
-  mapChildSchemas,
+  truncateDescription,
   type KindModel,
   type ProjectModel,
   type Schema,
@@ -96,11 +95,20 @@ function versionObject(version: VersionModel, options: CrdOptions): Record<strin
 export function finishSchema(schema: Schema, options: CrdOptions): Schema {
   const max = options.maxDescriptionLength;
   const cel = kubeVersionAtLeast(options.kubeVersion ?? defaultKubeVersion, celMinimumKubeVersion);
-  const finish = (s: Schema): Schema => {
-    const capped = max === undefined ? s : capDescription(s, max);
-    if (cel || capped['x-kubernetes-validations'] === undefined) return capped;
-    const { 'x-kubernetes-validations': _rules, ...rest } = capped;
-    return rest;
+  const visit = (s: Schema): Schema => {
+    const out: Record<string, unknown> = { ...s };
+    if (s.description !== undefined && max !== undefined) {
+      const description = truncateDescription(s.description, max);
+      if (description === undefined) delete out.description;
+      else out.description = description;
+    }
+    if (!cel) delete out['x-kubernetes-validations'];
+    if (s.properties)
+      out.properties = Object.fromEntries(Object.entries(s.properties).map(([k, v]) => [k, visit(v)]));
+    if (s.items) out.items = visit(s.items);
+    if (s.additionalProperties) out.additionalProperties = visit(s.additionalProperties);
+    if (s.anyOf) out.anyOf = s.anyOf.map(visit);
+    return out;
   };
-  return finish(mapChildSchemas(schema, finish));
+  return visit(schema);
 }
