@@ -7,6 +7,9 @@
  * per kind again and again was most of a cold `generate`. The output is byte-identical to
  * rendering the whole value at once (with line folding off, a block renders the same at any
  * indentation, indented). Values are read-only data: a rendered object must not be mutated.
+ *
+ * Scalars are quoted as YAML 1.1 needs (`"y"`, `"no"`, `"on"`, `"0755"`): kubectl and the API
+ * server read YAML 1.1, where a property named `y` is otherwise the boolean true.
  */
 import { randomBytes } from 'node:crypto';
 import { stringify } from 'yaml';
@@ -17,6 +20,7 @@ const options = {
   lineWidth: 0,
   indentSeq: true,
   aliasDuplicateObjects: false,
+  version: '1.1',
 } as const;
 
 /** Subtrees with at least this many nodes are rendered once and spliced. */

@@ -74,6 +74,11 @@ export interface VersionModel {
   readonly statusFields?: StatusFields;
   readonly subresources: Subresources;
   readonly printerColumns: readonly PrinterColumn[];
+  /**
+   * JSONPaths clients may use in field selectors (`selectableFields`, Kubernetes >= 1.30),
+   * checked to name string, integer or boolean fields outside metadata.
+   */
+  readonly selectableFields?: readonly string[];
   /** The structural `openAPIV3Schema` of the version. */
   readonly schema: Schema;
 }
@@ -89,6 +94,10 @@ export interface KindModel {
   readonly scope: Scope;
   /** Sorted by Kubernetes version priority: GA before beta before alpha, newest first. */
   readonly versions: readonly VersionModel[];
+  /** Labels of the CustomResourceDefinition object itself (`@crdLabel`). */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Annotations of the CustomResourceDefinition object itself (`@crdAnnotation`). */
+  readonly annotations?: Readonly<Record<string, string>>;
 }
 
 /** One `@rbac` tag: a PolicyRule as declared, before merging. */

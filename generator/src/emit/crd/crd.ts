@@ -3,7 +3,13 @@
  * versions, at `config/crd/bases/<group>_<plural>.yaml`. Output is byte-identical for the
  * same model and options (sorted keys, no timestamps).
  */
-import type { KindModel, ProjectModel, Schema, VersionModel } from '../../model/index.ts';
+import {
+  truncateDescription,
+  type KindModel,
+  type ProjectModel,
+  type Schema,
+  type VersionModel,
+} from '../../model/index.ts';
 import type { OutputFile } from '../output-file.ts';
 import { fingerprint } from '../fingerprint.ts';
 import { toYaml } from '../yaml.ts';
@@ -12,6 +18,7 @@ import {
   defaultCrdDir,
   defaultKubeVersion,
   kubeVersionAtLeast,
+  selectableFieldsMinimumKubeVersion,
   type CrdOptions,
 } from './options.ts';
 
@@ -55,7 +62,11 @@ export function crdObject(kind: KindModel, options: CrdOptions = {}): Record<str
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
-    metadata: { name: crdName(kind) },
+    metadata: {
+      name: crdName(kind),
+      ...(kind.labels === undefined ? {} : { labels: kind.labels }),
+      ...(kind.annotations === undefined ? {} : { annotations: kind.annotations }),
+    },
     spec: {
       group: kind.group,
       names: {
@@ -85,6 +96,11 @@ function versionObject(version: VersionModel, options: CrdOptions): Record<strin
     ...(version.deprecated ? { deprecated: true } : {}),
     ...(version.deprecationWarning === undefined ? {} : { deprecationWarning: version.deprecationWarning }),
     ...(version.printerColumns.length > 0 ? { additionalPrinterColumns: version.printerColumns } : {}),
+    ...(version.selectableFields !== undefined &&
+    version.selectableFields.length > 0 &&
+    kubeVersionAtLeast(options.kubeVersion ?? defaultKubeVersion, selectableFieldsMinimumKubeVersion)
+      ? { selectableFields: version.selectableFields.map((jsonPath) => ({ jsonPath })) }
+      : {}),
     ...(Object.keys(subresources).length > 0 ? { subresources } : {}),
     schema: { openAPIV3Schema: finishSchema(version.schema, options) },
   };
@@ -131,14 +147,4 @@ export function finishSchema(schema: Schema, options: CrdOptions): Schema {
     return out;
   };
   return visit(schema);
-}
-
-/** Cuts a description to `max` characters at a word boundary, ending with `...`; 0 drops it. */
-export function truncateDescription(description: string, max: number): string | undefined {
-  if (max <= 0) return undefined;
-  if (description.length <= max) return description;
-  if (max <= 3) return description.slice(0, max);
-  const cut = description.slice(0, max - 3);
-  const space = cut.search(/\s\S*$/);
-  return `${(space > 0 ? cut.slice(0, space) : cut).trimEnd()}...`;
 }

@@ -1,5 +1,5 @@
 /** The Kubernetes object model and the list/watch contract shared by all runtime modules. */
-export type { int32, int64, IntOrString, Quantity, Time, MicroTime, Duration } from './scalars.ts';
+export type { int, int32, int64, IntOrString, Quantity, Time, MicroTime, Duration } from './scalars.ts';
 export type {
   OwnerReference,
   ManagedFieldsEntry,
