@@ -345,9 +345,7 @@ export class ListWatchMachine<T extends KubeObject> {
       };
     }
     const event = wait.result.value;
-    connection.events++;
-    connection.lastActivityAt = this.#clock.now();
-    this.#health.lastEventAt = connection.lastActivityAt;
+    this.#noteEvent(connection);
     switch (event.type) {
       case 'added':
       case 'modified':
@@ -472,9 +470,7 @@ export class ListWatchMachine<T extends KubeObject> {
     }
 
     const event = wait.result.value;
-    connection.events++;
-    connection.lastActivityAt = this.#clock.now();
-    this.#health.lastEventAt = connection.lastActivityAt;
+    this.#noteEvent(connection);
     switch (event.type) {
       case 'added':
       case 'modified':
@@ -502,6 +498,13 @@ export class ListWatchMachine<T extends KubeObject> {
       default:
         return assertNever(event, 'watch event');
     }
+  }
+
+  /** An event arrived: it proves the connection alive and is the watcher's last activity. */
+  #noteEvent(connection: Connection<T>): void {
+    connection.events++;
+    connection.lastActivityAt = this.#clock.now();
+    this.#health.lastEventAt = connection.lastActivityAt;
   }
 
   #failed(operation: 'watch', error: unknown, resourceVersion: string): State<T> {
