@@ -47,6 +47,11 @@ export interface WebhookInstallOptions {
   readonly conversionPath?: string;
   /** Default a free port on 127.0.0.1. */
   readonly port?: number;
+  /**
+   * Serve these instead of a generated pair (PEM; `cert` must cover 127.0.0.1), e.g. to test
+   * a rotation with certificates issued by the same CA.
+   */
+  readonly certificates?: { readonly ca: string; readonly cert: string; readonly key: string };
 }
 
 export interface InstalledWebhooks {
@@ -72,7 +77,7 @@ export async function installWebhooks(
   const port = options.port ?? (await freePort());
   const url = `https://127.0.0.1:${port}`;
   const certDir = mkdtempSync(join(tmpdir(), 'kubeforge-webhook-'));
-  const pair = issueLoopbackCertificates();
+  const pair = options.certificates ?? issueLoopbackCertificates();
   writeFileSync(join(certDir, 'tls.crt'), pair.cert);
   writeFileSync(join(certDir, 'tls.key'), pair.key, { mode: 0o600 });
   writeFileSync(join(certDir, 'ca.crt'), pair.ca);

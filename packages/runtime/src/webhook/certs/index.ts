@@ -12,3 +12,5 @@ export {
   type CertificateAuthority,
   type ServingOptions,
 } from './authority.ts';
+export { selfSignedCertificates, type SelfSignedCertificateOptions } from './self-signed.ts';
+export { injectCaBundle, mergeBundles, type InjectionTargets } from './inject.ts';

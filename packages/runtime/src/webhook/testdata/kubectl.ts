@@ -26,7 +26,7 @@ export function kubectl(kubeconfig: string, args: readonly string[], input?: str
 }
 
 /** Polls `check` until it returns something other than `undefined`/`false`. */
-export async function eventually<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
+export async function eventually<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
