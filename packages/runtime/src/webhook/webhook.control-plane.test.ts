@@ -30,10 +30,15 @@ let installed: InstalledWebhooks;
 let manager: Manager;
 let running: Promise<void>;
 
-const rules = [
-  { apiGroups: [group], apiVersions: ['v2'], resources: ['widgets'], operations: ['CREATE', 'UPDATE'] },
+const rules = (...operations: string[]): object[] => [
+  { apiGroups: [group], apiVersions: ['v2'], resources: ['widgets'], operations },
 ];
-const common = { sideEffects: 'None', admissionReviewVersions: ['v1', 'v1beta1'], timeoutSeconds: 10, rules };
+const common = {
+  sideEffects: 'None',
+  admissionReviewVersions: ['v1', 'v1beta1'],
+  timeoutSeconds: 10,
+  rules: rules('CREATE', 'UPDATE'),
+};
 
 /** A webhook nobody serves: port 1 on loopback refuses connections. */
 function downWebhook(failurePolicy: 'Fail' | 'Ignore'): WebhookConfiguration {
@@ -77,6 +82,7 @@ before(async () => {
           {
             name: `vwidget.${group}`,
             ...common,
+            rules: rules('CREATE', 'UPDATE', 'DELETE'),
             failurePolicy: 'Fail',
             clientConfig: { service: { path: widgetValidation.path } },
           },
@@ -159,6 +165,25 @@ test('kubectl apply of an invalid object is refused with the validator message a
   assert.notEqual(result.code, 0);
   assert.match(result.stderr, /Widget "too-big" is invalid/);
   assert.match(result.stderr, /spec\.replicas: Invalid value: 20: must be at most 10/);
+});
+
+test('an update is validated against the old object', async () => {
+  assert.equal((await apply({ metadata: { name: 'tiered' }, spec: { replicas: 1, tier: 'gold' } })).code, 0);
+  const result = await apply({ metadata: { name: 'tiered' }, spec: { replicas: 1, tier: 'silver' } });
+  assert.notEqual(result.code, 0);
+  assert.match(result.stderr, /spec\.tier: Forbidden: may not be changed once set \(was "gold"\)/);
+});
+
+test('a delete refused by the validator names the reason', async () => {
+  const created = await apply({
+    metadata: { name: 'keep', labels: { protected: 'true' } },
+    spec: { replicas: 1 },
+  });
+  assert.equal(created.code, 0, created.stderr);
+  const result = await kubectl(cp.kubeconfigPath, ['delete', `widgets.v2.${group}`, '-n', namespace, 'keep']);
+  assert.notEqual(result.code, 0);
+  assert.match(result.stderr, /widget keep is protected; remove the label "protected" first/);
+  assert.equal((await get('keep', 'v1')).spec.size, 1);
 });
 
 test('a validator warning reaches kubectl output', async () => {

@@ -1,7 +1,7 @@
 /** The Widget kind of `widgets.crd.yaml` and webhooks for it, shared by the webhook tests. */
 import type { KubeObject } from '../../api/index.ts';
 import type { ResourceDescriptor } from '../../api/index.ts';
-import { conversion, defaulting, fieldError, validating, type SpokeConversion } from '../index.ts';
+import { AdmissionDenied, conversion, defaulting, fieldError, validating, type SpokeConversion } from '../index.ts';
 
 export const group = 'webhooks.kubeforge.dev';
 export const widgetsV2: ResourceDescriptor = { group, version: 'v2', kind: 'Widget', plural: 'widgets', namespaced: true };
@@ -21,7 +21,19 @@ export const widgetDefaulting = defaulting<WidgetV2>(widgetsV2, (widget) => {
 
 export const widgetValidation = validating<WidgetV2>(widgetsV2, {
   create: (widget) => check(widget),
-  update: (widget) => check(widget),
+  update(widget, old) {
+    const outcome = check(widget);
+    const [was, is] = [old.spec?.tier, widget.spec?.tier];
+    if (was !== undefined && is !== was) {
+      outcome.errors.push(fieldError.forbidden('spec.tier', `may not be changed once set (was ${JSON.stringify(was)})`));
+    }
+    return outcome;
+  },
+  delete(widget) {
+    if (widget.metadata.labels?.protected === 'true') {
+      throw new AdmissionDenied('Forbidden', `widget ${widget.metadata.name ?? ''} is protected; remove the label "protected" first`);
+    }
+  },
 });
 
 function check(widget: WidgetV2): { errors: ReturnType<typeof fieldError.invalid>[]; warnings: string[] } {
