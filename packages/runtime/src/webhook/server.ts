@@ -128,6 +128,10 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   const server: Server = createServer({ cert: first.cert, key: first.key, keepAlive: true }, (req, res) => {
     void serve(req, res);
   });
+  // The API server's client keeps idle connections up to 90 s; closing them first from this
+  // side races with a request being sent on them, which then fails. Let the client close.
+  server.keepAliveTimeout = 120_000;
+  server.headersTimeout = 125_000;
   const unsubscribe = options.certificates.subscribe((pair) => {
     try {
       server.setSecureContext({ cert: pair.cert, key: pair.key });

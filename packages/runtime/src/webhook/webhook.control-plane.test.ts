@@ -19,7 +19,10 @@ import {
 import { createManager } from '../manager/manager.ts';
 import type { Manager } from '../manager/types.ts';
 import { noopLogger } from '../log/logger.ts';
+import type { KubeObject } from '../api/index.ts';
+import { admission, allow, deny, patchResult } from './admission.ts';
 import { fileCertificates } from './certs/file-source.ts';
+import { fieldError } from './field-errors.ts';
 import { eventually, kubectl } from './testdata/kubectl.ts';
 import { group, widgetConversion, widgetDefaulting, widgetValidation } from './testdata/widgets.ts';
 
@@ -39,6 +42,29 @@ const common = {
   timeoutSeconds: 10,
   rules: rules('CREATE', 'UPDATE'),
 };
+
+interface ConfigMap extends KubeObject {
+  data?: Record<string, string>;
+}
+
+/** Raw handlers for a built-in kind: no secrets in ConfigMaps, and a label on each one. */
+const configMapGuard = admission<ConfigMap>({ path: '/guard-configmaps', mutating: false }, (request) => {
+  const keys = Object.keys(request.object?.data ?? {}).filter((key) => /password/i.test(key));
+  if (keys.length === 0) return allow();
+  return deny('Invalid', `ConfigMap ${request.name ?? ''} holds a password; use a Secret`, {
+    causes: keys.map((key) => fieldError.forbidden(`data[${key}]`, 'passwords belong in Secrets')),
+  });
+});
+const configMapLabel = admission<ConfigMap>({ path: '/label-configmaps', mutating: true }, (request) => {
+  const object = request.object;
+  if (object === undefined) return allow();
+  const labelled = structuredClone(object);
+  labelled.metadata.labels = { ...labelled.metadata.labels, 'kubeforge.dev/seen': 'true' };
+  return patchResult(object, labelled);
+});
+const configMapRules = [
+  { apiGroups: [''], apiVersions: ['v1'], resources: ['configmaps'], operations: ['CREATE'] },
+];
 
 /** A webhook nobody serves: port 1 on loopback refuses connections. */
 function downWebhook(failurePolicy: 'Fail' | 'Ignore'): WebhookConfiguration {
@@ -88,6 +114,34 @@ before(async () => {
           },
         ],
       },
+      {
+        kind: 'ValidatingWebhookConfiguration',
+        metadata: { name: 'configmaps-guard' },
+        webhooks: [
+          {
+            name: `guard.configmaps.${group}`,
+            ...common,
+            rules: configMapRules,
+            failurePolicy: 'Fail',
+            objectSelector: { matchLabels: { guarded: 'true' } },
+            clientConfig: { service: { path: configMapGuard.path } },
+          },
+        ],
+      },
+      {
+        kind: 'MutatingWebhookConfiguration',
+        metadata: { name: 'configmaps-label' },
+        webhooks: [
+          {
+            name: `label.configmaps.${group}`,
+            ...common,
+            rules: configMapRules,
+            failurePolicy: 'Fail',
+            objectSelector: { matchLabels: { guarded: 'true' } },
+            clientConfig: { service: { path: configMapLabel.path } },
+          },
+        ],
+      },
     ],
     conversionCRDs: [`widgets.${group}`],
   });
@@ -112,6 +166,8 @@ before(async () => {
   manager.addWebhook(widgetDefaulting);
   manager.addWebhook(widgetValidation);
   manager.addWebhook(widgetConversion);
+  manager.addWebhook(configMapGuard);
+  manager.addWebhook(configMapLabel);
   running = manager.start();
   await eventually(async () => (await fetch(`${manager.probeUrl}/readyz`)).status === 200, '/readyz');
   // The API server picks new webhook configurations up asynchronously.
@@ -225,6 +281,39 @@ test('an object created at v1, updated at v2 and read at v1 again loses nothing'
   assert.deepEqual(after.spec, { replicas: 4, color: 'green', tier: 'gold' });
   assert.equal(after.metadata.annotations?.['conversion.kubeforge.dev/v2'], undefined);
   assert.deepEqual((await get('round', 'v1')).spec, { size: 4, color: 'green' });
+});
+
+test('a raw handler for a built-in kind denies with its causes and another patches', async () => {
+  const configMap = (name: string, data: object): string =>
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name, namespace, labels: { guarded: 'true' } },
+      data,
+    });
+  const refused = await kubectl(
+    cp.kubeconfigPath,
+    ['apply', '-f', '-'],
+    configMap('leaky', { dbPassword: 'x' }),
+  );
+  assert.notEqual(refused.code, 0);
+  // kubectl prints the causes of an Invalid status, field by field.
+  assert.match(
+    refused.stderr,
+    /The ConfigMap "leaky" is invalid: data\[dbPassword\]: Forbidden: passwords belong in Secrets/,
+  );
+  const created = await kubectl(cp.kubeconfigPath, ['apply', '-f', '-'], configMap('fine', { host: 'db' }));
+  assert.equal(created.code, 0, created.stderr);
+  const read = await kubectl(cp.kubeconfigPath, [
+    'get',
+    'configmap',
+    '-n',
+    namespace,
+    'fine',
+    '-o',
+    'jsonpath={.metadata.labels}',
+  ]);
+  assert.match(read.stdout, /"kubeforge.dev\/seen":"true"/);
 });
 
 test('with the webhook down, failurePolicy Fail refuses the write with a clear error', async () => {

@@ -26,7 +26,7 @@ import { createPrivateKey as createKey, X509Certificate } from 'node:crypto';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { KubeObject, ResourceDescriptor } from '../../api/index.ts';
 import { createResourceClient } from '../../client/create-resource-client.ts';
-import { isAlreadyExists, isConflict, isNotFound } from '../../client/errors.ts';
+import { isAlreadyExists, isConflict, isForbidden, isNotFound } from '../../client/errors.ts';
 import type { Logger } from '../../log/logger.ts';
 import { errorFields } from '../../log/logger.ts';
 import { WebhookError } from '../review.ts';
@@ -94,6 +94,19 @@ export function selfSignedCertificates(options: SelfSignedCertificateOptions): C
   const fraction = options.renewBeforeFraction ?? 1 / 3;
   const checkMs = options.checkIntervalMs ?? 60_000;
   const delayMs = options.propagationDelayMs ?? 5_000;
+  const invalid = (message: string): WebhookError =>
+    new WebhookError('InvalidRegistration', `selfSignedCertificates: ${message}`);
+  if (!(fraction > 0 && fraction < 1))
+    throw invalid(`renewBeforeFraction must be between 0 and 1, got ${fraction}`);
+  if (!(checkMs > 0)) throw invalid(`checkIntervalMs must be > 0, got ${checkMs}`);
+  if (!(delayMs >= 0)) throw invalid(`propagationDelayMs must be >= 0, got ${delayMs}`);
+  for (const [field, value] of [
+    ['caValidityMs', options.caValidityMs],
+    ['servingValidityMs', options.servingValidityMs],
+  ] as const) {
+    if (value !== undefined && !(value > 0)) throw invalid(`${field} must be > 0, got ${value}`);
+  }
+  if (!namespace || !name) throw invalid('secret needs a namespace and a name');
   const secrets = createResourceClient<Secret>(options.kubeConfig, secretResource).inNamespace(namespace);
   const subscribers = new Subscribers<ServingCertificate>();
   const log = options.logger;
@@ -272,7 +285,18 @@ export function selfSignedCertificates(options: SelfSignedCertificateOptions): C
 
   return {
     async start() {
-      await reconcile();
+      try {
+        await reconcile();
+      } catch (error) {
+        const hint = isForbidden(error)
+          ? '; the operator needs get, create and update on this Secret and get, update on the webhook configurations and CRDs it injects'
+          : '';
+        throw new WebhookError(
+          'CertificateInvalid',
+          `${where}: cannot set up the webhook certificates: ${error instanceof Error ? error.message : String(error)}${hint}`,
+          { cause: error },
+        );
+      }
     },
     current: () => current,
     subscribe: (listener) => subscribers.add(listener),
