@@ -66,7 +66,7 @@ async function startReplica(port: number, certificates: CertificateSource): Prom
 }
 
 before(async () => {
-  cp = await startControlPlane();
+  cp = await startControlPlane({ users: [{ name: 'no-rights' }] });
   await installCRDs(cp.kubeConfig, [crdPath]);
   namespace = await createNamespace(cp.kubeConfig, 'rotation');
 });
@@ -232,3 +232,40 @@ async function freePortOf(): Promise<number> {
     });
   });
 }
+
+test('without RBAC on the Secret, built-in certificates refuse to start naming the Secret and the rights needed', async () => {
+  const source = selfSignedCertificates({
+    kubeConfig: cp.kubeConfigFor('no-rights'),
+    secret: { namespace, name: 'forbidden-cert' },
+    hosts: ['127.0.0.1'],
+  });
+  await assert.rejects(
+    source.start(new AbortController().signal),
+    new RegExp(
+      `Secret ${namespace}/forbidden-cert: cannot set up the webhook certificates: .*forbidden.*; the operator needs get, create and update on this Secret`,
+    ),
+  );
+});
+
+test('a Secret holding no usable certificates is replaced by new ones', async () => {
+  const secrets = createResourceClient<KubeObject & { data?: Record<string, string> }>(cp.kubeConfig, {
+    group: '',
+    version: 'v1',
+    kind: 'Secret',
+    plural: 'secrets',
+    namespaced: true,
+  }).inNamespace(namespace);
+  await secrets.create({
+    metadata: { name: 'garbage-cert' },
+    data: { 'tls.crt': Buffer.from('nope').toString('base64') },
+  });
+  const source = selfSignedCertificates({
+    kubeConfig: cp.kubeConfig,
+    secret: { namespace, name: 'garbage-cert' },
+    hosts: ['127.0.0.1'],
+  });
+  await source.start(new AbortController().signal);
+  const stored = await secrets.get('garbage-cert');
+  assert.equal(Buffer.from(stored.data?.['tls.crt'] ?? '', 'base64').toString(), source.current()?.cert);
+  await source.stop();
+});
