@@ -1,8 +1,12 @@
 /**
  * From a request body to an answer, for both protocols. These functions never throw: every
- * failure becomes a well-formed AdmissionReview or ConversionReview answer (or, when not
- * even the protocol can be told, an HTTP 400 with a metav1.Status) plus a `failure` the server
- * logs and counts.
+ * failure becomes a well-formed answer plus a `failure` the server logs and counts:
+ * - a request that is not a valid review: an error review with code 400 (or, when not even
+ *   the protocol can be told, an HTTP 400 with a metav1.Status);
+ * - an admission handler that throws, times out or returns something invalid: an HTTP 500
+ *   with a metav1.Status, so the API server applies the webhook's `failurePolicy`;
+ * - a conversion that fails: a ConversionReview with result `Failure` (conversion has no
+ *   failure policy; the read or write fails with the message).
  */
 import type { KubeObject, Status } from '../api/index.ts';
 import type { AdmissionResult, AdmissionWebhook } from './admission.ts';
@@ -102,11 +106,21 @@ export async function answerAdmission(
     );
     checkResult(webhook, result);
   } catch (error) {
-    const failure = asWebhookError(error, 'HandlerFailed');
-    return fail(
-      500,
-      new WebhookError(failure.reason, `webhook "${webhook.name}" failed: ${failure.message}`),
-    );
+    // An HTTP error, not a denial: the API server then applies the webhook's failurePolicy
+    // (Fail refuses the write with this message, Ignore lets it through), as it would had the
+    // webhook been unreachable. A bug in a handler must not block writes an Ignore webhook
+    // was declared not to block.
+    const cause = asWebhookError(error, 'HandlerFailed');
+    const message = `webhook "${webhook.name}" failed: ${cause.message}`;
+    const status: Status = {
+      kind: 'Status',
+      apiVersion: 'v1',
+      status: 'Failure',
+      code: 500,
+      reason: 'InternalError',
+      message,
+    };
+    return { status: 500, uid, body: status, failure: { reason: cause.reason, message } };
   }
   return { status: 200, uid, body: admissionReview(version, toResponse(uid, review.request, result)) };
 }

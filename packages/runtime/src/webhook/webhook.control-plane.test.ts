@@ -66,6 +66,24 @@ const configMapRules = [
   { apiGroups: [''], apiVersions: ['v1'], resources: ['configmaps'], operations: ['CREATE'] },
 ];
 
+/** A validator with a bug, served under both failure policies. */
+const throwing = admission({ path: '/buggy', mutating: false, name: 'buggy' }, () => {
+  throw new Error('the validator has a bug');
+});
+const buggy = (failurePolicy: 'Fail' | 'Ignore'): WebhookConfiguration => ({
+  kind: 'ValidatingWebhookConfiguration',
+  metadata: { name: `buggy-${failurePolicy.toLowerCase()}` },
+  webhooks: [
+    {
+      name: `buggy-${failurePolicy.toLowerCase()}.${group}`,
+      ...common,
+      failurePolicy,
+      objectSelector: { matchLabels: { 'buggy-test': failurePolicy } },
+      clientConfig: { service: { path: throwing.path } },
+    },
+  ],
+});
+
 /** A webhook nobody serves: port 1 on loopback refuses connections. */
 function downWebhook(failurePolicy: 'Fail' | 'Ignore'): WebhookConfiguration {
   return {
@@ -142,6 +160,8 @@ before(async () => {
           },
         ],
       },
+      buggy('Fail'),
+      buggy('Ignore'),
     ],
     conversionCRDs: [`widgets.${group}`],
   });
@@ -168,6 +188,7 @@ before(async () => {
   manager.addWebhook(widgetConversion);
   manager.addWebhook(configMapGuard);
   manager.addWebhook(configMapLabel);
+  manager.addWebhook(throwing);
   running = manager.start();
   await eventually(async () => (await fetch(`${manager.probeUrl}/readyz`)).status === 200, '/readyz');
   // The API server picks new webhook configurations up asynchronously.
@@ -314,6 +335,27 @@ test('a raw handler for a built-in kind denies with its causes and another patch
     'jsonpath={.metadata.labels}',
   ]);
   assert.match(read.stdout, /"kubeforge.dev\/seen":"true"/);
+});
+
+test('a handler that throws fails the write with its message under failurePolicy Fail', async (t) => {
+  const result = await apply({
+    metadata: { name: 'buggy-fail', labels: { 'buggy-test': 'Fail' } },
+    spec: { replicas: 1 },
+  });
+  assert.notEqual(result.code, 0);
+  t.diagnostic(result.stderr.trim());
+  assert.match(result.stderr, /failed calling webhook "buggy-fail\.webhooks\.kubeforge\.dev"/);
+  assert.match(result.stderr, /webhook \\?"buggy\\?" failed: the validator has a bug/);
+});
+
+test('a handler that throws lets the write through under failurePolicy Ignore', async () => {
+  const result = await apply({
+    metadata: { name: 'buggy-ignore', labels: { 'buggy-test': 'Ignore' } },
+    spec: { replicas: 1 },
+  });
+  assert.equal(result.code, 0, result.stderr);
+  const text = await (await fetch(`${manager.probeUrl}/metrics`)).text();
+  assert.match(text, /kubeforge_webhook_failures_total\{webhook="\/buggy",reason="HandlerFailed"\} [1-9]/);
 });
 
 test('with the webhook down, failurePolicy Fail refuses the write with a clear error', async () => {
