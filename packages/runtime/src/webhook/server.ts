@@ -115,6 +115,12 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   for (const path of routes.admission.keys()) sink(path);
   if (routes.conversion.size > 0) sink(conversionPath);
 
+  if (routes.conversion.size > 0 && routes.admission.has(conversionPath)) {
+    throw new WebhookError(
+      'InvalidRegistration',
+      `admission webhook "${routes.admission.get(conversionPath)?.name ?? ''}" is served at ${conversionPath}, the conversion path; give it another path or set conversionPath`,
+    );
+  }
   const paths = [...routes.admission.keys(), ...(routes.conversion.size > 0 ? [conversionPath] : [])];
   const stop = new AbortController();
   await options.certificates.start(stop.signal);
