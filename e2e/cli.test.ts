@@ -479,10 +479,12 @@ describe('a new version of a kind', () => {
       result.stderr,
       /Added version v2 of Website \(versions\.example\.org, Namespaced\), a copy of v1; v1 stays the storage version/,
     );
+    // The edit to the user's v1 types is shown diff-like under "changed", after the files written.
     assert.match(
       result.stderr,
-      /wrote src\/apis\/versions\.example\.org\/v1\/website\.ts \(marked @storageVersion/,
+      /\n {2}changed src\/apis\/versions\.example\.org\/v1\/website\.ts:\d+ \(your v1 types: a kind with several versions needs exactly one @storageVersion\):\n {6}\* @resource\n {4}\+ \* @storageVersion\n\nNext steps:/,
     );
+    assert.doesNotMatch(result.stderr, /wrote src\/apis\/versions\.example\.org\/v1\/website\.ts/);
     assert.match(result.stderr, /src\/controllers\/website\.controller\.ts still reconciles Website at v1/);
     assert.match(
       result.stderr,

@@ -28,6 +28,14 @@ const websiteTypes = 'src/apis/web.example.com/v1/website.ts';
 const websiteController = 'src/controllers/website.controller.ts';
 const websiteSample = 'config/samples/web.example.com_v1_website.yaml';
 
+/** The first ```yaml block after `marker` in the guide: a file the guide asks the user to save. */
+function yamlBlockAfter(markdown: string, marker: string): string {
+  const from = markdown.indexOf(marker);
+  const block = /```yaml\n([\s\S]*?)```/.exec(markdown.slice(from));
+  assert.ok(from >= 0 && block?.[1] !== undefined, `the guide has a yaml block after ${marker}`);
+  return block[1];
+}
+
 describe('getting started: from an empty directory to a reconciling operator', { timeout: 900_000 }, () => {
   const doc = new DocWalk(gettingStarted);
   const workdir = mkdtempSync(join(tmpdir(), 'kubeforge-e2e-'));
@@ -85,15 +93,16 @@ describe('getting started: from an empty directory to a reconciling operator', {
   step('init creates a project and installs its dependencies offline', async () => {
     const exported = doc.take('export KUBEFORGE_HOME=~/src/kubeforge');
     assert.match(exported, /^export KUBEFORGE_HOME=/); // the suite points it at this checkout instead
-    await run(
-      'node $KUBEFORGE_HOME/packages/cli/dist/bin/kubeforge.js init website-operator --domain example.com',
-      workdir,
-    );
+    // Each command runs in its own shell: the guide's PATH export is applied to the environment.
+    doc.take('export PATH="$KUBEFORGE_HOME/packages/cli/bin:$PATH"');
+    env = { ...env, PATH: `${join(repoRoot, 'packages/cli/bin')}:${env.PATH ?? ''}` };
+    await run('kubeforge init website-operator --domain example.com', workdir);
     doc.take('cd website-operator');
     const manifest = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')) as {
       dependencies: Record<string, string>;
     };
     assert.equal(manifest.dependencies['@kubeforge/runtime'], `file:${join(repoRoot, 'packages/runtime')}`);
+    assert.equal(manifest.dependencies['@kubeforge/api'], `file:${join(repoRoot, 'packages/api')}`);
     const kubeforgeJson = JSON.parse(readFileSync(join(project, 'kubeforge.json'), 'utf8')) as {
       domain: string;
     };
@@ -239,6 +248,42 @@ describe('getting started: from an empty directory to a reconciling operator', {
       assert.equal(created.stdout, 'light');
     },
   );
+
+  step('a pod template embedded in the spec is validated at its paths by the server', async () => {
+    const types = readFileSync(join(project, websiteTypes), 'utf8');
+    const withServer = `import type { PodTemplateSpec } from '@kubeforge/api/core/v1';\n${types}`.replace(
+      '  theme?: string;\n}',
+      '  theme?: string;\n\n  /**\n   * The pods that serve the site: their labels and annotations are kept.\n   * @maxDescriptionLength 0\n   */\n  server?: PodTemplateSpec;\n}',
+    );
+    assert.notEqual(withServer, `import type { PodTemplateSpec } from '@kubeforge/api/core/v1';\n${types}`);
+    writeFileSync(join(project, websiteTypes), withServer);
+    await run('npx kubeforge generate');
+    const applied = await run('npx kubeforge manifests --stdout | kubectl apply -f -');
+    assert.doesNotMatch(applied.stderr, /crd-too-large/, 'the capped CRD fits client-side apply');
+    writeFileSync(
+      join(project, 'served.yaml'),
+      yamlBlockAfter(readFileSync(gettingStarted, 'utf8'), '`served.yaml`'),
+    );
+    const create = doc.take('kubectl create -f served.yaml');
+    // kubectl validates against the server's OpenAPI, which learns the new field a moment later.
+    const created = await eventually('the new field to be in the served OpenAPI', 60_000, async () => {
+      const result = await sh(create, { cwd: project, env });
+      return result.stderr.includes('unknown field "server"') ? undefined : result;
+    });
+    assert.notEqual(created.code, 0, 'an invalid pod template is refused');
+    // Older servers name list items without their index (spec.server.spec.containers.name).
+    assert.match(created.stderr, /spec\.server\.spec\.containers(\[0\])?\.ports(\[0\])?\.containerPort/);
+    // kubectl of servers before 1.25 (no server-side field validation) reports it client-side.
+    assert.match(
+      created.stderr,
+      /spec\.server\.spec\.containers(\[0\])?(\.name: Required value|\): missing required field "name")/,
+    );
+    const valid = await sh(
+      `sed -e 's/containerPort: http/containerPort: 8080/' -e 's/{ image: nginx/{ name: web, image: nginx/' served.yaml | kubectl create -f - -o jsonpath='{.spec.server.metadata.labels.app}'`,
+      { cwd: project, env },
+    );
+    assert.equal(valid.stdout, 'served', `the template's labels are kept: ${valid.stderr}`);
+  });
 
   step('deleting a Website runs its cleanup before it goes', async () => {
     await eventually('hello-themed to be reconciled', 60_000, async () =>

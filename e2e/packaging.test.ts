@@ -1,5 +1,5 @@
 /**
- * The packages as a registry would ship them: the four workspaces packed with `npm pack`
+ * The packages as a registry would ship them: the five workspaces packed with `npm pack`
  * (which runs their prepack/postpack scripts), installed from the tarballs into a fresh
  * project (third-party dependencies from the registry), and the installed `kubeforge` bin
  * run on its own to scaffold, extend and generate an operator project. Proves the tarballs
@@ -28,8 +28,20 @@ import { sequentialSteps } from './support/steps.ts';
 import { baseEnv, repoRoot } from './support/paths.ts';
 import { shOk, type ShellResult } from './support/shell.ts';
 
-const workspaces = ['packages/runtime', 'packages/testing', 'generator', 'packages/cli'] as const;
-const packageNames = ['@kubeforge/runtime', '@kubeforge/testing', '@kubeforge/generator', '@kubeforge/cli'];
+const workspaces = [
+  'packages/runtime',
+  'packages/api',
+  'packages/testing',
+  'generator',
+  'packages/cli',
+] as const;
+const packageNames = [
+  '@kubeforge/runtime',
+  '@kubeforge/api',
+  '@kubeforge/testing',
+  '@kubeforge/generator',
+  '@kubeforge/cli',
+];
 /** The copy of templates/ that the generator's prepack makes and its postpack removes. */
 const templatesCopy = join(repoRoot, 'generator', 'templates');
 
@@ -131,7 +143,7 @@ describe('packaging: the packages installed from their tarballs', { timeout: 600
   });
 
   describe('the tarballs', () => {
-    test('all four packages are packed', () => {
+    test('all five packages are packed', () => {
       assert.deepEqual([...packed.keys()].sort(), [...packageNames].sort());
     });
 
@@ -162,7 +174,7 @@ describe('packaging: the packages installed from their tarballs', { timeout: 600
 
     test('the CLI carries its bin and @kubeforge/testing its control plane setup script', () => {
       const cli = packed.get('@kubeforge/cli')?.files.map((f) => f.path) ?? [];
-      assert.ok(cli.includes('dist/bin/kubeforge.js'));
+      assert.ok(cli.includes('bin/kubeforge') && cli.includes('dist/bin/kubeforge.js'));
       const testing = packed.get('@kubeforge/testing')?.files.map((f) => f.path) ?? [];
       for (const script of [
         'setup-control-plane',
@@ -173,6 +185,22 @@ describe('packaging: the packages installed from their tarballs', { timeout: 600
       }
     });
 
+    test('@kubeforge/api carries every group/version built, and the provenance of its data', () => {
+      const files = packed.get('@kubeforge/api')?.files.map((f) => f.path) ?? [];
+      for (const module of ['core/v1', 'apps/v1', 'batch/v1', 'meta/v1']) {
+        for (const file of ['index.js', 'index.d.ts', 'types.d.ts']) {
+          assert.ok(files.includes(`dist/${module}/${file}`), `@kubeforge/api lacks dist/${module}/${file}`);
+        }
+      }
+      for (const module of ['core/v1', 'apps/v1', 'batch/v1', 'meta/v1']) {
+        assert.ok(files.includes(`schemas/${module}.json`), `@kubeforge/api lacks schemas/${module}.json`);
+      }
+      assert.ok(files.some((f) => /^openapi\/v[\d.]+\/PROVENANCE\.md$/.test(f)));
+      assert.ok(
+        !files.some((f) => f.startsWith('openapi/') && f.endsWith('.json') && !f.endsWith('version.json')),
+      );
+    });
+
     test('packing leaves no copy of the templates in the checkout', () => {
       assert.equal(existsSync(templatesCopy), false, `${templatesCopy} is left over`);
     });
@@ -180,7 +208,7 @@ describe('packaging: the packages installed from their tarballs', { timeout: 600
 
   describe('the installed CLI', () => {
     test('its bin runs on its own: a node shebang, executable', async () => {
-      const target = join(consumer, 'node_modules/@kubeforge/cli/dist/bin/kubeforge.js');
+      const target = join(consumer, 'node_modules/@kubeforge/cli/bin/kubeforge');
       assert.equal(readFileSync(target, 'utf8').split('\n')[0], '#!/usr/bin/env node');
       assert.notEqual(statSync(target).mode & 0o111, 0, 'the bin is not executable');
       const result = await kubeforge(['version'], consumer);
@@ -291,6 +319,62 @@ describe('packaging: the packages installed from their tarballs', { timeout: 600
       const colour = written.spec.versions.find((v) => v.name === 'v1alpha1')?.schema.openAPIV3Schema
         .properties.spec.properties.colour;
       assert.deepEqual(colour, { type: 'string', description: 'A colour.', maxLength: 16 });
+    });
+
+    step('the project uses the built-in kinds of the installed @kubeforge/api', async () => {
+      writeFileSync(
+        join(project, 'src/controllers/builtins.ts'),
+        [
+          "import { createResourceClient, type KubeConfig, type ResourceClient } from '@kubeforge/runtime';",
+          "import { deployments, type Deployment } from '@kubeforge/api/apps/v1';",
+          "import type { ConfigMap } from '@kubeforge/api/core/v1';",
+          '',
+          'export function deploymentClient(kubeConfig: KubeConfig): ResourceClient<Deployment> {',
+          '  return createResourceClient(kubeConfig, deployments);',
+          '}',
+          "export const settings: ConfigMap = { metadata: { name: 'settings' }, data: { mode: 'fast' } };",
+          '',
+        ].join('\n'),
+      );
+      const loaded = await shOk(
+        `node --input-type=module -e "const m = await import('@kubeforge/api/apps/v1'); console.log(m.deployments.plural, m.deployments.namespaced)"`,
+        { cwd: consumer, env },
+      );
+      assert.equal(loaded.stdout.trim(), 'deployments true');
+    });
+
+    step('generate embeds a built-in type with the schemas of the installed @kubeforge/api', async () => {
+      const source = readFileSync(widgetTypes, 'utf8');
+      const anchor = '  replicas?: int32;\n';
+      writeFileSync(
+        widgetTypes,
+        `import type { PodTemplateSpec } from '@kubeforge/api/core/v1';\n${source.replace(
+          anchor,
+          `${anchor}\n  /** The pods of a widget. */\n  template?: PodTemplateSpec;\n`,
+        )}`,
+      );
+      assertOk(await kubeforge(['generate']), 'generate');
+      const written = parse(readFileSync(crd, 'utf8')) as {
+        spec: { versions: { schema: { openAPIV3Schema: { properties: { spec: unknown } } } }[] };
+      };
+      const template = (
+        written.spec.versions[0]?.schema.openAPIV3Schema.properties.spec as {
+          properties: Record<string, { description?: string; properties?: Record<string, unknown> }>;
+        }
+      ).properties.template;
+      assert.equal(template?.description, 'The pods of a widget.');
+      assert.deepEqual(template.properties?.metadata, {
+        description:
+          "Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata",
+        type: 'object',
+        properties: {
+          annotations: { type: 'object', additionalProperties: { type: 'string' } },
+          finalizers: { type: 'array', items: { type: 'string' } },
+          labels: { type: 'object', additionalProperties: { type: 'string' } },
+          name: { type: 'string' },
+          namespace: { type: 'string' },
+        },
+      });
     });
 
     step('the project type-checks against the installed packages', async () => {

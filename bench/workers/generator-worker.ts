@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatDiagnostics, generate, hasErrors, openProject } from '@kubeforge/generator';
 import { createGenerator } from 'ts-json-schema-generator';
-import { API_DIR, kindSource } from '../lib/synthetic-api.ts';
+import { API_DIR, kindSource, type SyntheticFlavour } from '../lib/synthetic-api.ts';
 import { sendToParent, workerInput } from '../lib/worker-process.ts';
 
 export type GeneratorContender = 'kubeforge' | 'ts-json-schema-generator';
@@ -16,6 +16,7 @@ export interface GeneratorWorkerInput {
   readonly contender: GeneratorContender;
   readonly projectDir: string;
   readonly kindTypes: readonly string[];
+  readonly flavour: SyntheticFlavour;
   /** kubeforge only: edits of kind 0 regenerated incrementally after the cold run. */
   readonly incrementalEdits: number;
 }
@@ -40,7 +41,7 @@ function runKubeforge(input: GeneratorWorkerInput): GeneratorResult {
   const incrementalMs: number[] = [];
   const file = join(input.projectDir, API_DIR, 'widget-0.ts');
   for (let edit = 1; edit <= input.incrementalEdits; edit++) {
-    writeFileSync(file, kindSource(0, edit));
+    writeFileSync(file, kindSource(0, edit, input.flavour));
     const before = performance.now();
     const report = generate(input.projectDir, { session, scaffold: false, changedFiles: [file] });
     incrementalMs.push(performance.now() - before);
@@ -51,7 +52,7 @@ function runKubeforge(input: GeneratorWorkerInput): GeneratorResult {
     }
     if (report.written.length === 0) throw new Error(`edit ${edit} of widget-0.ts rewrote no file`);
   }
-  writeFileSync(file, kindSource(0));
+  writeFileSync(file, kindSource(0, 0, input.flavour));
   return { type: 'generated', coldMs, incrementalMs, outputs: cold.written.length + cold.unchanged.length };
 }
 

@@ -247,8 +247,13 @@ describe('fixture CRDs on a real API server', () => {
       'spec.retention.surge',
     ],
     [
-      'a Duration that does not parse',
+      'a Duration that does not parse (a @pattern: upstream Duration is a plain string)',
       (s) => ((s.window as Record<string, unknown>).length = 'forever'),
+      'spec.window.length',
+    ],
+    [
+      'a Duration in days, which Go cannot parse',
+      (s) => ((s.window as Record<string, unknown>).length = '90d'),
       'spec.window.length',
     ],
     ['a Time that is not RFC 3339', (s) => (s.suspendUntil = 'tomorrow'), 'spec.suspendUntil'],
@@ -259,8 +264,8 @@ describe('fixture CRDs on a real API server', () => {
       'spec.credentials.secretName',
     ],
     [
-      'a label selector operator outside LabelSelector',
-      (s) => (s.selector = { matchExpressions: [{ key: 'k', operator: 'Maybe' }] }),
+      'a label selector requirement without an operator',
+      (s) => (s.selector = { matchExpressions: [{ key: 'k' }] }),
       'spec.selector.matchExpressions[0].operator',
     ],
     ['an enum value of a nullable literal union', (s) => (s.mode = 'reckless'), 'spec.mode'],

@@ -36,7 +36,7 @@ describe('generate on a project', () => {
     assert.equal(first.exitCode, 0, JSON.stringify(first.diagnostics));
     // The user edits what is theirs: a scaffolded controller and main.ts.
     editFile(base, scaffolds[0] ?? '', (s) =>
-      s.replace('// TODO: record what you observed.', '// observed: nothing yet'),
+      s.replace('// TODO: record what you observed in current.status.', '// observed: nothing yet'),
     );
     editFile(base, 'src/main.ts', (s) =>
       s.replace('function registerControllers(', '// user comment\nfunction registerControllers('),

@@ -9,7 +9,8 @@ import {
   defaultCrdDir,
   emitCrds,
   emitRbac,
-  isKubeVersionString,
+  kubeVersionProblem,
+  maxDescriptionLengthProblem,
   type CrdOptions,
   type CrdSize,
   type OutputFile,
@@ -37,24 +38,7 @@ export interface GenerateManifestsResult {
 }
 
 export function generateManifests(options: GenerateManifestsOptions): GenerateManifestsResult {
-  const optionProblems: Diagnostic[] = [];
-  if (options.kubeVersion !== undefined && !isKubeVersionString(options.kubeVersion)) {
-    optionProblems.push({
-      severity: 'error',
-      code: 'invalid-option',
-      message: `kubeVersion "${options.kubeVersion}" must look like 1.25`,
-    });
-  }
-  if (
-    options.maxDescriptionLength !== undefined &&
-    !(Number.isInteger(options.maxDescriptionLength) && options.maxDescriptionLength >= 0)
-  ) {
-    optionProblems.push({
-      severity: 'error',
-      code: 'invalid-option',
-      message: 'maxDescriptionLength must be a non-negative integer',
-    });
-  }
+  const optionProblems = checkCrdOptions(options);
   const session = options.session ?? openProject(options);
   const loaded = options.changedFiles ? session.update(options.changedFiles) : session.load();
   const parseDiagnostics = [...optionProblems, ...loaded.diagnostics];
@@ -64,10 +48,38 @@ export function generateManifests(options: GenerateManifestsOptions): GenerateMa
   const crds = emitCrds(loaded.model, options);
   const files = [...crds, ...emitRbac(loaded.model)];
   const diagnostics = sortDiagnostics([...parseDiagnostics, ...checkCrds(loaded.model, crds, options)]);
+  if (hasErrors(diagnostics)) return { diagnostics, model: loaded.model, files: [], crdSizes: [] };
   const write = writeOutputs(files, {
     projectDir: options.projectDir,
     pruneDirs: [options.outputDir ?? defaultCrdDir],
     ...(options.check ? { check: true } : {}),
   });
   return { diagnostics, model: loaded.model, files, crdSizes: crdSizes(crds), write };
+}
+
+/** Options that cannot be used, as `invalid-option` errors naming the option and the fix. */
+export function checkCrdOptions(options: CrdOptions): Diagnostic[] {
+  const problems: Diagnostic[] = [];
+  const version = options.kubeVersion === undefined ? undefined : kubeVersionProblem(options.kubeVersion);
+  if (version !== undefined) {
+    problems.push({
+      severity: 'error',
+      code: 'invalid-option',
+      message: `kubeVersion ${version}`,
+      hint: 'give the oldest Kubernetes minor version the CRDs must work on, e.g. 1.30',
+    });
+  }
+  const max =
+    options.maxDescriptionLength === undefined
+      ? undefined
+      : maxDescriptionLengthProblem(options.maxDescriptionLength);
+  if (max !== undefined) {
+    problems.push({
+      severity: 'error',
+      code: 'invalid-option',
+      message: `maxDescriptionLength ${max}`,
+      hint: 'give the longest description to keep, in characters, e.g. 80',
+    });
+  }
+  return problems;
 }

@@ -41,6 +41,47 @@ describe('mappings fixture (more type mappings)', () => {
   });
 });
 
+describe('inheritance fixture (markers through extends and intersections)', () => {
+  const dir = fixtureDir('inheritance');
+
+  it('emits the golden CRD without diagnostics', () => {
+    const { files, diagnostics } = emitAll(dir);
+    assert.equal(diagnostics, '');
+    for (const file of files) assertGolden(join(dir, '__golden__', file.path), file.contents);
+  });
+});
+
+describe('selectable fixture (selectableFields, CRD labels and annotations)', () => {
+  const dir = fixtureDir('selectable');
+
+  it('emits the golden CRD for Kubernetes 1.31 without diagnostics', () => {
+    const { model, diagnostics } = loadProject({ projectDir: dir });
+    assert.equal(formatDiagnostics(diagnostics), '');
+    for (const file of emitCrds(model, { kubeVersion: '1.31' })) {
+      assertGolden(join(dir, '__golden__', file.path), file.contents);
+    }
+  });
+
+  it('leaves selectableFields out of CRDs for older targets, and says why', () => {
+    const result = generateManifests({ projectDir: dir, kubeVersion: '1.29', check: true });
+    assert.equal(result.write, undefined);
+    assert.deepEqual(
+      result.diagnostics.map((d) => `${d.severity} ${d.code}`),
+      ['error selectable-fields-unsupported'],
+    );
+    assert.match(result.diagnostics[0]?.hint ?? '', /--kube-version 1\.30 or generate\.kubeVersion/);
+  });
+
+  it('notes that Kubernetes 1.30 serves them behind a feature gate', () => {
+    const result = generateManifests({ projectDir: dir, kubeVersion: '1.30', check: true });
+    assert.deepEqual(
+      result.diagnostics.map((d) => `${d.severity} ${d.code}`),
+      ['note selectable-fields-gated'],
+    );
+    assert.match(result.files[0]?.contents ?? '', /selectableFields:/);
+  });
+});
+
 describe('backup-operator fixture (every marker and type mapping)', () => {
   const dir = fixtureDir('backup-operator');
   const first = emitAll(dir);
@@ -144,7 +185,10 @@ describe('generateManifests', () => {
     assert.equal(result.write, undefined);
     assert.deepEqual(
       result.diagnostics.filter((d) => d.code === 'invalid-option').map((d) => d.message),
-      ['kubeVersion "latest" must look like 1.25', 'maxDescriptionLength must be a non-negative integer'],
+      [
+        'kubeVersion "latest" is not a Kubernetes minor version such as 1.30',
+        'maxDescriptionLength -1 is not a non-negative integer (0 drops descriptions)',
+      ],
     );
   });
 

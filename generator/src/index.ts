@@ -13,6 +13,7 @@ export * from './parse/index.ts';
 export * from './emit/index.ts';
 export * from './write/index.ts';
 export {
+  checkCrdOptions,
   generateManifests,
   type GenerateManifestsOptions,
   type GenerateManifestsResult,

@@ -16,32 +16,19 @@ import {
   isNotFound,
   setCondition,
   setControllerReference,
-  type KubeObject,
   type Manager,
   type ReconcileContext,
   type Request,
-  type ResourceDescriptor,
   type Result,
 } from '@kubeforge/runtime';
+import { configMaps, type ConfigMap } from '@kubeforge/api/core/v1';
 import { websiteObjects, websiteResource, type Website } from '../generated/web.example.com/v1/website.ts';
 
 export const websiteFinalizer = 'web.example.com/finalizer';
 
-interface ConfigMap extends KubeObject {
-  data?: Record<string, string>;
-}
-
-const configMapResource = {
-  group: '',
-  version: 'v1',
-  kind: 'ConfigMap',
-  plural: 'configmaps',
-  namespaced: true,
-} as const satisfies ResourceDescriptor;
-
 /** Adds the Website controller to the manager; called from src/main.ts. */
 export function registerWebsiteController(manager: Manager): void {
-  manager.add(controllerFor<Website>(websiteResource).owns(configMapResource).complete(reconcileWebsite));
+  manager.add(controllerFor(websiteResource).owns(configMaps).complete(reconcileWebsite));
 }
 
 function configMapName(website: Website): string {
@@ -66,7 +53,6 @@ export async function reconcileWebsite(request: Request, context: ReconcileConte
 }
 
 async function applyWebsite(website: Website, request: Request, context: ReconcileContext): Promise<Result> {
-  const configMaps = context.client.resource<ConfigMap>(configMapResource);
   const name = configMapName(website);
   const template: ConfigMap = {
     apiVersion: 'v1',
@@ -74,7 +60,7 @@ async function applyWebsite(website: Website, request: Request, context: Reconci
     metadata: { name, namespace: request.namespace ?? '' },
   };
   const { result } = await createOrUpdate(
-    configMaps,
+    context.client.resource(configMaps),
     template,
     (configMap) => {
       configMap.data = { 'index.html': render(website) };
@@ -111,7 +97,7 @@ async function cleanupWebsite(website: Website, context: ReconcileContext): Prom
   const name = configMapName(website);
   try {
     await context.client
-      .resource<ConfigMap>(configMapResource)
+      .resource(configMaps)
       .delete(name, { namespace: website.metadata.namespace ?? '', signal: context.signal });
     context.logger.info('deleted configmap', { configMap: name });
   } catch (err) {

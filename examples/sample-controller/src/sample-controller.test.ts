@@ -1,9 +1,11 @@
 /**
  * Both versions of the sample controller against a real API server, through the same
- * scenario: create a Foo, change it, delete its ConfigMap, and collide with a ConfigMap it
- * does not own.
+ * scenario: create a Foo, scale it, delete its Deployment, and collide with a Deployment it
+ * does not own. The control plane runs no controller-manager, so the test plays the
+ * Deployment controller: it writes the Deployment's status, which the Foo's controller copies.
  */
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import {
   createResourceClient,
@@ -11,24 +13,23 @@ import {
   isNotFound,
   noopLogger,
   type CoreEvent,
+  type ResourceClient,
 } from '@kubeforge/runtime';
 import { createNamespace, installCRDs, startControlPlane, type ControlPlane } from '@kubeforge/testing';
-import { createSampleManager } from './builder-controller.ts';
-import {
-  ERR_RESOURCE_EXISTS,
-  FOO_CRD,
-  SUCCESS_SYNCED,
-  configMapResource,
-  fooResource,
-  type ConfigMap,
-  type Foo,
-} from './foo.ts';
-import { runLowLevel } from './low-level-controller.ts';
+import { generate } from '@kubeforge/generator';
+import { deployments, type Deployment } from '@kubeforge/api/apps/v1';
+import { createSampleManager } from './controllers/builder-controller.ts';
+import { ERR_RESOURCE_EXISTS, SUCCESS_SYNCED } from './controllers/foo-deployment.ts';
+import { runLowLevel } from './controllers/low-level-controller.ts';
+import { createFooClient } from './generated/samplecontroller.kubeforge.dev/v1alpha1/foo.ts';
+
+const projectDir = join(import.meta.dirname, '..');
+const fooCrd = join(projectDir, 'config', 'crd', 'bases', 'samplecontroller.kubeforge.dev_foos.yaml');
 
 let cp: ControlPlane;
 before(async () => {
   cp = await startControlPlane();
-  await installCRDs(cp.kubeConfig, [FOO_CRD]);
+  await installCRDs(cp.kubeConfig, [fooCrd]);
 });
 after(() => cp.stop());
 
@@ -46,51 +47,85 @@ async function eventually<T>(
   }
 }
 
+/** What the Deployment controller would do once the pods run: report them all available. */
+async function rollOut(client: ResourceClient<Deployment>, name: string, namespace: string): Promise<number> {
+  const rolled = await client.modify(
+    name,
+    (deployment) => {
+      const replicas = deployment.spec?.replicas ?? 1;
+      deployment.status = {
+        observedGeneration: deployment.metadata.generation ?? 1,
+        replicas,
+        updatedReplicas: replicas,
+        readyReplicas: replicas,
+        availableReplicas: replicas,
+      };
+    },
+    { namespace, status: true },
+  );
+  return rolled.status?.availableReplicas ?? 0;
+}
+
 async function exercise(namespace: string): Promise<void> {
-  const foos = createResourceClient<Foo>(cp.kubeConfig, fooResource);
-  const configMaps = createResourceClient<ConfigMap>(cp.kubeConfig, configMapResource);
+  const foos = createFooClient(cp.kubeConfig);
+  const deploymentClient = createResourceClient(cp.kubeConfig, deployments);
   const events = createResourceClient<CoreEvent>(cp.kubeConfig, eventResource);
-  const configMap = (name: string, replicas: string) =>
+  const deployment = (name: string, replicas: number) =>
     eventually(async () => {
       try {
-        const cm = await configMaps.get(name, { namespace });
-        return cm.data?.replicas === replicas ? cm : undefined;
+        const found = await deploymentClient.get(name, { namespace });
+        return found.spec?.replicas === replicas ? found : undefined;
       } catch (err) {
         if (isNotFound(err)) return undefined;
         throw err;
       }
-    }, `ConfigMap ${name} with replicas ${replicas}`);
-  const status = (name: string, replicas: number) =>
+    }, `Deployment ${name} with ${replicas} replicas`);
+  const available = (name: string, replicas: number) =>
     eventually(
-      async () => ((await foos.get(name, { namespace })).status?.replicas === replicas ? true : undefined),
-      `status.replicas ${replicas}`,
+      async () =>
+        (await foos.get(name, { namespace })).status?.availableReplicas === replicas ? true : undefined,
+      `Foo ${name} with status.availableReplicas ${replicas}`,
     );
 
-  // A new Foo gets its ConfigMap, controlled by the Foo, and a status.
+  // A new Foo gets its Deployment, controlled by the Foo, with the Foo's replicas.
   const foo = await foos.create({
     metadata: { name: 'example-foo', namespace },
-    spec: { configMapName: 'example-cm', replicas: 1 },
+    spec: { deploymentName: 'example-foo', replicas: 1 },
   });
-  const first = await configMap('example-cm', '1');
+  const first = await deployment('example-foo', 1);
   assert.equal(first.metadata.ownerReferences?.[0]?.uid, foo.metadata.uid);
   assert.equal(first.metadata.ownerReferences?.[0]?.controller, true);
-  await status('example-foo', 1);
+  assert.equal(first.spec?.template.spec?.containers[0]?.image, 'nginx:latest');
+  assert.deepEqual(first.spec.selector.matchLabels, { app: 'nginx', controller: 'example-foo' });
 
-  // Changing the Foo updates the ConfigMap and the status.
+  // The Deployment's available replicas reach the Foo's status.
+  await rollOut(deploymentClient, 'example-foo', namespace);
+  await available('example-foo', 1);
+
+  // Scaling the Foo scales the Deployment; its rollout reaches the status again.
   await foos.patch('example-foo', { type: 'merge', patch: { spec: { replicas: 3 } } }, { namespace });
-  await configMap('example-cm', '3');
-  await status('example-foo', 3);
+  await deployment('example-foo', 3);
+  assert.equal(await rollOut(deploymentClient, 'example-foo', namespace), 3);
+  await available('example-foo', 3);
 
-  // Deleting the ConfigMap reaches the Foo's controller through the owner reference.
-  await configMaps.delete('example-cm', { namespace });
-  const recreated = await configMap('example-cm', '3');
+  // Deleting the Deployment reaches the Foo's controller through the owner reference.
+  await deploymentClient.delete('example-foo', { namespace });
+  const recreated = await deployment('example-foo', 3);
   assert.notEqual(recreated.metadata.uid, first.metadata.uid);
 
-  // A ConfigMap the Foo does not own is left alone and reported.
-  await configMaps.create({ metadata: { name: 'taken', namespace }, data: { replicas: '7' } });
+  // A Deployment the Foo does not own is left alone and reported.
+  const labels = { app: 'other' };
+  await deploymentClient.create({
+    metadata: { name: 'taken', namespace },
+    spec: {
+      replicas: 7,
+      selector: { matchLabels: labels },
+      template: { metadata: { labels }, spec: { containers: [{ name: 'other', image: 'busybox' }] } },
+    },
+  });
   await foos.create({
     metadata: { name: 'clashing-foo', namespace },
-    spec: { configMapName: 'taken', replicas: 2 },
+    spec: { deploymentName: 'taken', replicas: 2 },
   });
   const warning = await eventually(async () => {
     const list = await events.list({ namespace });
@@ -99,14 +134,20 @@ async function exercise(namespace: string): Promise<void> {
     );
   }, 'an ErrResourceExists event');
   assert.equal(warning.type, 'Warning');
-  assert.equal((await configMaps.get('taken', { namespace })).data?.replicas, '7');
+  assert.equal((await deploymentClient.get('taken', { namespace })).spec?.replicas, 7);
   const synced = (await events.list({ namespace })).items.filter(
     (e) => e.reason === SUCCESS_SYNCED && e.involvedObject.name === 'example-foo',
   );
   assert.ok(synced.length >= 1);
 }
 
-test('the low-level controller (informers, lister, rate-limited queue, workers) syncs Foos', async () => {
+test('the CRD, RBAC and typed client are what kubeforge generates from src/apis and src/controllers', () => {
+  const report = generate(projectDir, { check: true, scaffold: false });
+  assert.deepEqual(report.diagnostics, []);
+  assert.deepEqual(report.stale, [], 'run `npx kubeforge generate` in examples/sample-controller');
+});
+
+test('the low-level controller (informers, listers, rate-limited queue, workers) syncs Foos', async () => {
   const namespace = await createNamespace(cp.kubeConfig, 'sample-low');
   const stop = new AbortController();
   const running = runLowLevel(cp.kubeConfig, noopLogger, stop.signal);

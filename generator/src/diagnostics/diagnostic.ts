@@ -3,7 +3,8 @@
  * throws at the first) so one run shows everything to fix, like a compiler does.
  */
 
-export type Severity = 'error' | 'warning';
+/** `note`: information worth a look (e.g. a CRD close to a size limit); never fails a run. */
+export type Severity = 'error' | 'warning' | 'note';
 
 export interface Diagnostic {
   readonly severity: Severity;

@@ -13,9 +13,12 @@ import type { Diagnostic } from './diagnostic.ts';
 export function formatDiagnostics(diagnostics: readonly Diagnostic[]): string {
   if (diagnostics.length === 0) return '';
   const blocks = diagnostics.map(formatDiagnostic);
-  const errors = diagnostics.filter((d) => d.severity === 'error').length;
-  const warnings = diagnostics.length - errors;
-  return `${blocks.join('\n')}\n\n${plural(errors, 'error')}, ${plural(warnings, 'warning')}\n`;
+  const count = (severity: Diagnostic['severity']): number =>
+    diagnostics.filter((d) => d.severity === severity).length;
+  const notes = count('note');
+  const summary = [plural(count('error'), 'error'), plural(count('warning'), 'warning')];
+  if (notes > 0) summary.push(plural(notes, 'note'));
+  return `${blocks.join('\n')}\n\n${summary.join(', ')}\n`;
 }
 
 export function formatDiagnostic(d: Diagnostic): string {

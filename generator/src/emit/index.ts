@@ -4,14 +4,26 @@
  */
 export { generatedHeader, type OutputFile, type Ownership } from './output-file.ts';
 export { toYaml } from './yaml.ts';
-export { crdFileName, crdName, crdObject, emitCrds, finishSchema, truncateDescription } from './crd/crd.ts';
-export { annotationLimitBytes, checkCrds, crdSizes, type CrdSize } from './crd/checks.ts';
+export { crdFileName, crdName, crdObject, emitCrds, finishSchema } from './crd/crd.ts';
+export {
+  annotationLimitBytes,
+  checkCrds,
+  crdSizeDiagnostic,
+  crdSizes,
+  etcdRequestLimitBytes,
+  nearLimitRatio,
+  type CrdSize,
+} from './crd/checks.ts';
 export {
   celMinimumKubeVersion,
   defaultCrdDir,
   defaultKubeVersion,
   isKubeVersionString,
   kubeVersionAtLeast,
+  kubeVersionProblem,
+  maxDescriptionLengthProblem,
+  oldestKubeVersion,
+  selectableFieldsMinimumKubeVersion,
   type CrdOptions,
 } from './crd/options.ts';
 export { emitRbac, managerRules, mergeRules, type PolicyRule, type RbacOptions } from './rbac/role.ts';

@@ -99,7 +99,10 @@ describe('TypeScript for imported kinds', () => {
     golden('certificate.ts.golden', result.files[0]?.contents ?? '');
     const client = result.files[1]?.contents ?? '';
     assert.match(client, /from '\.\/certificate\.ts';/);
-    assert.match(client, /export const certificateResource = \{/);
+    assert.match(
+      client,
+      /export const certificateResource: typeof certificateCoordinates & ResourceDescriptor<Certificate> =/,
+    );
     assert.match(client, /export function certificateInformer\(/);
     assert.match(client, /export function createCertificateClient\(/);
   });

@@ -201,6 +201,73 @@ export function keyValues<T>(
   };
 }
 
+/** A simple JSONPath to one field, such as `.spec.color` (no array notation). */
+export const fieldPath: ArgumentGrammar<string> = {
+  syntax: '<.json.path>',
+  parse(value) {
+    if (!value.startsWith('.')) return fail(`expects a JSONPath starting with ".", got "${value}"`);
+    if (!/^(\.[A-Za-z0-9_-]+)+$/.test(value)) {
+      return fail(
+        `expects a simple path of field names such as .spec.color, got "${value}"`,
+        'array notation ([...]) and wildcards are not allowed',
+      );
+    }
+    return ok(value);
+  },
+};
+
+export interface MetadataEntry {
+  readonly key: string;
+  readonly value: string;
+}
+
+const qualifiedName =
+  /^(?:([a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*)\/)?([A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?)$/;
+const labelValue = /^(?:(?:[A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+/** Why `key` is not a Kubernetes label or annotation key (`[prefix/]name`), or `undefined`. */
+export function qualifiedNameProblem(key: string): string | undefined {
+  const match = qualifiedName.exec(key);
+  if (!match) {
+    return `key "${key}" is not [prefix/]name: a DNS subdomain prefix, and a name of letters, digits, '-', '_' and '.' that starts and ends with a letter or digit`;
+  }
+  if ((match[1] ?? '').length > 253) return `key "${key}" has a prefix longer than 253 characters`;
+  if ((match[2] ?? '').length > 63) return `key "${key}" has a name longer than 63 characters`;
+  return undefined;
+}
+
+/**
+ * `<key>=<value>` for a label or annotation of the CRD object. The value may be quoted like
+ * a key=value argument (`"a b"`, `'a b'`); label values are checked like the API server does.
+ */
+export function metadataEntry(kind: 'label' | 'annotation'): ArgumentGrammar<MetadataEntry> {
+  return {
+    syntax: '<key>=<value>',
+    parse(text) {
+      const equals = text.indexOf('=');
+      if (equals <= 0) return fail(`expects <key>=<value>, got "${text}"`);
+      const key = text.slice(0, equals);
+      const keyProblem = qualifiedNameProblem(key);
+      if (keyProblem !== undefined) return fail(keyProblem);
+      const raw = text.slice(equals + 1);
+      if (!/^["']/.test(raw) && /\s/.test(raw)) {
+        return fail(`has a value with spaces for ${key}`, `quote it: ${key}="${raw}"`);
+      }
+      const parsed = parseKeyValues(`v=${raw}`);
+      if (!parsed.ok) return fail(parsed.message.replace('for v', `for ${key}`));
+      if (parsed.value.size !== 1) return fail(`has text after the quoted value of ${key}`);
+      const value = parsed.value.get('v') ?? '';
+      if (kind === 'label' && (value.length > 63 || !labelValue.test(value))) {
+        return fail(
+          `has an invalid label value "${value}" for ${key}`,
+          "label values are at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
+        );
+      }
+      return ok({ key, value });
+    },
+  };
+}
+
 /** Splits a list argument (`a;b` or `a,b`); `""` stands for the empty string (the core group). */
 export function splitList(value: string): readonly string[] {
   if (value === '') return [''];

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { collectMarkers } from './collect.ts';
+import { checkTagLines, collectMarkers } from './collect.ts';
 import { parseDocComment } from './doc-comment.ts';
 import { parseKeyValues } from './arguments.ts';
 import type { MarkerTarget } from './definitions.ts';
@@ -106,5 +106,45 @@ describe('parseKeyValues', () => {
 
   it('rejects an unterminated quote', () => {
     assert.equal(parseKeyValues('rule="abc').ok, false);
+  });
+});
+
+describe('checkTagLines', () => {
+  function check(comment: string, isRelevant?: (name: string) => boolean) {
+    const problems: string[] = [];
+    const doc = parseDocComment(comment);
+    assert.ok(doc);
+    const spoiled = checkTagLines(
+      doc,
+      (_offset, severity, code, message, hint) =>
+        problems.push(`${severity} ${code}: ${message}\n${hint ?? ''}`),
+      isRelevant,
+    );
+    return { doc, problems, spoiled };
+  }
+
+  it('says that each tag must start its own line, and shows the line split', () => {
+    const { doc, problems, spoiled } = check('/** @minimum 0 @maximum 100 */');
+    assert.deepEqual(problems, [
+      'error tags-on-one-line: @maximum is read as part of the value of @minimum: each tag must start its own line\n' +
+        'write the line as\n         * @minimum 0\n         * @maximum 100',
+    ]);
+    assert.deepEqual([...spoiled], [doc.tags[0]]);
+  });
+
+  it('reports a marker in the description, which would be ignored', () => {
+    const { problems, spoiled } = check('/**\n * The body. @maxLength 10 @minLength 1\n */');
+    assert.deepEqual(problems, [
+      'error tags-on-one-line: @maxLength and @minLength are read as part of the description and ignored: each tag must start its own line\n' +
+        'write the line as\n         * The body.\n         * @maxLength 10\n         * @minLength 1',
+    ]);
+    assert.equal(spoiled.size, 0);
+  });
+
+  it('leaves words that are not markers, documentation tags and unselected markers alone', () => {
+    assert.deepEqual(check('/** Ask @platform-team. */').problems, []);
+    assert.deepEqual(check('/** `generate` turns the @rbac tags below into rules */').problems, []);
+    assert.deepEqual(check('/**\n * @see the docs @minimum 1\n */').problems, []);
+    assert.deepEqual(check('/** Reconciles. @minimum 1 */', (name) => name === 'rbac').problems, []);
   });
 });

@@ -4,7 +4,7 @@
  * through `report` with the tag's offset. Tags that are not markers (`@see`, `@example`, ...)
  * are documentation and left alone.
  */
-import type { DocTag } from './doc-comment.ts';
+import type { DocComment, DocTag } from './doc-comment.ts';
 import {
   isMarkerName,
   markerDefinitions,
@@ -181,6 +181,54 @@ export function collectMarkers(
     else found.set(tag.name, [{ value: parsed.value, offset: tag.offset }]);
   }
   return found.size === 0 ? MarkerSet.empty : new MarkerSet(found);
+}
+
+/**
+ * Reports the lines of `doc` where a marker follows other text (`@minimum 0 @maximum 100`,
+ * `The body. @maxLength 10000`): a tag starts only at the beginning of a line, so such a
+ * marker is part of the text before it and would be ignored or spoil that tag's value. One
+ * error per line, at the first misplaced marker, with the line split as it should be.
+ * `isRelevant` picks the marker names to look for (all markers by default); a marker counts
+ * only when the text after it is a valid value for it, so prose that names one is left alone.
+ *
+ * Returns the tags whose values such a line is part of: leave them out of
+ * {@link collectMarkers}, whose complaint about their value would only repeat this one.
+ */
+export function checkTagLines(
+  doc: DocComment,
+  report: MarkerProblemReporter,
+  isRelevant: (name: MarkerName) => boolean = () => true,
+): ReadonlySet<DocTag> {
+  const spoiled = new Set<DocTag>();
+  for (const line of doc.crowdedLines) {
+    if (line.tag !== undefined && documentationTags.has(line.tag.name)) continue;
+    // Prose that names a marker ("turns the @rbac tags below into rules") is left alone: only
+    // a marker followed by a value its grammar accepts counts as a misplaced tag.
+    const markers = line.names.filter((name, i) => {
+      if (!isMarkerName(name) || !isRelevant(name)) return false;
+      const definition: MarkerDefinition<unknown> = markerDefinitions[name];
+      const value = (line.parts[i + 1] ?? '').slice(name.length + 1).trim();
+      return definition.grammar.parse(value).ok;
+    });
+    if (markers.length === 0) continue;
+    const listed = markers.map((name) => `@${name}`);
+    const misplaced =
+      listed.length === 1 ? listed[0] : `${listed.slice(0, -1).join(', ')} and ${listed.at(-1)}`;
+    const verb = listed.length === 1 ? 'is' : 'are';
+    const where =
+      line.tag === undefined
+        ? `${misplaced} ${verb} read as part of the description and ignored`
+        : `${misplaced} ${verb} read as part of the value of @${line.tag.name}`;
+    if (line.tag !== undefined) spoiled.add(line.tag);
+    report(
+      line.offset,
+      'error',
+      'tags-on-one-line',
+      `${where}: each tag must start its own line`,
+      `write the line as\n${line.parts.map((part) => `         * ${part}`).join('\n')}`,
+    );
+  }
+  return spoiled;
 }
 
 /** A marker name within two edits of `name` (case-insensitive), if any. */

@@ -4,27 +4,24 @@
  * table, so the documentation cannot drift from the implementation. Validation marker names
  * follow ts-json-schema-generator's JSDoc tags.
  */
-import { parse as parseCel } from '@bufbuild/cel';
-import type { PrinterColumn, RbacRule, ScaleSubresource, ValidationRule } from '../model/index.ts';
 import {
-  argumentError,
-  argumentOk,
   count,
   dnsLabel,
   flag,
   identifier,
   json,
-  keyValues,
+  fieldPath,
+  metadataEntry,
   number,
   oneOf,
   optionalBoolean,
   optionalText,
   positiveNumber,
   regex,
-  splitList,
   text,
   type ArgumentGrammar,
 } from './arguments.ts';
+import { printColumn, rbac, rbacVerbs, subresource, validation } from './grammars.ts';
 
 /** `resource`: JSDoc of a `@resource` interface; `field`: a property, or a type alias/interface used as a field type; `controller`: comments in src/controllers/**. */
 export type MarkerTarget = 'resource' | 'field' | 'controller';
@@ -42,142 +39,7 @@ export interface MarkerDefinition<T> {
   readonly example: string;
 }
 
-export type SubresourceMarker = { readonly kind: 'status' } | ({ readonly kind: 'scale' } & ScaleSubresource);
-export type RbacMarker = Omit<RbacRule, 'source'>;
-
-const jsonPathSyntax = '<.json.path>';
-
-const subresource: ArgumentGrammar<SubresourceMarker> = {
-  syntax: `status | scale specReplicasPath=${jsonPathSyntax} statusReplicasPath=${jsonPathSyntax} [labelSelectorPath=${jsonPathSyntax}]`,
-  parse(input) {
-    const [head = '', ...rest] = input.split(/\s+/);
-    if (head === 'status') {
-      return rest.length === 0 ? argumentOk({ kind: 'status' }) : argumentError('status takes no arguments');
-    }
-    if (head !== 'scale') return argumentError(`expects status or scale, got "${head}"`);
-    const scale = keyValues<SubresourceMarker>(
-      [
-        { name: 'specReplicasPath', required: true, syntax: jsonPathSyntax },
-        { name: 'statusReplicasPath', required: true, syntax: jsonPathSyntax },
-        { name: 'labelSelectorPath', required: false, syntax: jsonPathSyntax },
-      ],
-      (pairs) => {
-        for (const [key, value] of pairs) {
-          if (!value.startsWith('.')) return argumentError(`${key} must be a JSONPath starting with "."`);
-        }
-        const selector = pairs.get('labelSelectorPath');
-        return argumentOk({
-          kind: 'scale',
-          specReplicasPath: pairs.get('specReplicasPath') ?? '',
-          statusReplicasPath: pairs.get('statusReplicasPath') ?? '',
-          ...(selector === undefined ? {} : { labelSelectorPath: selector }),
-        });
-      },
-    );
-    return scale.parse(input.slice(head.length).trim());
-  },
-};
-
-const printerColumnTypes = ['integer', 'number', 'string', 'boolean', 'date'] as const;
-
-const printColumn = keyValues<PrinterColumn>(
-  [
-    { name: 'name', required: true, syntax: '<string>' },
-    { name: 'type', required: true, syntax: printerColumnTypes.join('|') },
-    { name: 'jsonPath', required: true, syntax: jsonPathSyntax },
-    { name: 'description', required: false, syntax: '<string>' },
-    { name: 'format', required: false, syntax: '<format>' },
-    { name: 'priority', required: false, syntax: '<integer>' },
-  ],
-  (pairs) => {
-    const type = pairs.get('type') ?? '';
-    if (!(printerColumnTypes as readonly string[]).includes(type)) {
-      return argumentError(`has type=${type}; expected one of ${printerColumnTypes.join(', ')}`);
-    }
-    const jsonPath = pairs.get('jsonPath') ?? '';
-    if (!jsonPath.startsWith('.')) return argumentError('jsonPath must start with "."');
-    const priority = pairs.get('priority');
-    if (priority !== undefined && !/^\d+$/.test(priority)) {
-      return argumentError(`priority must be a non-negative integer, got "${priority}"`);
-    }
-    const description = pairs.get('description');
-    const format = pairs.get('format');
-    return argumentOk({
-      name: pairs.get('name') ?? '',
-      type: type as PrinterColumn['type'],
-      jsonPath,
-      ...(description === undefined ? {} : { description }),
-      ...(format === undefined ? {} : { format }),
-      ...(priority === undefined ? {} : { priority: Number(priority) }),
-    });
-  },
-);
-
-const validation = keyValues<ValidationRule>(
-  [
-    { name: 'rule', required: true, syntax: '<CEL expression>' },
-    { name: 'message', required: false, syntax: '<string>' },
-  ],
-  (pairs) => {
-    const rule = pairs.get('rule') ?? '';
-    if (rule.trim() === '') return argumentError('rule must not be empty');
-    const syntax = celSyntaxError(rule);
-    if (syntax !== undefined)
-      return argumentError(
-        `rule is not valid CEL: ${syntax}`,
-        'see https://kubernetes.io/docs/reference/using-api/cel/',
-      );
-    const message = pairs.get('message');
-    return argumentOk(message === undefined ? { rule } : { rule, message });
-  },
-);
-
-/** The parser's message for a rule that is not CEL, or `undefined` when it parses. */
-function celSyntaxError(rule: string): string | undefined {
-  try {
-    parseCel(rule);
-    return undefined;
-  } catch (error) {
-    return (error as Error).message.replace(/^<input>:/, '');
-  }
-}
-
-const rbacVerbs = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'];
-
-const rbac = keyValues<RbacMarker>(
-  [
-    { name: 'groups', required: false, syntax: '<group;...>' },
-    { name: 'resources', required: false, syntax: '<resource;...>' },
-    { name: 'verbs', required: true, syntax: '<verb;...>' },
-    { name: 'resourceNames', required: false, syntax: '<name;...>' },
-    { name: 'urls', required: false, syntax: '</path;...>' },
-  ],
-  (pairs) => {
-    const list = (key: string): readonly string[] => {
-      const value = pairs.get(key);
-      return value === undefined ? [] : splitList(value);
-    };
-    const apiGroups = list('groups').map((g) => (g === 'core' ? '' : g));
-    const resources = list('resources');
-    const verbs = list('verbs');
-    const nonResourceURLs = list('urls');
-    if (nonResourceURLs.length > 0 && (apiGroups.length > 0 || resources.length > 0)) {
-      return argumentError('urls cannot be combined with groups or resources');
-    }
-    if (nonResourceURLs.length === 0 && (!pairs.has('groups') || resources.length === 0)) {
-      return argumentError(
-        'needs groups=<group;...> and resources=<resource;...> (or urls=<path;...>)',
-        'the core group is groups=core or groups=""',
-      );
-    }
-    for (const verb of verbs) {
-      if (verb !== '*' && !rbacVerbs.includes(verb)) {
-        return argumentError(`has an unknown verb "${verb}"`, `verbs: ${rbacVerbs.join(', ')} or *`);
-      }
-    }
-    return argumentOk({ apiGroups, resources, verbs, resourceNames: list('resourceNames'), nonResourceURLs });
-  },
-);
+export type { RbacMarker, SubresourceMarker } from './grammars.ts';
 
 function define<T>(definition: MarkerDefinition<T>): MarkerDefinition<T> {
   return definition;
@@ -282,6 +144,38 @@ export const markerDefinitions = {
     summary: 'Marks the version deprecated; the optional text is the warning clients see.',
     details: 'On fields `@deprecated` keeps its usual JSDoc meaning and is not a marker.',
     example: `/**\n * @resource\n * @deprecated backup.example.com/v1alpha1 BackupSchedule is deprecated; use v1\n */`,
+  }),
+  selectableField: define({
+    name: 'selectableField',
+    target: 'resource',
+    repeatable: true,
+    grammar: fieldPath,
+    summary:
+      'A field clients may filter lists and watches on with a field selector (`selectableFields`); repeat for several.',
+    details:
+      'The path names a string, integer or boolean field (enums and formats allowed), outside `.metadata` and without array notation; at most 8 per version. Served by Kubernetes >= 1.30 (alpha behind the CustomResourceFieldSelectors gate in 1.30, on by default from 1.31): generating for an older `kubeVersion` is an error. Then `kubectl get backupschedules --field-selector spec.schedule=daily` filters on the server, as do informers given `fieldSelector`.',
+    example: `${resourceHead} @resource\n * @selectableField .spec.schedule\n * @selectableField .status.phase\n */`,
+  }),
+  crdLabel: define({
+    name: 'crdLabel',
+    target: 'resource',
+    repeatable: true,
+    grammar: metadataEntry('label'),
+    summary:
+      'A label on the CustomResourceDefinition object itself (not on its objects); repeat for several.',
+    details:
+      "kubebuilder's `+kubebuilder:metadata:labels`. Versions of a kind share one CRD: their labels are merged and must not disagree.",
+    example: `${resourceHead} @resource\n * @crdLabel app.kubernetes.io/part-of=backup-operator\n */`,
+  }),
+  crdAnnotation: define({
+    name: 'crdAnnotation',
+    target: 'resource',
+    repeatable: true,
+    grammar: metadataEntry('annotation'),
+    summary: 'An annotation on the CustomResourceDefinition object itself; repeat for several.',
+    details:
+      "kubebuilder's `+kubebuilder:metadata:annotations`, e.g. for cert-manager's CA injection into conversion webhooks. Values with spaces are quoted. Versions of a kind share one CRD: their annotations are merged and must not disagree.",
+    example: `${resourceHead} @resource\n * @crdAnnotation cert-manager.io/inject-ca-from=backup-system/serving-cert\n * @crdAnnotation example.com/owner="Team Storage"\n */`,
   }),
 
   // --- field markers ------------------------------------------------------------------------
@@ -478,6 +372,16 @@ export const markerDefinitions = {
     details:
       'Use with `KubeObject` or an interface with `apiVersion`, `kind` and `metadata`; with `unknown` it also preserves unknown fields.',
     example: `/** @embeddedResource */\ntemplate: KubeObject;`,
+  }),
+  maxDescriptionLength: define({
+    name: 'maxDescriptionLength',
+    target: 'field',
+    repeatable: false,
+    grammar: count,
+    summary: 'Caps the descriptions of everything below this field at this many characters; `0` drops them.',
+    details:
+      "The field's own description stays. For large embedded types (a `PodTemplateSpec`, a `JobTemplateSpec`) that make a CRD too large for client-side `kubectl apply` (controller-tools #561, kubebuilder #1140). On a type, it applies wherever the type is used. `--max-description-length` caps every description of the CRD; the smaller cap wins.",
+    example: `/**\n * The pods to run.\n * @maxDescriptionLength 0\n */\ntemplate: PodTemplateSpec;`,
   }),
   intOrString: define({
     name: 'intOrString',

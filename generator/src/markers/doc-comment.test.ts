@@ -40,6 +40,35 @@ describe('parseDocComment', () => {
     assert.equal(doc?.tags[0]?.text, 'rule="a < b"\n  message="a must be less than b"');
   });
 
+  it('records a line where tags follow text, split where each tag would start', () => {
+    const text = '/** @minimum 0 @maximum 100 */';
+    const doc = parseDocComment(text, 10);
+    assert.ok(doc);
+    assert.deepEqual(
+      doc.tags.map((t) => [t.name, t.text]),
+      [['minimum', '0 @maximum 100']],
+    );
+    assert.deepEqual(doc.crowdedLines, [
+      {
+        names: ['maximum'],
+        parts: ['@minimum 0', '@maximum 100'],
+        offset: 10 + text.indexOf('@maximum'),
+        tag: doc.tags[0],
+      },
+    ]);
+  });
+
+  it('records description lines with tags in them, and no line where @ is not a word start', () => {
+    const doc = parseDocComment(
+      `/**\n * The body. @maxLength 10\n * @printColumn name=Ready jsonPath='.status.conditions[?(@.type=="Ready")].status'\n * Mail ops@example.com.\n */`,
+    );
+    assert.ok(doc);
+    assert.deepEqual(
+      doc.crowdedLines.map((l) => [l.names, l.parts, l.tag]),
+      [[['maxLength'], ['The body.', '@maxLength 10'], undefined]],
+    );
+  });
+
   it('ignores comments that are not JSDoc blocks', () => {
     assert.equal(parseDocComment('/* plain */'), undefined);
     assert.equal(parseDocComment('/**/'), undefined);

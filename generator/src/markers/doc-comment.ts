@@ -2,6 +2,9 @@
  * A JSDoc block parser that keeps source offsets, so marker diagnostics point at the tag.
  * Tags start at the beginning of a comment line (`* @name value`); an `@` elsewhere (inside
  * a JSONPath, a CEL rule or an email) is text. A tag's value runs until the next tag line.
+ * Lines where a word like a tag (`@name`, after a space) follows other text are recorded as
+ * {@link CrowdedLine}s: `/** @minimum 0 @maximum 100 *\/` is one tag whose value is
+ * `0 @maximum 100`, which is rarely what its author meant.
  */
 
 export interface DocTag {
@@ -13,11 +16,28 @@ export interface DocTag {
   readonly offset: number;
 }
 
+/** A comment line where `@name` words follow other text, so they are not tags. */
+export interface CrowdedLine {
+  /** The names of the `@name` words that do not start the line, in order. */
+  readonly names: readonly string[];
+  /** The line's text (without the leading `*`) split before each of them, trimmed. */
+  readonly parts: readonly string[];
+  /** Absolute offset of the first of them. */
+  readonly offset: number;
+  /** The tag whose value the line is part of; undefined when it is part of the description. */
+  readonly tag: DocTag | undefined;
+}
+
 export interface DocComment {
   /** The text before the first tag, paragraphs kept, lines joined with `\n`. */
   readonly description: string;
   readonly tags: readonly DocTag[];
+  /** Lines with `@name` words that do not start them, in order. */
+  readonly crowdedLines: readonly CrowdedLine[];
 }
+
+/** `@name` after whitespace, followed by whitespace or the end of the line. */
+const inlineTagPattern = /(?<=\s)@([A-Za-z][\w-]*)(?=\s|$)/g;
 
 /**
  * Parses one `/** ... *\/` comment. `start` is the comment's absolute offset in its file.
@@ -28,6 +48,7 @@ export function parseDocComment(comment: string, start = 0): DocComment | undefi
   const body = comment.slice(3, -2);
   const description: string[] = [];
   const tags: { name: string; lines: string[]; offset: number }[] = [];
+  const crowded: { names: string[]; parts: string[]; offset: number; tagIndex: number }[] = [];
   let offset = start + 3;
   for (const rawLine of body.split('\n')) {
     const lineOffset = offset;
@@ -42,14 +63,27 @@ export function parseDocComment(comment: string, start = 0): DocComment | undefi
     } else {
       description.push(line);
     }
+    const inline = [...line.matchAll(inlineTagPattern)];
+    const first = inline[0];
+    if (first !== undefined) {
+      const cuts = [0, ...inline.map((m) => m.index), line.length];
+      crowded.push({
+        names: inline.map((m) => m[1] ?? ''),
+        parts: cuts.slice(0, -1).map((cut, i) => line.slice(cut, cuts[i + 1]).trim()),
+        offset: lineOffset + prefix.length + first.index,
+        tagIndex: tags.length - 1,
+      });
+    }
   }
+  const parsedTags: DocTag[] = tags.map((t) => ({
+    name: t.name,
+    text: trimBlankLines(t.lines).join('\n').trim(),
+    offset: t.offset,
+  }));
   return {
     description: trimBlankLines(description).join('\n'),
-    tags: tags.map((t) => ({
-      name: t.name,
-      text: trimBlankLines(t.lines).join('\n').trim(),
-      offset: t.offset,
-    })),
+    tags: parsedTags,
+    crowdedLines: crowded.map(({ tagIndex, ...line }) => ({ ...line, tag: parsedTags[tagIndex] })),
   };
 }
 

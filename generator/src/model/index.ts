@@ -1,5 +1,11 @@
 /** The intermediate model between parsing and emitting: plain readonly data, no compiler objects. */
 export { isScalarSchema, schemaAtPath } from './schema.ts';
+export {
+  capDescription,
+  capNestedDescriptions,
+  mapChildSchemas,
+  truncateDescription,
+} from './descriptions.ts';
 export type { JsonObject, JsonValue, Schema, SchemaType, ValidationRule } from './schema.ts';
 export { compareKubeVersions, isKubeVersion, storageVersion } from './project-model.ts';
 export type {
@@ -9,6 +15,7 @@ export type {
   RbacRule,
   ScaleSubresource,
   Scope,
+  StatusFields,
   Subresources,
   TypeSource,
   VersionModel,

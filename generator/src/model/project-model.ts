@@ -39,6 +39,27 @@ export interface TypeSource {
   readonly statusTypeName?: string;
 }
 
+/**
+ * What a version's status declares, as TypeScript types, of the fields a controller records a
+ * successful reconcile in: the generated `mark<Kind>Reconciled` writes exactly these, so it
+ * compiles whatever the status looks like.
+ */
+export interface StatusFields {
+  /**
+   * How a recorded status starts: `empty` when `{}` is a valid status (no required fields),
+   * `existing` when it has required fields (only a status the controller set is extended),
+   * `none` when there is no status object to write into (none declared, or not one object type).
+   */
+  readonly start: 'empty' | 'existing' | 'none';
+  /** `observedGeneration` is declared and takes a number. */
+  readonly observedGeneration: boolean;
+  /**
+   * `conditions`: `runtime` for a list of @kubeforge/runtime's `Condition`, `other` for any
+   * other type (e.g. the user's own `Condition`), `absent` when not declared.
+   */
+  readonly conditions: 'runtime' | 'other' | 'absent';
+}
+
 export interface VersionModel {
   /** e.g. `v1`, `v1beta2`, `v1alpha1`. */
   readonly name: string;
@@ -49,8 +70,15 @@ export interface VersionModel {
   readonly source: TypeSource;
   /** Whether the type declares a `status` property. */
   readonly hasStatus: boolean;
+  /** The status fields a reconcile is recorded in; absent for kinds the project does not own (imports). */
+  readonly statusFields?: StatusFields;
   readonly subresources: Subresources;
   readonly printerColumns: readonly PrinterColumn[];
+  /**
+   * JSONPaths clients may use in field selectors (`selectableFields`, Kubernetes >= 1.30),
+   * checked to name string, integer or boolean fields outside metadata.
+   */
+  readonly selectableFields?: readonly string[];
   /** The structural `openAPIV3Schema` of the version. */
   readonly schema: Schema;
 }
@@ -66,6 +94,10 @@ export interface KindModel {
   readonly scope: Scope;
   /** Sorted by Kubernetes version priority: GA before beta before alpha, newest first. */
   readonly versions: readonly VersionModel[];
+  /** Labels of the CustomResourceDefinition object itself (`@crdLabel`). */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Annotations of the CustomResourceDefinition object itself (`@crdAnnotation`). */
+  readonly annotations?: Readonly<Record<string, string>>;
 }
 
 /** One `@rbac` tag: a PolicyRule as declared, before merging. */

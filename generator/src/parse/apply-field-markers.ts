@@ -5,7 +5,7 @@
  */
 import type { Schema } from '../model/index.ts';
 import { defaultProblem, describeType } from './default-values.ts';
-import { isScalarSchema } from '../model/index.ts';
+import { capNestedDescriptions, isScalarSchema } from '../model/index.ts';
 import type { MarkerName, MarkerSet } from '../markers/index.ts';
 
 export type MarkerReport = (
@@ -173,7 +173,8 @@ export function applyFieldMarkers(input: Schema, markers: MarkerSet, report: Mar
     if (problem === undefined) schema.default = defaultValue;
     else report('default', 'error', 'invalid-default', `@default ${JSON.stringify(defaultValue)} ${problem}`);
   }
-  return schema;
+  const maxDescriptionLength = markers.get('maxDescriptionLength');
+  return maxDescriptionLength === undefined ? schema : capNestedDescriptions(schema, maxDescriptionLength);
 }
 
 function applyArrayMarkers(

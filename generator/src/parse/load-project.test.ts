@@ -1,7 +1,8 @@
 /**
  * What a project session loads: API files type-checked with their imports only, controller
  * files parsed alone for their markers, so a cold run never parses the runtime client or
- * @kubernetes/client-node when API types import the object model from @kubeforge/runtime/api.
+ * @kubernetes/client-node when API types import the object model, from @kubeforge/runtime/api
+ * or from the runtime's root.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -113,5 +114,69 @@ describe('openProject', () => {
     );
     write(dir, controllerFile, controllerSource('get'));
     assert.deepEqual(session.update([controllerFile]).diagnostics, []);
+  });
+
+  it('type-checks API files that import the runtime root against the object model only', () => {
+    const rootFile = 'src/apis/demo.example.com/v1/widget.ts';
+    write(
+      dir,
+      rootFile,
+      `import type { Condition, IntOrString, ObjectMeta } from '@kubeforge/runtime';
+
+/** @resource */
+export interface Widget {
+  metadata: ObjectMeta;
+  spec: { port: IntOrString };
+  status?: { conditions?: Condition[] };
+}
+`,
+    );
+    try {
+      const { model, diagnostics } = session.update([rootFile]);
+      assert.deepEqual(diagnostics, []);
+      const widget = model.kinds.find((k) => k.kind === 'Widget')?.versions[0]?.schema;
+      assert.equal(widget?.properties?.spec?.properties?.port?.['x-kubernetes-int-or-string'], true);
+      const files = session.typeCheckedFiles();
+      assert.deepEqual(
+        files.filter(
+          (f) => f.includes('@kubernetes/client-node') || f.includes('packages/runtime/src/client/'),
+        ),
+        [],
+      );
+      assert.equal(
+        files.some((f) => f.endsWith('packages/runtime/src/index.ts')),
+        false,
+      );
+    } finally {
+      rmSync(join(dir, rootFile));
+      session.update([rootFile]);
+    }
+  });
+
+  it('reports a name only the runtime root exports, used in an API type, with the fix', () => {
+    const rootFile = 'src/apis/demo.example.com/v1/widget.ts';
+    write(
+      dir,
+      rootFile,
+      `import type { Manager, ObjectMeta } from '@kubeforge/runtime';
+
+/** @resource */
+export interface Widget {
+  metadata: ObjectMeta;
+  spec: { manager: Manager };
+}
+`,
+    );
+    try {
+      const { diagnostics } = session.update([rootFile]);
+      assert.deepEqual(
+        diagnostics.map((d) => [d.code, d.path]),
+        [['unresolved-type', 'Widget.spec.manager']],
+      );
+      assert.match(diagnostics[0]?.hint ?? '', /@kubeforge\/runtime\/api/);
+    } finally {
+      rmSync(join(dir, rootFile));
+      session.update([rootFile]);
+    }
   });
 });

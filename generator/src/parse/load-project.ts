@@ -7,7 +7,8 @@
  * ECMAScript library. Controller files are read for their `@rbac` markers, which are
  * syntactic: they are parsed on their own, never resolving their imports, because those
  * reach the runtime's client and @kubernetes/client-node, whose declarations would otherwise
- * be most of a cold run.
+ * be most of a cold run. For the same reason API files that import the runtime's root entry
+ * point are type-checked against its object model (object-model-resolution.ts).
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
@@ -15,7 +16,10 @@ import { Project, ts } from 'ts-morph';
 import { DiagnosticSink, type Diagnostic } from '../diagnostics/index.ts';
 import type { ProjectModel } from '../model/index.ts';
 import { collectRbacRules, isControllerFile } from './rbac-tags.ts';
+import { checkReconciledCalls } from './reconciled-calls.ts';
 import { collectKinds, isApiFile } from './resources.ts';
+import { BuiltinTypes } from './builtin-types.ts';
+import { objectModelResolution } from './object-model-resolution.ts';
 import { PackageLocator } from './runtime-types.ts';
 import { SourceContext } from './source-context.ts';
 
@@ -81,8 +85,12 @@ export function openProject(options: LoadProjectOptions): ProjectSession {
   // they import, not the whole project (tests, other code).
   const apiProject =
     options.tsconfig !== undefined || existsSync(tsconfig)
-      ? new Project({ tsConfigFilePath: tsconfig, skipAddingFilesFromTsConfig: true })
-      : new Project({ compilerOptions: defaultCompilerOptions });
+      ? new Project({
+          tsConfigFilePath: tsconfig,
+          skipAddingFilesFromTsConfig: true,
+          resolutionHost: objectModelResolution,
+        })
+      : new Project({ compilerOptions: defaultCompilerOptions, resolutionHost: objectModelResolution });
   apiProject.compilerOptions.set(apiProgramOptions(apiProject.getCompilerOptions()));
   apiProject.addSourceFilesAtPaths(`${projectDir}/src/apis/**/*.ts`);
   apiProject.resolveSourceFileDependencies();
@@ -93,12 +101,13 @@ export function openProject(options: LoadProjectOptions): ProjectSession {
   });
   controllerProject.addSourceFilesAtPaths(`${projectDir}/src/controllers/**/*.ts`);
   const packages = new PackageLocator();
+  const builtins = new BuiltinTypes(packages);
 
   const analyse = (): LoadResult => {
     const sink = new DiagnosticSink();
     const program = apiProject.getProgram().compilerObject;
     const controllerProgram = controllerProject.getProgram().compilerObject;
-    const ctx = new SourceContext(program, sink, projectDir, packages);
+    const ctx = new SourceContext(program, sink, projectDir, packages, builtins);
     const byName = (a: ts.SourceFile, b: ts.SourceFile): number =>
       a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0;
     const apiFiles = program
@@ -136,6 +145,7 @@ export function openProject(options: LoadProjectOptions): ProjectSession {
     }
     const kinds = sink.hasErrors ? [] : collectKinds(ctx, apiFiles);
     const rbacRules = collectRbacRules(ctx, controllerFiles);
+    checkReconciledCalls(ctx, controllerFiles, kinds);
     return { model: { kinds, rbacRules }, diagnostics: sink.toArray() };
   };
 

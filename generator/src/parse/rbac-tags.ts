@@ -3,7 +3,12 @@
  * (on classes, functions, or free-standing), in file order.
  */
 import { ts } from 'ts-morph';
-import { collectMarkers, parseDocComment } from '../markers/index.ts';
+import {
+  checkTagLines,
+  collectMarkers,
+  parseDocComment,
+  type MarkerProblemReporter,
+} from '../markers/index.ts';
 import type { RbacRule } from '../model/index.ts';
 import type { SourceContext } from './source-context.ts';
 
@@ -19,13 +24,15 @@ export function collectRbacRules(ctx: SourceContext, files: readonly ts.SourceFi
     for (const range of docComments(file)) {
       const text = file.getFullText().slice(range.pos, range.end);
       const parsed = parseDocComment(text, range.pos);
-      if (!parsed?.tags.some((t) => t.name === 'rbac')) continue;
-      const tags = parsed.tags.filter((t) => t.name === 'rbac');
-      const markers = collectMarkers(tags, ['controller'], (offset, severity, code, message, hint) => {
+      if (parsed === undefined || !/(^|\s)@rbac\b/.test(text)) continue;
+      const report: MarkerProblemReporter = (offset, severity, code, message, hint) => {
         const where = ctx.location(file, offset);
         if (severity === 'error') ctx.sink.error(code, message, where, hint);
         else ctx.sink.warning(code, message, where, hint);
-      });
+      };
+      const spoiled = checkTagLines(parsed, report, (name) => name === 'rbac');
+      const tags = parsed.tags.filter((t) => t.name === 'rbac' && !spoiled.has(t));
+      const markers = collectMarkers(tags, ['controller'], report);
       for (const rule of markers.getAll('rbac')) rules.push({ ...rule, source: relative });
     }
   }

@@ -7,9 +7,7 @@ import { ts } from 'ts-morph';
 import {
   compareKubeVersions,
   isKubeVersion,
-  schemaAtPath,
   type KindModel,
-  type PrinterColumn,
   type Schema,
   type Scope,
   type TypeSource,
@@ -17,8 +15,18 @@ import {
 } from '../model/index.ts';
 import type { MarkerSet } from '../markers/index.ts';
 import { defaultPlural, isValidGroup } from './names.ts';
+import {
+  checkPrinterColumns,
+  checkSelectableFields,
+  crdMetadataOf,
+  mergeCrdMetadata,
+  parseSubresources,
+  type CrdMetadata,
+} from './resource-markers.ts';
 import { SchemaBuilder, type Site } from './schema-builder.ts';
+import { readStatusFields } from './status-fields.ts';
 import type { SourceContext } from './source-context.ts';
+import { reportStorageVersions } from './storage-version.ts';
 
 const apiFilePattern = /^src\/apis\/([^/]+)\/([^/]+)\/(?:[^/]+\/)*[^/]+\.ts$/;
 
@@ -35,6 +43,7 @@ interface VersionCandidate {
   };
   readonly storageMarked: boolean;
   readonly version: Omit<VersionModel, 'storage'>;
+  readonly crdMetadata: CrdMetadata;
   readonly node: ts.Node;
 }
 
@@ -170,6 +179,7 @@ function parseVersion(
   const subresources = parseSubresources(ctx, markers, schema, declaration, kind);
   checkStatusOptional(ctx, checker, property('status'), subresources.status, kind, where);
   const printerColumns = checkPrinterColumns(ctx, schema, declaration, markers, kind);
+  const selectableFields = checkSelectableFields(ctx, schema, declaration, markers, kind);
   const deprecated = markers.has('deprecated');
   const warning = markers.get('deprecated');
   const source: TypeSource = {
@@ -189,6 +199,7 @@ function parseVersion(
       scope: markers.get('scope') ?? 'Namespaced',
     },
     storageMarked: markers.has('storageVersion'),
+    crdMetadata: crdMetadataOf(ctx, declaration, markers, kind),
     node: declaration.name,
     version: {
       name: version,
@@ -197,8 +208,10 @@ function parseVersion(
       ...(warning === undefined ? {} : { deprecationWarning: warning }),
       source,
       hasStatus: schema.properties?.status !== undefined,
+      statusFields: readStatusFields(ctx, property('status'), schema.properties?.status),
       subresources,
       printerColumns,
+      ...(selectableFields.length > 0 ? { selectableFields } : {}),
       schema,
     },
   };
@@ -304,88 +317,6 @@ function namedType(
   return {};
 }
 
-function parseSubresources(
-  ctx: SourceContext,
-  markers: MarkerSet,
-  schema: Schema,
-  declaration: ts.InterfaceDeclaration,
-  kind: string,
-): VersionModel['subresources'] {
-  let status = false;
-  let scale: VersionModel['subresources']['scale'];
-  for (const { value: subresource, offset } of markers.occurrences('subresource')) {
-    const where = { ...ctx.location(declaration, offset), path: kind };
-    if (subresource.kind === 'status') {
-      status = true;
-      if (schema.properties?.status === undefined) {
-        ctx.sink.warning(
-          'missing-status',
-          `${kind} enables the status subresource but declares no \`status\``,
-          where,
-          'add `status?: <Kind>Status`',
-        );
-      }
-      continue;
-    }
-    const { kind: _kind, ...paths } = subresource;
-    const checks: [string, string, string, boolean][] = [
-      ['specReplicasPath', paths.specReplicasPath, '.spec.', true],
-      ['statusReplicasPath', paths.statusReplicasPath, '.status.', true],
-      ...(paths.labelSelectorPath === undefined
-        ? []
-        : [['labelSelectorPath', paths.labelSelectorPath, '.', false] as [string, string, string, boolean]]),
-    ];
-    let valid = true;
-    for (const [name, path, prefix, integer] of checks) {
-      const target = schemaAtPath(schema, path);
-      const expectedType = integer ? 'integer' : 'string';
-      const placed = name === 'labelSelectorPath' ? /^\.(spec|status)\./.test(path) : path.startsWith(prefix);
-      if (!placed || target?.type !== expectedType) {
-        ctx.sink.error(
-          'invalid-subresource',
-          `scale ${name} ${path} must point to ${integer ? 'an integer' : 'a string'} field under ${prefix.length > 1 ? prefix.slice(0, -1) : '.spec or .status'}`,
-          where,
-          integer ? 'declare the field as int32' : undefined,
-        );
-        valid = false;
-      }
-    }
-    if (valid) scale = paths;
-  }
-  return { status, ...(scale ? { scale } : {}) };
-}
-
-/** The `@printColumn`s, checked: unique names, and simple JSONPaths that exist in the schema. */
-function checkPrinterColumns(
-  ctx: SourceContext,
-  schema: Schema,
-  declaration: ts.InterfaceDeclaration,
-  markers: MarkerSet,
-  kind: string,
-): readonly PrinterColumn[] {
-  const names = new Set<string>();
-  for (const { value: column, offset } of markers.occurrences('printColumn')) {
-    const where = { ...ctx.location(declaration, offset), path: kind };
-    if (names.has(column.name))
-      ctx.sink.error('invalid-marker', `printer column ${column.name} is declared twice`, where);
-    names.add(column.name);
-    const simple = /^(\.[A-Za-z0-9_-]+)+$/.test(column.jsonPath);
-    if (
-      simple &&
-      !column.jsonPath.startsWith('.metadata.') &&
-      schemaAtPath(schema, column.jsonPath) === undefined
-    ) {
-      ctx.sink.warning(
-        'unknown-json-path',
-        `printer column ${column.name}: ${column.jsonPath} is not a field of ${kind}`,
-        where,
-        'check the spelling; the column will be empty',
-      );
-    }
-  }
-  return markers.getAll('printColumn');
-}
-
 /** Groups versions into kinds: names agree, exactly one storage version. */
 function assembleKinds(ctx: SourceContext, candidates: readonly VersionCandidate[]): readonly KindModel[] {
   const byKind = new Map<string, VersionCandidate[]>();
@@ -426,13 +357,7 @@ function assembleKinds(ctx: SourceContext, candidates: readonly VersionCandidate
     if (versions.length === 1) storage = first.version.name;
     else if (marked.length === 1) storage = marked[0]?.version.name;
     else {
-      const where = { ...ctx.location((marked[1] ?? first).node), path: first.kind };
-      ctx.sink.error(
-        'storage-version',
-        `${first.kind} has ${versions.length} versions (${versions.map((v) => v.version.name).join(', ')}) and ${marked.length === 0 ? 'none' : marked.length} marked @storageVersion; exactly one must be`,
-        where,
-        'add @storageVersion to the version objects are stored in',
-      );
+      reportStorageVersions(ctx, versions, marked);
       ok = false;
     }
     const pluralKey = `${first.group}/${first.names.plural}`;
@@ -446,13 +371,26 @@ function assembleKinds(ctx: SourceContext, candidates: readonly VersionCandidate
       ok = false;
     }
     plurals.set(pluralKey, first.kind);
-    if (!ok) continue;
+    const metadata = mergeCrdMetadata(versions.map((v) => v.crdMetadata));
+    if ('conflict' in metadata) {
+      const other = versions[metadata.version] ?? first;
+      ctx.sink.error(
+        'inconsistent-versions',
+        `the versions of ${first.kind} give the CRD's ${metadata.conflict} different values (@crdLabel and @crdAnnotation are the one CRD's)`,
+        { ...ctx.location(other.node, other.crdMetadata.offsets.get(metadata.conflict)), path: first.kind },
+        'give the same value in every version, or set it in one version only',
+      );
+      ok = false;
+    }
+    if (!ok || 'conflict' in metadata) continue;
     kinds.push({
       group: first.group,
       kind: first.kind,
       listKind: `${first.kind}List`,
       ...first.names,
       versions: versions.map((v) => ({ ...v.version, storage: v.version.name === storage })),
+      ...(Object.keys(metadata.labels).length > 0 ? { labels: metadata.labels } : {}),
+      ...(Object.keys(metadata.annotations).length > 0 ? { annotations: metadata.annotations } : {}),
     });
   }
   return kinds;

@@ -12,7 +12,11 @@ import { applyFieldMarkers } from './apply-field-markers.ts';
 import { literalUnion } from './literal-unions.ts';
 import { stringPattern } from './template-literals.ts';
 import { unionSchema } from './unions.ts';
-import { scalarSchemas, structOverlays, structSchemas } from './runtime-types.ts';
+import { builtinPropertySchema, builtinTypeSchema } from './builtin-types.ts';
+import { importsRuntimeRoot, objectModelEntry } from './object-model-resolution.ts';
+import { runtimePackage, scalarSchemas, structSchemas } from './runtime-types.ts';
+import { applyLayers, upstreamProperty, withTypeLayers } from './apply-layers.ts';
+import { propertyLayers, type MarkerLayer } from './inherited-markers.ts';
 import {
   elementHint,
   framesFor,
@@ -50,6 +54,7 @@ export class SchemaBuilder {
   readonly #expanding: ts.Type[] = [];
   readonly #aliases: ts.Declaration[] = [];
   readonly #cache = new Map<ts.Type, Schema | undefined>();
+  readonly #reportedResourceMarkers = new Set<ts.Node>();
 
   constructor(ctx: SourceContext) {
     this.ctx = ctx;
@@ -103,6 +108,8 @@ export class SchemaBuilder {
     const runtime = this.#runtimeName(symbol);
     if (runtime !== undefined && scalarSchemas[runtime]) return scalarSchemas[runtime];
     const declaration = symbol.declarations?.[0];
+    const builtin = declaration && builtinTypeSchema(this, symbol, declaration, site, false);
+    if (builtin) return builtin.schema;
     if (
       declaration === undefined ||
       !ts.isTypeAliasDeclaration(declaration) ||
@@ -176,7 +183,9 @@ export class SchemaBuilder {
           site,
           'unresolved-type',
           'the type could not be resolved',
-          'check the import and that the module is installed',
+          importsRuntimeRoot(site.node.getSourceFile())
+            ? `check the import; from ${runtimePackage}, API types see only its object model: import object-model types from ${objectModelEntry} and keep other types out of API files`
+            : 'check the import and that the module is installed',
         );
       }
       if (options.allowUnknown) return {};
@@ -277,6 +286,10 @@ export class SchemaBuilder {
       );
       return items && { type: 'array', items };
     }
+    const typeSymbol = type.getSymbol();
+    const typeDeclaration = typeSymbol?.declarations?.[0];
+    const builtin = typeDeclaration && builtinTypeSchema(this, typeSymbol, typeDeclaration, site, true);
+    if (builtin) return builtin.schema;
     if (type.getCallSignatures().length > 0 || type.getConstructSignatures().length > 0) {
       return this.error(
         site,
@@ -310,9 +323,7 @@ export class SchemaBuilder {
     if (runtime !== undefined && structSchemas[runtime]) return structSchemas[runtime];
     const frames = hint ? interfaceFrames(this.#checker, hint) : undefined;
     const mapHint = valueHint(hint) ? hint : undefined;
-    const schema = this.objectSchema(type, frames, site, options, mapHint);
-    const overlay = runtime === undefined ? undefined : structOverlays[runtime];
-    return schema && overlay ? { ...schema, ...overlay } : schema;
+    return this.objectSchema(type, frames, site, options, mapHint);
   }
 
   /**
@@ -355,14 +366,7 @@ export class SchemaBuilder {
     } finally {
       this.#expanding.pop();
     }
-    const declaration = type.aliasSymbol?.declarations?.[0] ?? type.getSymbol()?.declarations?.[0];
-    if (
-      schema &&
-      declaration &&
-      (ts.isInterfaceDeclaration(declaration) || ts.isClassDeclaration(declaration))
-    ) {
-      schema = this.#withTypeDoc(schema, declaration, site);
-    }
+    if (schema) schema = withTypeLayers(this, schema, type, site, this.#reportedResourceMarkers);
     if (cacheable) this.#cache.set(type, schema);
     return schema;
   }
@@ -378,7 +382,7 @@ export class SchemaBuilder {
     const required: string[] = [];
     let failed = false;
     for (const property of this.#checker.getPropertiesOfType(type)) {
-      const converted = this.property(property, frames, site, options);
+      const converted = this.property(property, frames, site, options, type);
       if (converted === undefined) {
         failed = true;
         continue;
@@ -436,12 +440,17 @@ export class SchemaBuilder {
     };
   }
 
-  /** One property: its schema (with field markers and description) and whether it is required. */
+  /**
+   * One property: its schema (with field markers and description) and whether it is required.
+   * Markers of every declaration of the property apply (a base's, then the redeclaring
+   * interface's; each intersection member's); the most derived description wins.
+   */
   property(
     property: ts.Symbol,
     frames: Frames | undefined,
     parent: Site,
     parentOptions: ConvertOptions,
+    parentType?: ts.Type,
   ): { readonly schema: Schema; readonly required: boolean } | undefined {
     const declaration = property.valueDeclaration ?? property.declarations?.[0];
     const inProject = declaration !== undefined && this.ctx.isProjectFile(declaration.getSourceFile());
@@ -454,8 +463,12 @@ export class SchemaBuilder {
       return undefined;
     }
     const type = this.#checker.getTypeOfSymbol(property);
-    const doc = declaration ? this.ctx.doc(declaration, ['field'], site.path) : undefined;
-    const markers = doc?.markers;
+    const layers: readonly MarkerLayer[] = parentType
+      ? propertyLayers(this.ctx, parentType, property, site.path)
+      : declaration
+        ? [{ ...this.ctx.doc(declaration, ['field'], site.path), declaration, bases: new Set() }]
+        : [];
+    const has = (name: MarkerName): boolean => layers.some((layer) => layer.markers.has(name));
     const optional =
       (property.flags & ts.SymbolFlags.Optional) !== 0 ||
       (type.flags & ts.TypeFlags.Union &&
@@ -467,18 +480,19 @@ export class SchemaBuilder {
     ) {
       return { schema: { type: 'object' }, required: false };
     }
+    const inherited = declaration && builtinPropertySchema(this, property, declaration, site);
+    if (inherited) return { schema: inherited, required: !optional };
     const hint = this.#propertyHint(declaration, type, frames);
     const options: ConvertOptions = {
-      ...(markers?.has('preserveUnknownFields') || markers?.has('embeddedResource')
-        ? { allowUnknown: true }
-        : {}),
-      ...(markers?.has('embeddedResource') ? { objectRoot: true } : {}),
-      ...(markers?.has('intOrString') ? { intOrString: true } : {}),
+      ...(has('preserveUnknownFields') || has('embeddedResource') ? { allowUnknown: true } : {}),
+      ...(has('embeddedResource') ? { objectRoot: true } : {}),
+      ...(has('intOrString') ? { intOrString: true } : {}),
     };
-    let schema = this.convert(type, hint, site, options);
+    let schema = upstreamProperty(this.ctx, layers) ?? this.convert(type, hint, site, options);
     if (schema === undefined) return undefined;
-    if (markers && declaration) schema = this.applyMarkers(schema, markers, declaration, site);
-    if (doc?.description) schema = { ...schema, description: doc.description };
+    schema = applyLayers(this, schema, layers, site);
+    const description = layers.findLast((layer) => layer.description !== '')?.description;
+    if (description) schema = { ...schema, description };
     return { schema, required: !optional };
   }
 

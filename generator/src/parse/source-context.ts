@@ -6,8 +6,16 @@
 import { relative, sep } from 'node:path';
 import { ts } from 'ts-morph';
 import type { DiagnosticSink } from '../diagnostics/index.ts';
-import { collectMarkers, MarkerSet, parseDocComment, type MarkerTarget } from '../markers/index.ts';
-import { PackageLocator } from './runtime-types.ts';
+import {
+  checkTagLines,
+  collectMarkers,
+  MarkerSet,
+  parseDocComment,
+  type MarkerProblemReporter,
+  type MarkerTarget,
+} from '../markers/index.ts';
+import type { BuiltinTypes } from './builtin-types.ts';
+import type { PackageLocator } from './runtime-types.ts';
 
 export interface DocInfo {
   readonly description: string;
@@ -22,12 +30,20 @@ export class SourceContext {
   readonly sink: DiagnosticSink;
   readonly projectDir: string;
   readonly packages: PackageLocator;
+  readonly builtins: BuiltinTypes;
   readonly #docs = new Map<string, DocInfo>();
   readonly #docIds = new WeakMap<ts.Node, number>();
   #nextDocId = 0;
 
-  constructor(program: ts.Program, sink: DiagnosticSink, projectDir: string, packages: PackageLocator) {
+  constructor(
+    program: ts.Program,
+    sink: DiagnosticSink,
+    projectDir: string,
+    packages: PackageLocator,
+    builtins: BuiltinTypes,
+  ) {
     this.program = program;
+    this.builtins = builtins;
     this.checker = program.getTypeChecker();
     this.sink = sink;
     this.projectDir = projectDir;
@@ -88,13 +104,16 @@ export class SourceContext {
     if (range === undefined) return noDoc;
     const parsed = parseDocComment(text.slice(range.pos, range.end), range.pos);
     if (parsed === undefined) return noDoc;
-    const report = this.isProjectFile(file);
-    const markers = collectMarkers(parsed.tags, targets, (offset, severity, code, message, hint) => {
-      if (!report) return;
+    const isProjectFile = this.isProjectFile(file);
+    const report: MarkerProblemReporter = (offset, severity, code, message, hint) => {
+      if (!isProjectFile) return;
       const where = { ...this.location(node, offset), path };
       if (severity === 'error') this.sink.error(code, message, where, hint);
       else this.sink.warning(code, message, where, hint);
-    });
+    };
+    const spoiled = checkTagLines(parsed, report);
+    const tags = spoiled.size === 0 ? parsed.tags : parsed.tags.filter((tag) => !spoiled.has(tag));
+    const markers = collectMarkers(tags, targets, report);
     return { description: parsed.description, markers };
   }
 }

@@ -5,6 +5,7 @@
 import { posix } from 'node:path';
 import { compareKubeVersions, type KindModel, type ProjectModel, type VersionModel } from '../model/index.ts';
 import { camelCase, kebabCase, pluralize } from './names.ts';
+import { buildReconciledHelperViewModel, type ReconciledHelperViewModel } from './reconciled.ts';
 
 /** Where generated code lives in an operator project. */
 export const generatedDir = 'src/generated';
@@ -32,6 +33,8 @@ export interface KindModuleViewModel {
   readonly deprecated: boolean;
   /** The warning clients see for a deprecated version (the server's default when none is declared). */
   readonly deprecationWarning: string;
+  /** `mark<Kind>Reconciled`, for kinds the project owns; `false` for imported kinds. */
+  readonly reconciled: ReconciledHelperViewModel | false;
 }
 
 /** One kind at one version, with its generated module's path. */
@@ -82,6 +85,7 @@ export function buildKindModuleViewModel({ kind, version }: KindVersion): KindMo
     deprecated: version.deprecated,
     deprecationWarning:
       version.deprecationWarning ?? `${kind.group}/${version.name} ${kind.kind} is deprecated`,
+    reconciled: version.statusFields === undefined ? false : buildReconciledHelperViewModel(kind, version),
   };
 }
 

@@ -3,7 +3,15 @@
  * renders, built from the project model, plus the strict template engine and the name
  * formatters its helpers use.
  */
-export { camelCase, constantCase, kebabCase, pascalCase, pluralize, words } from './names.ts';
+export {
+  camelCase,
+  constantCase,
+  kebabCase,
+  objectVariableName,
+  pascalCase,
+  pluralize,
+  words,
+} from './names.ts';
 export { render, renderTemplate, templatesDir, TemplateError, type TemplateViewModels } from './render.ts';
 export {
   buildIndexModuleViewModel,
@@ -26,3 +34,10 @@ export {
   type ControllerViewModel,
   type StatusWrite,
 } from './scaffold.ts';
+export {
+  buildReconciledHelperViewModel,
+  missingStatusFields,
+  reconciledFunctionName,
+  statusFieldsOf,
+  type ReconciledHelperViewModel,
+} from './reconciled.ts';

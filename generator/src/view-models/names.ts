@@ -57,3 +57,21 @@ export function pluralize(name: string): string {
 export function defaultPlural(kind: string): string {
   return pluralize(kind.toLowerCase());
 }
+
+/**
+ * Words a kind's camelCase name may collide with as a local variable: JavaScript's reserved
+ * words and the names generated code and scaffolds declare beside it.
+ */
+const reservedWords = new Set(
+  (
+    'break case catch class const continue debugger default delete do else enum export extends false finally for ' +
+    'function if import in instanceof new null return super switch this throw true try typeof var void while with ' +
+    'yield let static implements interface package private protected public await arguments eval ' +
+    'request context current manager finalize controllerFor setCondition message generation status'
+  ).split(' '),
+);
+
+/** The local variable naming one object of a kind, e.g. `backupSchedule` (`deleteObject` for `Delete`). */
+export function objectVariableName(kind: string): string {
+  return reservedWords.has(camelCase(kind)) ? `${camelCase(kind)}Object` : camelCase(kind);
+}

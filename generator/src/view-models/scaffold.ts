@@ -1,14 +1,16 @@
 /**
  * View model of the controller scaffold (`templates/scaffold/controller.ts.hbs`): which
- * generated module it binds to, and how its status update is written. The status update is
- * chosen from the kind's schema so the scaffold compiles against the user's types as they
- * are: `observedGeneration` and `conditions` are set only when the status declares them
- * with the matching types, and a status with required fields gets a TODO instead of a
- * guessed value.
+ * generated module it binds to, and how its status update is written. The scaffold is
+ * rendered once and then belongs to the user, whose next step is to replace the example
+ * types: so it writes no status field itself. Where the status has `observedGeneration`
+ * and runtime `conditions` (create api's example types), it records a reconcile by calling the
+ * generated `mark<Kind>Reconciled` (see reconciled.ts), which follows the types on every
+ * `kubeforge generate`: the scaffold compiles whatever the status becomes.
  */
-import { storageVersion, type KindModel, type Schema, type VersionModel } from '../model/index.ts';
+import { storageVersion, type KindModel, type VersionModel } from '../model/index.ts';
 import { kindModulePath, quote, relativeSpecifier } from './code.ts';
-import { camelCase, kebabCase, pluralize } from './names.ts';
+import { camelCase, kebabCase, objectVariableName, pluralize } from './names.ts';
+import { missingStatusFields, reconciledFunctionName, statusFieldsOf } from './reconciled.ts';
 
 /** `src/controllers/<kind-kebab>.controller.ts`. */
 export function controllerPath(kind: Pick<KindModel, 'kind'>): string {
@@ -42,31 +44,16 @@ export interface ControllerViewModel {
   readonly registerFunction: string;
   readonly hasStatus: boolean;
   readonly statusSubresource: boolean;
-  /** The status has no required fields, so `{ ...current.status, ... }` is a valid status. */
-  readonly statusSpreadable: boolean;
-  readonly setsObservedGeneration: boolean;
-  readonly setsReadyCondition: boolean;
+  /** The generated function that records a reconcile in the status, e.g. `markWebsiteReconciled`. */
+  readonly markReconciled: string;
+  /**
+   * Whether the scaffold calls it: when the status has both fields it records
+   * (`observedGeneration`, a `conditions` list of the runtime's Condition), as create api's
+   * example types do. `generate` warns at the call once they are gone.
+   */
+  readonly callsMarkReconciled: boolean;
   /** The runtime functions the scaffold imports, sorted. */
   readonly runtimeImports: readonly string[];
-}
-
-/** Words a kind's camelCase name may collide with as a local variable (and names the scaffold uses). */
-const reservedWords = new Set(
-  (
-    'break case catch class const continue debugger default delete do else enum export extends false finally for ' +
-    'function if import in instanceof new null return super switch this throw true try typeof var void while with ' +
-    'yield let static implements interface package private protected public await arguments eval ' +
-    'request context current manager finalize controllerFor setCondition'
-  ).split(' '),
-);
-
-const conditionFields = ['type', 'status', 'reason', 'message', 'lastTransitionTime'];
-
-function isConditionList(schema: Schema | undefined): boolean {
-  const item = schema?.type === 'array' ? schema.items : undefined;
-  if (item?.properties === undefined) return false;
-  const required = new Set(item.required ?? []);
-  return conditionFields.every((f) => item.properties?.[f] !== undefined && required.has(f));
 }
 
 function statusWrite(version: VersionModel): StatusWrite {
@@ -76,14 +63,7 @@ function statusWrite(version: VersionModel): StatusWrite {
 
 export function buildControllerViewModel(kind: KindModel): ControllerViewModel {
   const version = storageVersion(kind);
-  const status = version.schema.properties?.status;
   const write = statusWrite(version);
-  const hasStatus = write !== 'none';
-  const statusSpreadable = hasStatus && (status?.required ?? []).length === 0;
-  const setsObservedGeneration =
-    statusSpreadable && status?.properties?.observedGeneration?.type === 'integer';
-  const setsReadyCondition = statusSpreadable && isConditionList(status?.properties?.conditions);
-  const runtimeImports = ['controllerFor', 'finalize', ...(setsReadyCondition ? ['setCondition'] : [])];
   const path = controllerPath(kind);
   return {
     kind: kind.kind,
@@ -93,16 +73,13 @@ export function buildControllerViewModel(kind: KindModel): ControllerViewModel {
     namespaced: kind.scope === 'Namespaced',
     generatedImport: quote(relativeSpecifier(path, kindModulePath(kind, version.name))),
     clientVariable: camelCase(pluralize(kind.kind)),
-    objectVariable: reservedWords.has(camelCase(kind.kind))
-      ? `${camelCase(kind.kind)}Object`
-      : camelCase(kind.kind),
+    objectVariable: objectVariableName(kind.kind),
     finalizer: `${kind.group}/finalizer`,
     registerFunction: registerFunctionName(kind),
-    hasStatus,
+    hasStatus: write !== 'none',
     statusSubresource: write === 'subresource',
-    statusSpreadable,
-    setsObservedGeneration,
-    setsReadyCondition,
-    runtimeImports: runtimeImports.sort(),
+    markReconciled: reconciledFunctionName(kind),
+    callsMarkReconciled: write !== 'none' && missingStatusFields(kind, statusFieldsOf(version)).length === 0,
+    runtimeImports: ['controllerFor', 'finalize'],
   };
 }

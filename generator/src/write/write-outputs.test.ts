@@ -29,6 +29,15 @@ describe('writeOutputs', () => {
     assert.deepEqual([again.written, again.unchanged], [[], ['config/a.yaml']]);
   });
 
+  it('notices a large file edited on disk after it was written, and writes it again', () => {
+    const files = [generated('config/big.yaml', 'x: 1\n'.repeat(20_000))];
+    writeOutputs(files, { projectDir: dir });
+    assert.deepEqual(writeOutputs(files, { projectDir: dir }).unchanged, ['config/big.yaml']);
+    writeFileSync(join(dir, 'config/big.yaml'), 'edited\n');
+    assert.deepEqual(writeOutputs(files, { projectDir: dir }).written, ['config/big.yaml']);
+    assert.equal(readFileSync(join(dir, 'config/big.yaml'), 'utf8'), files[0]?.contents);
+  });
+
   it('never overwrites a scaffold file that exists', () => {
     mkdirSync(join(dir, 'src'));
     writeFileSync(join(dir, 'src/controller.ts'), 'user code');

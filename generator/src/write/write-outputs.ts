@@ -66,8 +66,10 @@ export function writeOutputs(files: readonly OutputFile[], options: WriteOptions
   for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
     const path = posix.normalize(file.path);
     const target = join(root, path);
-    const current = existsSync(target) ? readFileSync(target, 'utf8') : undefined;
+    const current =
+      knownContents(target, file.contents) ?? (existsSync(target) ? readFileSync(target, 'utf8') : undefined);
     if (current === file.contents || (file.ownership === 'scaffold' && current !== undefined)) {
+      remember(target, current);
       unchanged.push(path);
       continue;
     }
@@ -77,6 +79,7 @@ export function writeOutputs(files: readonly OutputFile[], options: WriteOptions
     }
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, file.contents);
+    remember(target, file.contents);
     written.push(path);
   }
   for (const dir of options.pruneDirs ?? []) {
@@ -101,6 +104,31 @@ export function writeOutputs(files: readonly OutputFile[], options: WriteOptions
     }
   }
   return { written, unchanged, removed, stale };
+}
+
+/**
+ * What this process last wrote or read at a path, with the file's size and mtime then: a
+ * regeneration (`generate --watch`) compares large unchanged outputs without reading them
+ * again. Any change to the file on disk (size or mtime) makes it read as usual.
+ */
+const lastSeen = new Map<
+  string,
+  { readonly contents: string; readonly size: number; readonly mtimeMs: number }
+>();
+
+function remember(target: string, contents: string): void {
+  if (contents.length < 65_536) return;
+  const stat = statSync(target, { throwIfNoEntry: false });
+  if (stat) lastSeen.set(target, { contents, size: stat.size, mtimeMs: stat.mtimeMs });
+}
+
+/** The file's contents when they are known to be `expected` without reading it; otherwise undefined. */
+function knownContents(target: string, expected: string): string | undefined {
+  const seen = lastSeen.get(target);
+  if (seen?.contents !== expected) return undefined;
+  const stat = statSync(target, { throwIfNoEntry: false });
+  if (stat?.size !== seen.size || stat.mtimeMs !== seen.mtimeMs) return undefined;
+  return seen.contents;
 }
 
 /** Removes `dir` and its parents up to (not including) `stop` while they are empty. */

@@ -9,6 +9,7 @@ import {
   createSharedInformerFactory,
   setCondition,
   type KubeConfig,
+  type ResourceClient,
   type SharedInformerFactory,
 } from '@kubeforge/runtime';
 import {
@@ -20,7 +21,12 @@ import {
   type BackupSchedule,
   type BackupScheduleClient,
 } from '../generated/backup.example.com/v1/backup-schedule.ts';
-import { asVaultClient, createVaultClient, vaultInformer } from '../generated/storage.example.com/v1/vault.ts';
+import {
+  asVaultClient,
+  createVaultClient,
+  vaultInformer,
+  type Vault,
+} from '../generated/storage.example.com/v1/vault.ts';
 import { createInformers } from '../generated/index.ts';
 
 export interface Env {
@@ -156,7 +162,9 @@ export async function clusterScoped(
 ): Promise<{ listed: string | undefined; phase: string; deleted: string; mismatch: string }> {
   let mismatch = '';
   try {
-    asVaultClient(createResourceClient(env.kubeConfig, backupScheduleResource));
+    // The types reject a BackupSchedule client here; force one through to check the runtime guard.
+    const wrong = createResourceClient(env.kubeConfig, backupScheduleResource) as unknown as ResourceClient<Vault>;
+    asVaultClient(wrong);
   } catch (err) {
     mismatch = err instanceof ClientUsageError ? `${err.name} ${err.reason}` : String(err);
   }

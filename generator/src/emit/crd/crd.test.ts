@@ -2,8 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import type { KindModel, ProjectModel, VersionModel } from '../../model/index.ts';
-import { checkCrds } from './checks.ts';
-import { emitCrds, truncateDescription } from './crd.ts';
+import {
+  annotationLimitBytes,
+  checkCrds,
+  crdSizeDiagnostic,
+  etcdRequestLimitBytes,
+  type CrdSize,
+} from './checks.ts';
+import { emitCrds } from './crd.ts';
 
 function version(name: string, overrides: Partial<VersionModel> = {}): VersionModel {
   return {
@@ -152,10 +158,34 @@ describe('emitCrds', () => {
   });
 });
 
-describe('truncateDescription', () => {
-  it('cuts at a word boundary and marks the cut', () => {
-    assert.equal(truncateDescription('The quick brown fox jumps', 15), 'The quick...');
-    assert.equal(truncateDescription('short', 15), 'short');
-    assert.equal(truncateDescription('anything', 0), undefined);
+describe('crdSizeDiagnostic', () => {
+  const size = (jsonBytes: number): CrdSize => ({
+    path: 'config/crd/bases/x.yaml',
+    bytes: jsonBytes,
+    jsonBytes,
+  });
+
+  it('says nothing for a CRD well under the limits', () => {
+    assert.equal(crdSizeDiagnostic(size(annotationLimitBytes * 0.5)), undefined);
+  });
+
+  it('notes the size of a CRD at 80% of the kubectl apply annotation limit', () => {
+    const note = crdSizeDiagnostic(size(Math.ceil(annotationLimitBytes * 0.85)));
+    assert.equal(note?.severity, 'note');
+    assert.equal(note.code, 'crd-size');
+    assert.match(note.message, /is 222823 bytes as JSON \(217\.6 KiB\), 85% of the 262144-byte limit/);
+  });
+
+  it('warns above the annotation limit and names the option that shrinks the CRD', () => {
+    const warning = crdSizeDiagnostic(size(annotationLimitBytes + 1));
+    assert.equal(warning?.severity, 'warning');
+    assert.equal(warning.code, 'crd-too-large');
+    assert.match(warning.hint ?? '', /--max-description-length <n>.*@maxDescriptionLength 0/);
+  });
+
+  it('warns that the API server cannot store a CRD above etcd’s request limit', () => {
+    const warning = crdSizeDiagnostic(size(etcdRequestLimitBytes + 1));
+    assert.equal(warning?.code, 'crd-too-large');
+    assert.match(warning.message, /etcd's default request limit of 1572864 bytes/);
   });
 });

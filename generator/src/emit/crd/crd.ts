@@ -3,24 +3,46 @@
  * versions, at `config/crd/bases/<group>_<plural>.yaml`. Output is byte-identical for the
  * same model and options (sorted keys, no timestamps).
  */
-import type { KindModel, ProjectModel, Schema, VersionModel } from '../../model/index.ts';
+import {
+  truncateDescription,
+  type KindModel,
+  type ProjectModel,
+  type Schema,
+  type VersionModel,
+} from '../../model/index.ts';
 import type { OutputFile } from '../output-file.ts';
+import { fingerprint } from '../fingerprint.ts';
 import { toYaml } from '../yaml.ts';
 import {
   celMinimumKubeVersion,
   defaultCrdDir,
   defaultKubeVersion,
   kubeVersionAtLeast,
+  selectableFieldsMinimumKubeVersion,
   type CrdOptions,
 } from './options.ts';
+
+/** The last text rendered for a CRD object, by its fingerprint and header (reused by `generate --watch`). */
+const renderedCrds = new Map<string, string>();
+const renderedCrdsLimit = 512;
 
 export function emitCrds(model: ProjectModel, options: CrdOptions = {}): OutputFile[] {
   const dir = options.outputDir ?? defaultCrdDir;
   return model.kinds.map((kind) => ({
     path: `${dir}/${crdFileName(kind)}`,
-    contents: toYaml(crdObject(kind, options), [`Source: ${sourcesOf(kind)}`]),
+    contents: renderCrd(crdObject(kind, options), `Source: ${sourcesOf(kind)}`),
     ownership: 'generated',
   }));
+}
+
+function renderCrd(crd: Record<string, unknown>, header: string): string {
+  const key = `${fingerprint(crd)} ${header}`;
+  const known = renderedCrds.get(key);
+  if (known !== undefined) return known;
+  const contents = toYaml(crd, [header]);
+  if (renderedCrds.size >= renderedCrdsLimit) renderedCrds.clear();
+  renderedCrds.set(key, contents);
+  return contents;
 }
 
 export function crdFileName(kind: Pick<KindModel, 'group' | 'plural'>): string {
@@ -40,7 +62,11 @@ export function crdObject(kind: KindModel, options: CrdOptions = {}): Record<str
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
-    metadata: { name: crdName(kind) },
+    metadata: {
+      name: crdName(kind),
+      ...(kind.labels === undefined ? {} : { labels: kind.labels }),
+      ...(kind.annotations === undefined ? {} : { annotations: kind.annotations }),
+    },
     spec: {
       group: kind.group,
       names: {
@@ -70,16 +96,42 @@ function versionObject(version: VersionModel, options: CrdOptions): Record<strin
     ...(version.deprecated ? { deprecated: true } : {}),
     ...(version.deprecationWarning === undefined ? {} : { deprecationWarning: version.deprecationWarning }),
     ...(version.printerColumns.length > 0 ? { additionalPrinterColumns: version.printerColumns } : {}),
+    ...(version.selectableFields !== undefined &&
+    version.selectableFields.length > 0 &&
+    kubeVersionAtLeast(options.kubeVersion ?? defaultKubeVersion, selectableFieldsMinimumKubeVersion)
+      ? { selectableFields: version.selectableFields.map((jsonPath) => ({ jsonPath })) }
+      : {}),
     ...(Object.keys(subresources).length > 0 ? { subresources } : {}),
     schema: { openAPIV3Schema: finishSchema(version.schema, options) },
   };
 }
 
+/**
+ * Finished schemas by the options that finished them: a subtree shared between kinds (the
+ * built-in schemas of embedded types) stays one object after finishing, which lets the YAML
+ * writer render it once.
+ */
+const finished = new Map<string, WeakMap<Schema, Schema>>();
+
 /** Applies emit-time options to a schema: description caps and CEL for the target version. */
 export function finishSchema(schema: Schema, options: CrdOptions): Schema {
   const max = options.maxDescriptionLength;
   const cel = kubeVersionAtLeast(options.kubeVersion ?? defaultKubeVersion, celMinimumKubeVersion);
+  const key = `${String(max)}/${String(cel)}`;
+  let memo = finished.get(key);
+  if (memo === undefined) {
+    memo = new WeakMap();
+    finished.set(key, memo);
+  }
+  const done = memo;
   const visit = (s: Schema): Schema => {
+    const known = done.get(s);
+    if (known) return known;
+    const result = finish(s);
+    done.set(s, result);
+    return result;
+  };
+  const finish = (s: Schema): Schema => {
     const out: Record<string, unknown> = { ...s };
     if (s.description !== undefined && max !== undefined) {
       const description = truncateDescription(s.description, max);
@@ -95,14 +147,4 @@ export function finishSchema(schema: Schema, options: CrdOptions): Schema {
     return out;
   };
   return visit(schema);
-}
-
-/** Cuts a description to `max` characters at a word boundary, ending with `...`; 0 drops it. */
-export function truncateDescription(description: string, max: number): string | undefined {
-  if (max <= 0) return undefined;
-  if (description.length <= max) return description;
-  if (max <= 3) return description.slice(0, max);
-  const cut = description.slice(0, max - 3);
-  const space = cut.search(/\s\S*$/);
-  return `${(space > 0 ? cut.slice(0, space) : cut).trimEnd()}...`;
 }

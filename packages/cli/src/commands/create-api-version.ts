@@ -27,6 +27,7 @@ import {
   hasStorageVersionMarker,
 } from '../scaffold/api-version.ts';
 import { applyFilePlan, type PlannedFile } from '../scaffold/file-plan.ts';
+import { formatLineChange, lineChange } from '../scaffold/line-diff.ts';
 import { renderTemplate } from '../scaffold/render.ts';
 import { samplePath, samplesKustomization } from '../scaffold/samples.ts';
 import type { ValidatedApi } from './create-api.ts';
@@ -39,8 +40,9 @@ export interface NewVersionPlan {
   readonly resource: ProjectResource;
   /** The storage version, whose types were copied. */
   readonly storage: ProjectResource;
-  /** Whether `@storageVersion` was added to the storage version's file. */
-  readonly markedStorage: boolean;
+  /** The user's types file that got `@storageVersion`, before and after, if one did. */
+  readonly storageEdit:
+    { readonly path: string; readonly before: string; readonly after: string } | undefined;
 }
 
 /**
@@ -63,10 +65,19 @@ export function planNewVersion(project: Project, api: ValidatedApi, read: ReadPr
   const marked = sources.filter((s) => s.marked);
   const only = sources.length === 1 ? sources[0] : undefined;
   const storage = marked.length === 1 ? marked[0] : only;
+  if (storage === undefined && marked.length > 1) {
+    throw new CliError(
+      'InvalidInput',
+      `${api.kind} has ${marked.length} versions marked @storageVersion (${marked.map((s) => `${s.resource.version} in ${s.resource.path}`).join(', ')}); exactly one must keep it`,
+      {
+        hint: 'nothing was written; keep @storageVersion on the version objects are stored in, remove it from the others, run `kubeforge generate`, then add the version again',
+      },
+    );
+  }
   if (storage === undefined) {
     throw new CliError(
       'InvalidInput',
-      `${api.kind} has versions ${api.existing.map((r) => r.version).join(', ')} and ${marked.length === 0 ? 'none' : marked.length} marked @storageVersion; exactly one must be`,
+      `${api.kind} has versions ${api.existing.map((r) => r.version).join(', ')} and none marked @storageVersion; exactly one must be`,
       {
         hint: 'nothing was written; mark the version objects are stored in with @storageVersion, run `kubeforge generate`, then add the version again',
       },
@@ -74,7 +85,7 @@ export function planNewVersion(project: Project, api: ValidatedApi, read: ReadPr
   }
   const copy = { group: api.group, kind: api.kind, from: storage.resource.version, to: api.version };
   const files: PlannedFile[] = [];
-  let markedStorage = false;
+  let storageEdit: NewVersionPlan['storageEdit'];
   if (!storage.marked) {
     const withMarker = addStorageVersionMarker(storage.source, api.kind);
     if (withMarker === undefined) {
@@ -87,7 +98,7 @@ export function planNewVersion(project: Project, api: ValidatedApi, read: ReadPr
       );
     }
     files.push({ path: storage.resource.path, contents: withMarker, mode: 'update' });
-    markedStorage = true;
+    storageEdit = { path: storage.resource.path, before: storage.source, after: withMarker };
   }
   const typesPath = `src/apis/${api.group}/${api.version}/${kebabCase(api.kind)}.ts`;
   const resource: ProjectResource = {
@@ -121,7 +132,7 @@ export function planNewVersion(project: Project, api: ValidatedApi, read: ReadPr
     { path: 'config/samples/kustomization.yaml', contents: samplesKustomization(resources), mode: 'update' },
     { path: PROJECT_FILE, contents: serializeProjectFile({ ...project.file, resources }), mode: 'update' },
   );
-  return { files, resource, storage: storage.resource, markedStorage };
+  return { files, resource, storage: storage.resource, storageEdit };
 }
 
 /**
@@ -147,23 +158,38 @@ export async function addApiVersion(
     applied.rollback();
     throw err;
   }
-  const changed = [...new Set([...applied.created, ...applied.updated, ...result.written])];
-  const storage = plan.storage.version;
+  const written = [...new Set([...applied.created, ...applied.updated, ...result.written])];
   const controller = kindHasController(project.file.resources, api)
     ? (await loadGenerator()).controllerPath({ kind: api.kind })
     : undefined;
-  output.info(
+  output.info(versionAddedReport(api, plan, written, controller).join('\n'));
+  return plan.resource;
+}
+
+/**
+ * What `create api` reports after adding a version: the files it wrote, then the edit it made
+ * to the user's types file (the `@storageVersion` line), diff-like, and the next steps.
+ */
+export function versionAddedReport(
+  api: Pick<ValidatedApi, 'group' | 'version' | 'kind' | 'scope' | 'existing'>,
+  plan: Pick<NewVersionPlan, 'resource' | 'storage' | 'storageEdit'>,
+  written: readonly string[],
+  controller: string | undefined,
+): string[] {
+  const storage = plan.storage.version;
+  const edit = plan.storageEdit;
+  const change = edit && lineChange(edit.before, edit.after);
+  return [
     `Added version ${api.version} of ${api.kind} (${api.group}, ${api.scope}), a copy of ${storage}; ${storage} stays the storage version:`,
-  );
-  for (const path of changed) {
-    const note =
-      plan.markedStorage && path === plan.storage.path
-        ? ` (marked @storageVersion: a kind with several versions needs exactly one)`
-        : '';
-    output.info(`  wrote ${path}${note}`);
-  }
-  output.info(
-    [
+    ...written.filter((path) => path !== edit?.path).map((path) => `  wrote ${path}`),
+    ...(edit === undefined || change === undefined
+      ? []
+      : formatLineChange(
+          edit.path,
+          change,
+          `your ${storage} types: a kind with several versions needs exactly one @storageVersion`,
+        )),
+    ...[
       '',
       'Next steps:',
       `  edit ${plan.resource.path} (the ${api.version} API), then run \`npx kubeforge generate\``,
@@ -175,7 +201,6 @@ export async function addApiVersion(
       '  npm run build',
       '',
       `hint: without a conversion webhook the API server converts between versions by changing only apiVersion, so all versions (${[...api.existing.map((r) => r.version), api.version].join(', ')}) must keep the same schema`,
-    ].join('\n'),
-  );
-  return plan.resource;
+    ],
+  ];
 }

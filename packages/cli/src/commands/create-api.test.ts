@@ -211,7 +211,7 @@ test('a new version copies the only version, which gets @storageVersion and stay
       ['kubeforge.json', 'update'],
     ],
   );
-  assert.equal(plan.markedStorage, true);
+  assert.equal(plan.storageEdit?.path, website.path);
   assert.equal(plan.storage, website);
   const [v1, v2, sample, kustomization, projectFile] = plan.files.map((f) => f.contents);
   assert.equal(v1, websiteV1.replace(' * @resource\n', ' * @resource\n * @storageVersion\n'));
@@ -249,7 +249,7 @@ test('a new version copies the marked storage version and leaves the markers alo
     .replace(' * @resource\n', ' * @resource\n * @storageVersion\n');
   const api = validateApi(twoVersions, { group: 'web', version: 'v3', kind: 'Website', scope: undefined });
   const plan = planNewVersion(twoVersions, api, reader({ [website.path]: websiteV1, [v2.path]: v2Source }));
-  assert.equal(plan.markedStorage, false);
+  assert.equal(plan.storageEdit, undefined);
   assert.equal(plan.storage, v2);
   const v3 = plan.files.find((f) => f.path === 'src/apis/web.example.com/v3/website.ts')?.contents ?? '';
   assert.match(v3, /apiVersion\?: 'web\.example\.com\/v3';/);
@@ -283,6 +283,28 @@ test('a new version is refused when the existing versions do not say which one i
       isCliError(err) &&
       err.message === 'Website has versions v1, v2 and none marked @storageVersion; exactly one must be' &&
       (err.hint ?? '').startsWith('nothing was written'),
+  );
+});
+
+test('a new version is refused when several versions are marked stored, naming their files', () => {
+  const v2: ProjectResource = {
+    ...website,
+    version: 'v2',
+    path: 'src/apis/web.example.com/v2/website.ts',
+    controller: false,
+  };
+  const twoVersions: Project = { ...project, file: { ...project.file, resources: [website, v2] } };
+  const marked = websiteV1.replace(' * @resource\n', ' * @resource\n * @storageVersion\n');
+  const api = validateApi(twoVersions, { group: 'web', version: 'v3', kind: 'Website', scope: undefined });
+  assert.throws(
+    () => planNewVersion(twoVersions, api, reader({ [website.path]: marked, [v2.path]: marked })),
+    (err) =>
+      isCliError(err) &&
+      err.message ===
+        'Website has 2 versions marked @storageVersion (v1 in src/apis/web.example.com/v1/website.ts, v2 in src/apis/web.example.com/v2/website.ts); exactly one must keep it' &&
+      (err.hint ?? '').startsWith(
+        'nothing was written; keep @storageVersion on the version objects are stored in',
+      ),
   );
 });
 

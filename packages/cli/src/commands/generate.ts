@@ -11,8 +11,14 @@ import type { Output } from '../output.ts';
 import { loadGenerator, openSession, runGeneration, type GenerationResult } from '../project/generation.ts';
 import { kindHasController, loadProject, type Project } from '../project/project-file.ts';
 import { watchTree } from '../project/watch-tree.ts';
+import {
+  crdSettingOptions,
+  flagsOf,
+  resolveCrdSettings,
+  type CrdSettingFlags,
+} from '../project/crd-settings.ts';
 
-export interface GenerateOptions {
+export interface GenerateOptions extends CrdSettingFlags {
   readonly cwd: string;
   readonly check: boolean;
   readonly output: Output;
@@ -48,11 +54,13 @@ export function scaffoldsControllers(project: Project): boolean {
 
 export async function generate(options: GenerateOptions): Promise<GenerationResult> {
   const project = loadProject(options.cwd);
+  const settings = await resolveCrdSettings(project, options);
   const started = performance.now();
   const result = await runGeneration({
     projectDir: project.root,
     check: options.check,
     scaffold: scaffoldsControllers(project),
+    settings,
   });
   await reportWarnings(result, options.output);
   if (options.check) {
@@ -75,8 +83,14 @@ export function isWatchedSource(path: string): boolean {
 }
 
 /** Regenerates on every change under src/ until `signal` aborts. */
-export async function watchAndGenerate(cwd: string, output: Output, signal: AbortSignal): Promise<void> {
+export async function watchAndGenerate(
+  cwd: string,
+  output: Output,
+  signal: AbortSignal,
+  flags: CrdSettingFlags = {},
+): Promise<void> {
   const project = loadProject(cwd);
+  const settings = await resolveCrdSettings(project, flags);
   const session = await openSession(project.root);
   const runOnce = async (changedFiles?: readonly string[]): Promise<void> => {
     const started = performance.now();
@@ -84,6 +98,7 @@ export async function watchAndGenerate(cwd: string, output: Output, signal: Abor
       const result = await runGeneration({
         projectDir: project.root,
         scaffold: scaffoldsControllers(project),
+        settings,
         session,
         ...(changedFiles === undefined ? {} : { changedFiles }),
       });
@@ -142,6 +157,8 @@ export async function watchAndGenerate(cwd: string, output: Output, signal: Abor
 interface GenerateArgs {
   readonly check: boolean;
   readonly watch: boolean;
+  readonly 'kube-version': string | undefined;
+  readonly 'max-description-length': number | undefined;
 }
 
 export function generateCommand(output: Output): CommandModule<object, GenerateArgs> {
@@ -160,13 +177,20 @@ export function generateCommand(output: Output): CommandModule<object, GenerateA
           default: false,
           describe: 'Regenerate whenever a file under src/ changes',
         })
+        .options(crdSettingOptions)
         .example('$0 generate', 'Update config/crd, config/rbac/role.yaml and src/generated')
+        .example(
+          '$0 generate --max-description-length 0 --kube-version 1.30',
+          'Smaller CRDs without descriptions, for Kubernetes 1.30 and newer',
+        )
         .example('$0 generate --check', 'In CI: fail when someone forgot to regenerate')
         .example('$0 generate --watch', 'Keep regenerating while you edit the types')
         .epilogue(
           'Generated files (config/crd/bases, config/rbac/role.yaml, src/generated) are rewritten; your files are never ' +
             'overwritten. A kind without a controller gets one scaffolded and registered in src/main.ts, unless the ' +
-            'project has kinds created with `create api --no-controller`.',
+            'project has kinds created with `create api --no-controller`. --kube-version and --max-description-length ' +
+            'can also be set in kubeforge.json: "generate": { "kubeVersion": "1.30", "maxDescriptionLength": 80 } ' +
+            '(a flag wins).',
         ),
     handler: async (args) => {
       if (args.watch && args.check) {
@@ -180,14 +204,14 @@ export function generateCommand(output: Output): CommandModule<object, GenerateA
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
         try {
-          await watchAndGenerate(process.cwd(), output, controller.signal);
+          await watchAndGenerate(process.cwd(), output, controller.signal, flagsOf(args));
         } finally {
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
         }
         return;
       }
-      await generate({ cwd: process.cwd(), check: args.check, output });
+      await generate({ cwd: process.cwd(), check: args.check, output, ...flagsOf(args) });
     },
   };
 }

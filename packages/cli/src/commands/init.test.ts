@@ -60,6 +60,7 @@ test('from a checkout, kubeforge packages are file: dependencies on it', () => {
     devDependencies: Record<string, string>;
   };
   assert.equal(manifest.dependencies['@kubeforge/runtime'], `file:${source.checkout}/packages/runtime`);
+  assert.equal(manifest.dependencies['@kubeforge/api'], `file:${source.checkout}/packages/api`);
   assert.equal(manifest.devDependencies['@kubeforge/cli'], `file:${source.checkout}/packages/cli`);
   assert.deepEqual(Object.keys(manifest.scripts).sort(), ['build', 'generate', 'manifests', 'start', 'test']);
 });

@@ -8,9 +8,15 @@ import type { CommandModule } from 'yargs';
 import { CliError } from '../errors.ts';
 import type { Output } from '../output.ts';
 import { loadGenerator, runManifests } from '../project/generation.ts';
+import {
+  crdSettingOptions,
+  flagsOf,
+  resolveCrdSettings,
+  type CrdSettingFlags,
+} from '../project/crd-settings.ts';
 import { loadProject } from '../project/project-file.ts';
 
-export interface ManifestsOptions {
+export interface ManifestsOptions extends CrdSettingFlags {
   readonly cwd: string;
   readonly outputDir?: string;
   readonly stdout: boolean;
@@ -52,9 +58,11 @@ export async function manifests(options: ManifestsOptions): Promise<void> {
     }
     crdDir = rel;
   }
+  const settings = await resolveCrdSettings(project, options);
   const result = await runManifests({
     projectDir: project.root,
     dryRun: options.stdout,
+    settings,
     ...(crdDir === undefined ? {} : { crdDir }),
   });
   if (result.diagnostics.length > 0) {
@@ -78,6 +86,8 @@ export async function manifests(options: ManifestsOptions): Promise<void> {
 interface ManifestsArgs {
   readonly 'output-dir': string | undefined;
   readonly stdout: boolean;
+  readonly 'kube-version': string | undefined;
+  readonly 'max-description-length': number | undefined;
 }
 
 export function manifestsCommand(output: Output): CommandModule<object, ManifestsArgs> {
@@ -95,6 +105,7 @@ export function manifestsCommand(output: Output): CommandModule<object, Manifest
           default: false,
           describe: 'Print the YAML instead of writing files',
         })
+        .options(crdSettingOptions)
         .example('$0 manifests', 'Update config/crd/bases and config/rbac/role.yaml')
         .example(
           '$0 manifests --stdout | kubectl apply -f -',
@@ -106,6 +117,7 @@ export function manifestsCommand(output: Output): CommandModule<object, Manifest
         cwd: process.cwd(),
         stdout: args.stdout,
         ...(args['output-dir'] === undefined ? {} : { outputDir: args['output-dir'] }),
+        ...flagsOf(args),
         output,
       });
     },

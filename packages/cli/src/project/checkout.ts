@@ -22,10 +22,11 @@ export interface KubeforgeSource {
 }
 
 export type KubeforgePackage =
-  '@kubeforge/runtime' | '@kubeforge/testing' | '@kubeforge/generator' | '@kubeforge/cli';
+  '@kubeforge/runtime' | '@kubeforge/api' | '@kubeforge/testing' | '@kubeforge/generator' | '@kubeforge/cli';
 
 const packageDirs: Readonly<Record<KubeforgePackage, string>> = {
   '@kubeforge/runtime': 'packages/runtime',
+  '@kubeforge/api': 'packages/api',
   '@kubeforge/testing': 'packages/testing',
   '@kubeforge/generator': 'generator',
   '@kubeforge/cli': 'packages/cli',
@@ -64,6 +65,7 @@ export function kubeforgeSource(cliDir: string = cliPackageDir): KubeforgeSource
     version,
     specs: {
       '@kubeforge/runtime': spec('@kubeforge/runtime'),
+      '@kubeforge/api': spec('@kubeforge/api'),
       '@kubeforge/testing': spec('@kubeforge/testing'),
       '@kubeforge/generator': spec('@kubeforge/generator'),
       '@kubeforge/cli': spec('@kubeforge/cli'),

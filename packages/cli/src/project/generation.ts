@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostic, ProjectSession } from '@kubeforge/generator';
 import { CliError } from '../errors.ts';
+import type { GenerateSettings } from './project-file.ts';
 
 export const CRD_KUSTOMIZATION = 'config/crd/kustomization.yaml';
 const crdBases = 'config/crd/bases/';
@@ -19,6 +20,8 @@ export interface GenerationOptions {
   /** Reused between runs in watch mode. */
   readonly session?: ProjectSession;
   readonly changedFiles?: readonly string[];
+  /** The target Kubernetes version and description cap (see crd-settings.ts). */
+  readonly settings?: GenerateSettings;
 }
 
 export interface GenerationResult {
@@ -114,6 +117,7 @@ export async function runGeneration(options: GenerationOptions): Promise<Generat
   const { generate, hasErrors, formatDiagnostics } = await loadGenerator();
   const check = options.check === true;
   const report = generate(options.projectDir, {
+    ...options.settings,
     check,
     ...(options.scaffold === false ? { scaffold: false } : {}),
     ...(options.session === undefined ? {} : { session: options.session }),
@@ -137,9 +141,11 @@ export async function runManifests(options: {
   readonly projectDir: string;
   readonly crdDir?: string;
   readonly dryRun: boolean;
+  readonly settings?: GenerateSettings;
 }): Promise<ManifestsResult> {
   const { generateManifests, hasErrors, formatDiagnostics } = await loadGenerator();
   const result = generateManifests({
+    ...options.settings,
     projectDir: options.projectDir,
     ...(options.dryRun ? { check: true } : {}),
     ...(options.crdDir === undefined ? {} : { outputDir: options.crdDir }),

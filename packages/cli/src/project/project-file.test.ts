@@ -98,3 +98,32 @@ test('outside any project, loading fails with NotInProject and a hint', () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the generate section survives a round trip, and commands that rewrite the file keep it', () => {
+  const withSettings: ProjectFile = { ...file, generate: { kubeVersion: '1.30', maxDescriptionLength: 80 } };
+  const parsed = parseProjectFile(JSON.parse(serializeProjectFile(withSettings)), 'kubeforge.json');
+  assert.deepEqual(parsed, withSettings);
+  assert.deepEqual(
+    parseProjectFile(JSON.parse(serializeProjectFile({ ...parsed, imports: [] })), 'x').generate,
+    {
+      kubeVersion: '1.30',
+      maxDescriptionLength: 80,
+    },
+  );
+});
+
+test('a malformed generate section names the setting and how to write it', () => {
+  const cases: [unknown, RegExp, RegExp][] = [
+    [[], /generate must be an object/, /"kubeVersion": "1\.30"/],
+    [{ kubeVersion: 1.3 }, /generate\.kubeVersion must be a string \(found 1\.3\)/, /quote the version/],
+    [{ maxDescriptionLength: '80' }, /generate\.maxDescriptionLength must be a number/, /0 drops/],
+    [{ maxDescLen: 0 }, /generate\.maxDescLen is not a setting/, /kubeVersion, maxDescriptionLength/],
+  ];
+  for (const [generate, message, hint] of cases) {
+    assert.throws(
+      () => parseProjectFile({ ...file, generate }, 'kubeforge.json'),
+      (err) => isCliError(err) && message.test(err.message) && hint.test(err.hint ?? ''),
+      JSON.stringify(generate),
+    );
+  }
+});

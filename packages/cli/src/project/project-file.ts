@@ -58,12 +58,24 @@ export interface ImportedResource {
   readonly path: string;
 }
 
+/**
+ * Settings of `kubeforge generate` and `kubeforge manifests` (the `generate` section, written
+ * by hand); the command line's flags win over them.
+ */
+export interface GenerateSettings {
+  /** The oldest Kubernetes minor version the CRDs must work on, e.g. `"1.30"`. */
+  readonly kubeVersion?: string;
+  /** Caps every description of the CRDs at this many characters (0 drops them). */
+  readonly maxDescriptionLength?: number;
+}
+
 export interface ProjectFile {
   readonly version: typeof PROJECT_FILE_VERSION;
   readonly name: string;
   readonly domain: string;
   readonly resources: readonly ProjectResource[];
   readonly imports: readonly ImportedResource[];
+  readonly generate?: GenerateSettings;
 }
 
 export interface Project {
@@ -175,12 +187,50 @@ export function parseProjectFile(data: unknown, path: string): ProjectFile {
       path: stringField(r, 'path', path, where),
     };
   });
+  const generate = data.generate === undefined ? undefined : generateSettings(data.generate, path);
   return {
     version: PROJECT_FILE_VERSION,
     name: stringField(data, 'name', path, '$'),
     domain: stringField(data, 'domain', path, '$'),
     resources,
     imports,
+    ...(generate === undefined ? {} : { generate }),
+  };
+}
+
+const generateKeys = ['kubeVersion', 'maxDescriptionLength'];
+
+/** The `generate` section: known keys with values of the right shape (ranges are checked by the generator). */
+function generateSettings(value: unknown, path: string): GenerateSettings {
+  const wrong = (what: string, hint: string): CliError =>
+    new CliError('InvalidInput', `${path}: ${what}`, { hint });
+  if (!isRecord(value)) {
+    throw wrong(
+      'generate must be an object',
+      'e.g. "generate": { "kubeVersion": "1.30", "maxDescriptionLength": 80 }',
+    );
+  }
+  for (const key of Object.keys(value)) {
+    if (!generateKeys.includes(key)) {
+      throw wrong(`generate.${key} is not a setting`, `settings: ${generateKeys.join(', ')}`);
+    }
+  }
+  const { kubeVersion, maxDescriptionLength } = value;
+  if (kubeVersion !== undefined && typeof kubeVersion !== 'string') {
+    throw wrong(
+      `generate.kubeVersion must be a string (found ${JSON.stringify(kubeVersion)})`,
+      'quote the version: "kubeVersion": "1.30"',
+    );
+  }
+  if (maxDescriptionLength !== undefined && typeof maxDescriptionLength !== 'number') {
+    throw wrong(
+      `generate.maxDescriptionLength must be a number (found ${JSON.stringify(maxDescriptionLength)})`,
+      'e.g. "maxDescriptionLength": 80 (0 drops descriptions)',
+    );
+  }
+  return {
+    ...(kubeVersion === undefined ? {} : { kubeVersion }),
+    ...(maxDescriptionLength === undefined ? {} : { maxDescriptionLength }),
   };
 }
 

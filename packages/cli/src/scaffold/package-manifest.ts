@@ -50,6 +50,8 @@ export function packageManifest(name: string, source: KubeforgeSource, toolchain
     },
     dependencies: {
       '@kubeforge/runtime': source.specs['@kubeforge/runtime'],
+      // The built-in kinds (Deployment, ConfigMap, ...) controllers own and API types embed.
+      '@kubeforge/api': source.specs['@kubeforge/api'],
     },
     devDependencies: {
       '@kubeforge/cli': source.specs['@kubeforge/cli'],

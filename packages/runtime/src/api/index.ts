@@ -1,5 +1,5 @@
 /** The Kubernetes object model and the list/watch contract shared by all runtime modules. */
-export type { int32, int64, IntOrString, Quantity, Time, MicroTime, Duration } from './scalars.ts';
+export type { int, int32, int64, IntOrString, Quantity, Time, MicroTime, Duration } from './scalars.ts';
 export type {
   OwnerReference,
   ManagedFieldsEntry,
@@ -13,6 +13,12 @@ export type {
   StatusCause,
   Status,
 } from './object-meta.ts';
-export { apiVersionOf, objectKey, splitObjectKey, type ResourceDescriptor } from './resource.ts';
+export {
+  apiVersionOf,
+  objectKey,
+  splitObjectKey,
+  type ObjectOf,
+  type ResourceDescriptor,
+} from './resource.ts';
 export { assertNever } from './list-watch.ts';
 export type { ListOptions, WatchOptions, WatchEvent, ListerWatcher } from './list-watch.ts';

@@ -4,6 +4,11 @@
  * (e.g. `int32` -> `{type: integer, format: int32}`), so use them in API types.
  */
 
+/**
+ * An integer without a declared size (`type: integer`, no format), like Go's `int` in a
+ * kubebuilder type. Prefer `int32` or `int64` for new APIs (Kubernetes API conventions).
+ */
+export type int = number;
 /** A 32-bit integer (`type: integer, format: int32`). */
 export type int32 = number;
 /** A 64-bit integer (`type: integer, format: int64`). Values beyond 2^53 lose precision in JavaScript. */
@@ -16,5 +21,9 @@ export type Quantity = string;
 export type Time = string;
 /** An RFC 3339 timestamp with microsecond precision (`format: date-time`). */
 export type MicroTime = string;
-/** A Go duration string such as `"1h30m"` or `"10s"` (`format: duration`). */
+/**
+ * A Go duration string such as `"1h30m"` or `"10s"` (metav1.Duration): `type: string`, as
+ * upstream and controller-gen write it. The API server does not check the syntax; for
+ * positive durations only, add `@pattern ^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`.
+ */
 export type Duration = string;

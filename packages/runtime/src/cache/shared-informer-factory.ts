@@ -67,7 +67,7 @@ class Factory implements SharedInformerFactory {
     this.#options = options;
   }
 
-  informerFor<T extends KubeObject>(resource: ResourceDescriptor, scope: InformerScope = {}): Informer<T> {
+  informerFor<T extends KubeObject>(resource: ResourceDescriptor<T>, scope: InformerScope = {}): Informer<T> {
     if (this.#stopped)
       throw new Error('SharedInformerFactory: informerFor() after stop(); create a new factory');
     const namespace = scope.namespace === '' ? undefined : scope.namespace;

@@ -193,7 +193,8 @@ export interface InformerScope {
  * every caller that asks, so one watch feeds all their handlers and listers.
  */
 export interface SharedInformerFactory {
-  informerFor<T extends KubeObject>(resource: ResourceDescriptor, scope?: InformerScope): Informer<T>;
+  /** `T` follows from a typed descriptor (`informerFor(deployments)` is an `Informer<Deployment>`). */
+  informerFor<T extends KubeObject>(resource: ResourceDescriptor<T>, scope?: InformerScope): Informer<T>;
   /** Starts every informer created so far; informers created later start at once. */
   start(): void;
   /** Resolves `true` when every started informer synced, `false` if `signal` aborts first. */

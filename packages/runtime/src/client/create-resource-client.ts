@@ -56,8 +56,9 @@ const DEFAULT_PAGE_SIZE = 500;
 const JSON_TYPE = 'application/json';
 
 /**
- * Creates a typed client for one resource. The type parameter is trusted: the client does not
- * validate response bodies against `T`.
+ * Creates a typed client for one resource. `T` comes from a typed descriptor
+ * (`createResourceClient(kubeConfig, deployments)` is a `ResourceClient<Deployment>`) or is given
+ * explicitly for a plain one. It is trusted: the client does not validate response bodies against `T`.
  *
  * ```ts
  * const schedules = createResourceClient<BackupSchedule>(kubeConfig, backupScheduleResource);
@@ -66,7 +67,7 @@ const JSON_TYPE = 'application/json';
  */
 export function createResourceClient<T extends KubeObject>(
   kubeConfig: KubeConfig,
-  resource: ResourceDescriptor,
+  resource: ResourceDescriptor<T>,
   options: ResourceClientOptions = {},
 ): ResourceClient<T> {
   const transport = options.transport ?? sharedTransport(kubeConfig);
@@ -74,7 +75,7 @@ export function createResourceClient<T extends KubeObject>(
 }
 
 class HttpResourceClient<T extends KubeObject> implements ResourceClient<T> {
-  readonly resource: ResourceDescriptor;
+  readonly resource: ResourceDescriptor<T>;
   readonly namespace: string | undefined;
   readonly #transport: Transport;
   readonly #paths: ResourcePaths;

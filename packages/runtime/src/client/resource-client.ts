@@ -128,7 +128,7 @@ export type NewObject<T extends KubeObject> = Omit<T, 'apiVersion' | 'kind'> &
  * `ClientUsageError` (the call was wrong and was not sent).
  */
 export interface ResourceClient<T extends KubeObject> extends ListerWatcher<T> {
-  readonly resource: ResourceDescriptor;
+  readonly resource: ResourceDescriptor<T>;
   /** The namespace this view is bound to (see {@link ResourceClient.inNamespace}); `undefined` for the root client. */
   readonly namespace: string | undefined;
 

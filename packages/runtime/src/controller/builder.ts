@@ -2,8 +2,8 @@
  * The fluent way to declare a controller:
  *
  * ```ts
- * const foo = controllerFor<Foo>(fooResource)
- *   .owns(configMapResource)
+ * const foo = controllerFor(fooResource) // a ResourceDescriptor<Foo>: the builder is typed with Foo
+ *   .owns(deployments) // from @kubeforge/api/apps/v1; predicates see Deployments
  *   .withPredicates(or(generationChanged, labelsChanged))
  *   .maxConcurrentReconciles(4)
  *   .complete(reconcileFoo);
@@ -74,7 +74,10 @@ export class ControllerBuilder<T extends KubeObject> {
    * Watches a child kind this controller creates: a change to a child enqueues the primary
    * object named by its controller ownerReference (see `setControllerReference`).
    */
-  owns<C extends KubeObject>(child: ResourceDescriptor, options: OwnsOptions<C> = {}): ControllerBuilder<T> {
+  owns<C extends KubeObject>(
+    child: ResourceDescriptor<C>,
+    options: OwnsOptions<C> = {},
+  ): ControllerBuilder<T> {
     const source: WatchSource = {
       resource: child,
       role: 'owns',
@@ -87,7 +90,7 @@ export class ControllerBuilder<T extends KubeObject> {
 
   /** Watches any kind; `map` names the primary objects a change to one of its objects concerns. */
   watches<W extends KubeObject>(
-    resource: ResourceDescriptor,
+    resource: ResourceDescriptor<W>,
     map: MapFunc<W>,
     options: SourceOptions<W> = {},
   ): ControllerBuilder<T> {
@@ -163,7 +166,7 @@ export class ControllerBuilder<T extends KubeObject> {
 
 /** Starts declaring a controller whose primary kind is `resource` (controller-runtime's `For`). */
 export function controllerFor<T extends KubeObject>(
-  resource: ResourceDescriptor,
+  resource: ResourceDescriptor<T>,
   options: SourceOptions<T> = {},
 ): ControllerBuilder<T> {
   return new ControllerBuilder<T>({

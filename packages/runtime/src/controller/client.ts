@@ -25,7 +25,7 @@ export interface CachedListOptions extends CachedReadOptions {
 
 /** One kind: cached reads, API-server writes (see the module comment). */
 export interface ObjectClient<T extends KubeObject> {
-  readonly resource: ResourceDescriptor;
+  readonly resource: ResourceDescriptor<T>;
   /** The cached object, or `undefined` when the cache has none. */
   get(name: string, options?: CachedReadOptions): Promise<T | undefined>;
   list(options?: CachedListOptions): Promise<readonly T[]>;
@@ -42,7 +42,8 @@ export interface ObjectClient<T extends KubeObject> {
 
 /** Hands out an {@link ObjectClient} per kind. */
 export interface Client {
-  resource<T extends KubeObject>(resource: ResourceDescriptor): ObjectClient<T>;
+  /** `T` follows from a typed descriptor: `client.resource(deployments)` is an `ObjectClient<Deployment>`. */
+  resource<T extends KubeObject>(resource: ResourceDescriptor<T>): ObjectClient<T>;
 }
 
 export interface CachedClientOptions {
@@ -64,7 +65,7 @@ export class CachedClientError extends Error {
 export function createCachedClient(options: CachedClientOptions): Client {
   const clients = new Map<string, ObjectClient<KubeObject>>();
   return {
-    resource<T extends KubeObject>(resource: ResourceDescriptor): ObjectClient<T> {
+    resource<T extends KubeObject>(resource: ResourceDescriptor<T>): ObjectClient<T> {
       const key = `${resource.group}/${resource.version}/${resource.plural}`;
       let client = clients.get(key);
       if (client === undefined) {

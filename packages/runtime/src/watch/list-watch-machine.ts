@@ -30,13 +30,7 @@ import { classifyFailure, classifyStatus, WatcherError, type FailureKind } from 
 import { listWithTimeout, sleep } from './requests.ts';
 import { InitialEvents, isWatchListRefused, watchListRequest } from './watch-list.ts';
 import { defaultLogger, errorFields, type Logger } from '../log/logger.ts';
-import type {
-  WatcherEvent,
-  WatcherFailure,
-  WatcherHealth,
-  WatcherOptions,
-  WatcherPhase,
-} from './types.ts';
+import type { WatcherEvent, WatcherFailure, WatcherHealth, WatcherOptions, WatcherPhase } from './types.ts';
 
 /** How a list is asked for: from the watch cache (initial), not older than a version (after 410), or consistent. */
 type ListMode =

@@ -14,7 +14,6 @@
 import {
   controllerFor,
   finalize,
-  setCondition,
   type Manager,
   type ReconcileContext,
   type Request,
@@ -23,6 +22,7 @@ import {
 import {
   backupScheduleObjects,
   backupScheduleResource,
+  markBackupScheduleReconciled,
   type BackupSchedule,
 } from '../generated/backup.example.com/v1/backup-schedule.ts';
 
@@ -57,6 +57,9 @@ export async function reconcileBackupSchedule(request: Request, context: Reconci
 /**
  * Makes the world match the BackupSchedule's spec, then records what was observed. Runs
  * once the finalizer is in place.
+ * `markBackupScheduleReconciled` (generated beside the BackupSchedule client) sets
+ * `status.observedGeneration` and a `Ready` condition where the BackupSchedule's status declares
+ * them, and follows the types when they change.
  */
 async function applyBackupSchedule(
   backupSchedule: BackupSchedule,
@@ -72,18 +75,8 @@ async function applyBackupSchedule(
   await backupScheduleObjects(context.client).modify(
     request.name,
     (current) => {
-      current.status = {
-        ...current.status,
-        observedGeneration: current.metadata.generation ?? 0,
-        conditions: setCondition(current.status?.conditions, {
-          type: 'Ready',
-          status: 'True',
-          reason: 'Reconciled',
-          message: 'BackupSchedule is up to date',
-          observedGeneration: current.metadata.generation ?? 0,
-        }),
-        // TODO: record what you observed.
-      };
+      // TODO: record what you observed in current.status.
+      markBackupScheduleReconciled(current);
       return current;
     },
     {

@@ -68,10 +68,7 @@ async function applyVault(
   await vaultObjects(context.client).modify(
     request.name,
     (current) => {
-      current.status = {
-        ...current.status,
-        // TODO: record what you observed.
-      };
+      // TODO: record what you observed: current.status = { ... };
       return current;
     },
     {

@@ -14,7 +14,6 @@
 import {
   controllerFor,
   finalize,
-  setCondition,
   type Manager,
   type ReconcileContext,
   type Request,
@@ -23,6 +22,7 @@ import {
 import {
   defaultObjects,
   defaultResource,
+  markDefaultReconciled,
   type Default,
 } from '../generated/edge.example.com/v1/default.ts';
 
@@ -57,6 +57,9 @@ export async function reconcileDefault(request: Request, context: ReconcileConte
 /**
  * Makes the world match the Default's spec, then records what was observed. Runs
  * once the finalizer is in place.
+ * `markDefaultReconciled` (generated beside the Default client) sets
+ * `status.observedGeneration` and a `Ready` condition where the Default's status declares
+ * them, and follows the types when they change.
  */
 async function applyDefault(
   defaultObject: Default,
@@ -72,17 +75,8 @@ async function applyDefault(
   await defaultObjects(context.client).modify(
     request.name,
     (current) => {
-      current.status = {
-        ...current.status,
-        conditions: setCondition(current.status?.conditions, {
-          type: 'Ready',
-          status: 'True',
-          reason: 'Reconciled',
-          message: 'Default is up to date',
-          observedGeneration: current.metadata.generation ?? 0,
-        }),
-        // TODO: record what you observed.
-      };
+      // TODO: record what you observed in current.status.
+      markDefaultReconciled(current);
       return current;
     },
     {

@@ -3,3 +3,6 @@
  * @rbac resources=pods verbs=get
  */
 export class WidgetController {}
+
+/** Reconciles gadgets. @rbac groups=apps resources=gadgets verbs=get */
+export class GadgetController {}

@@ -10,6 +10,7 @@
 import {
   ClientUsageError,
   createResourceClient,
+  setCondition,
   type ApplyOptions,
   type Client,
   type DeepPartial,
@@ -44,14 +45,21 @@ export const backupSchedulePlural = 'backupschedules';
 export const backupScheduleScope = 'Namespaced';
 export const backupScheduleApiVersion = 'backup.example.com/v1';
 
-/** Where BackupSchedule lives in the API: what the runtime's generic client and informers take. */
-export const backupScheduleResource = {
+const backupScheduleCoordinates = {
   group: backupScheduleGroup,
   version: backupScheduleVersion,
   kind: backupScheduleKind,
   plural: backupSchedulePlural,
   namespaced: true,
 } as const satisfies ResourceDescriptor;
+
+/**
+ * Where BackupSchedule lives in the API, tied to the BackupSchedule type: the runtime's client, informers,
+ * builder and cached client infer BackupSchedule from it (`controllerFor(backupScheduleResource)`,
+ * `createResourceClient(kubeConfig, backupScheduleResource)`).
+ */
+export const backupScheduleResource: typeof backupScheduleCoordinates & ResourceDescriptor<BackupSchedule> =
+  backupScheduleCoordinates;
 
 /**
  * Whether `obj` is a BackupSchedule of backup.example.com/v1, judged by its apiVersion and
@@ -163,4 +171,31 @@ export function backupScheduleInformer(
 ): BackupScheduleInformer {
   const informer = factory.informerFor<BackupSchedule>(backupScheduleResource, scope);
   return { informer, lister: informer.lister };
+}
+
+/**
+ * Records in `backupSchedule.status` that its current spec was reconciled: it sets
+ * `status.observedGeneration` (the generation reconciled) and a `Ready` condition (status
+ * True, reason `Reconciled`).
+ * Generated from the BackupSchedule types like the rest of this module: code that calls it
+ * compiles whatever the status declares, and `kubeforge generate` warns at calls when the
+ * status no longer has the fields the controller scaffold expected.
+ */
+export function markBackupScheduleReconciled(
+  backupSchedule: BackupSchedule,
+  message = 'BackupSchedule is up to date',
+): void {
+  const generation = backupSchedule.metadata.generation ?? 0;
+  const status = backupSchedule.status;
+  backupSchedule.status = {
+    ...status,
+    observedGeneration: generation,
+    conditions: setCondition(status?.conditions ?? undefined, {
+      type: 'Ready',
+      status: 'True',
+      reason: 'Reconciled',
+      message,
+      observedGeneration: generation,
+    }),
+  };
 }

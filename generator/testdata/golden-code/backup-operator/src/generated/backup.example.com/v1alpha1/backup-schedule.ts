@@ -44,14 +44,21 @@ export const backupSchedulePlural = 'backupschedules';
 export const backupScheduleScope = 'Namespaced';
 export const backupScheduleApiVersion = 'backup.example.com/v1alpha1';
 
-/** Where BackupSchedule lives in the API: what the runtime's generic client and informers take. */
-export const backupScheduleResource = {
+const backupScheduleCoordinates = {
   group: backupScheduleGroup,
   version: backupScheduleVersion,
   kind: backupScheduleKind,
   plural: backupSchedulePlural,
   namespaced: true,
 } as const satisfies ResourceDescriptor;
+
+/**
+ * Where BackupSchedule lives in the API, tied to the BackupSchedule type: the runtime's client, informers,
+ * builder and cached client infer BackupSchedule from it (`controllerFor(backupScheduleResource)`,
+ * `createResourceClient(kubeConfig, backupScheduleResource)`).
+ */
+export const backupScheduleResource: typeof backupScheduleCoordinates & ResourceDescriptor<BackupSchedule> =
+  backupScheduleCoordinates;
 
 /**
  * Whether `obj` is a BackupSchedule of backup.example.com/v1alpha1, judged by its apiVersion and
@@ -167,4 +174,15 @@ export function backupScheduleInformer(
 ): BackupScheduleInformer {
   const informer = factory.informerFor<BackupSchedule>(backupScheduleResource, scope);
   return { informer, lister: informer.lister };
+}
+
+/**
+ * Records nothing in `backupSchedule`, as BackupSchedule declares no status object: record
+ * your own status fields.
+ * Generated from the BackupSchedule types like the rest of this module: code that calls it
+ * compiles whatever the status declares, and `kubeforge generate` warns at calls when the
+ * status no longer has the fields the controller scaffold expected.
+ */
+export function markBackupScheduleReconciled(_backupSchedule: BackupSchedule, _message?: string): void {
+  // Nothing to record: see above.
 }

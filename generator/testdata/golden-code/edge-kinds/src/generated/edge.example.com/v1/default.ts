@@ -10,6 +10,7 @@
 import {
   ClientUsageError,
   createResourceClient,
+  setCondition,
   type ApplyOptions,
   type Client,
   type DeepPartial,
@@ -40,14 +41,21 @@ export const defaultPlural = 'defaults';
 export const defaultScope = 'Namespaced';
 export const defaultApiVersion = 'edge.example.com/v1';
 
-/** Where Default lives in the API: what the runtime's generic client and informers take. */
-export const defaultResource = {
+const defaultCoordinates = {
   group: defaultGroup,
   version: defaultVersion,
   kind: defaultKind,
   plural: defaultPlural,
   namespaced: true,
 } as const satisfies ResourceDescriptor;
+
+/**
+ * Where Default lives in the API, tied to the Default type: the runtime's client, informers,
+ * builder and cached client infer Default from it (`controllerFor(defaultResource)`,
+ * `createResourceClient(kubeConfig, defaultResource)`).
+ */
+export const defaultResource: typeof defaultCoordinates & ResourceDescriptor<Default> =
+  defaultCoordinates;
 
 /**
  * Whether `obj` is a Default of edge.example.com/v1, judged by its apiVersion and
@@ -159,4 +167,31 @@ export function defaultInformer(
 ): DefaultInformer {
   const informer = factory.informerFor<Default>(defaultResource, scope);
   return { informer, lister: informer.lister };
+}
+
+/**
+ * Records in `defaultObject.status` that its current spec was reconciled: it sets
+ * `status.observedGeneration` (the generation reconciled) and a `Ready` condition (status
+ * True, reason `Reconciled`).
+ * Generated from the Default types like the rest of this module: code that calls it
+ * compiles whatever the status declares, and `kubeforge generate` warns at calls when the
+ * status no longer has the fields the controller scaffold expected.
+ */
+export function markDefaultReconciled(
+  defaultObject: Default,
+  message = 'Default is up to date',
+): void {
+  const generation = defaultObject.metadata.generation ?? 0;
+  const status = defaultObject.status;
+  defaultObject.status = {
+    ...status,
+    observedGeneration: generation,
+    conditions: setCondition(status?.conditions ?? undefined, {
+      type: 'Ready',
+      status: 'True',
+      reason: 'Reconciled',
+      message,
+      observedGeneration: generation,
+    }),
+  };
 }

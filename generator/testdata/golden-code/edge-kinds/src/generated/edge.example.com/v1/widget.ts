@@ -40,14 +40,21 @@ export const widgetPlural = 'widgets';
 export const widgetScope = 'Namespaced';
 export const widgetApiVersion = 'edge.example.com/v1';
 
-/** Where Widget lives in the API: what the runtime's generic client and informers take. */
-export const widgetResource = {
+const widgetCoordinates = {
   group: widgetGroup,
   version: widgetVersion,
   kind: widgetKind,
   plural: widgetPlural,
   namespaced: true,
 } as const satisfies ResourceDescriptor;
+
+/**
+ * Where Widget lives in the API, tied to the Widget type: the runtime's client, informers,
+ * builder and cached client infer Widget from it (`controllerFor(widgetResource)`,
+ * `createResourceClient(kubeConfig, widgetResource)`).
+ */
+export const widgetResource: typeof widgetCoordinates & ResourceDescriptor<Widget> =
+  widgetCoordinates;
 
 /**
  * Whether `obj` is a Widget of edge.example.com/v1, judged by its apiVersion and
@@ -161,4 +168,15 @@ export function widgetInformer(
 ): WidgetInformer {
   const informer = factory.informerFor<Widget>(widgetResource, scope);
   return { informer, lister: informer.lister };
+}
+
+/**
+ * Records nothing in `widget`, as Widget declares no status object: record your own status
+ * fields.
+ * Generated from the Widget types like the rest of this module: code that calls it
+ * compiles whatever the status declares, and `kubeforge generate` warns at calls when the
+ * status no longer has the fields the controller scaffold expected.
+ */
+export function markWidgetReconciled(_widget: Widget, _message?: string): void {
+  // Nothing to record: see above.
 }

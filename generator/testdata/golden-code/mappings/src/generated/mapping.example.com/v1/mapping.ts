@@ -41,14 +41,21 @@ export const mappingPlural = 'mappings';
 export const mappingScope = 'Cluster';
 export const mappingApiVersion = 'mapping.example.com/v1';
 
-/** Where Mapping lives in the API: what the runtime's generic client and informers take. */
-export const mappingResource = {
+const mappingCoordinates = {
   group: mappingGroup,
   version: mappingVersion,
   kind: mappingKind,
   plural: mappingPlural,
   namespaced: false,
 } as const satisfies ResourceDescriptor;
+
+/**
+ * Where Mapping lives in the API, tied to the Mapping type: the runtime's client, informers,
+ * builder and cached client infer Mapping from it (`controllerFor(mappingResource)`,
+ * `createResourceClient(kubeConfig, mappingResource)`).
+ */
+export const mappingResource: typeof mappingCoordinates & ResourceDescriptor<Mapping> =
+  mappingCoordinates;
 
 /**
  * Whether `obj` is a Mapping of mapping.example.com/v1, judged by its apiVersion and
@@ -159,4 +166,15 @@ export function mappingInformer(
 ): MappingInformer {
   const informer = factory.informerFor<Mapping>(mappingResource, scope);
   return { informer, lister: informer.lister };
+}
+
+/**
+ * Records nothing in `mapping`, as Mapping declares no status object: record your own
+ * status fields.
+ * Generated from the Mapping types like the rest of this module: code that calls it
+ * compiles whatever the status declares, and `kubeforge generate` warns at calls when the
+ * status no longer has the fields the controller scaffold expected.
+ */
+export function markMappingReconciled(_mapping: Mapping, _message?: string): void {
+  // Nothing to record: see above.
 }

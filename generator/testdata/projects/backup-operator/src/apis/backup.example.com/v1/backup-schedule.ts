@@ -107,6 +107,11 @@ export interface BackupScheduleSpec {
   settings?: Record<string, unknown>;
   /** @preserveUnknownFields */
   raw?: unknown;
+  /**
+   * A copy of the selector, its nested descriptions capped: this one stays.
+   * @maxDescriptionLength 24
+   */
+  shortSelector?: LabelSelector;
   /** A pod-like template. */
   template?: {
     metadata?: ObjectMeta;
@@ -159,6 +164,8 @@ export interface BackupScheduleStatus {
  * @printColumn name=Last-Run type=date jsonPath=.status.lastRun format=date-time
  * @printColumn name=Age type=date jsonPath=.metadata.creationTimestamp
  * @validation rule="self.metadata.name.size() <= 40" message="name must be at most 40 characters"
+ * @crdLabel app.kubernetes.io/part-of=backup-operator
+ * @crdAnnotation example.com/owner="Team Storage"
  */
 export interface BackupSchedule {
   apiVersion?: 'backup.example.com/v1';

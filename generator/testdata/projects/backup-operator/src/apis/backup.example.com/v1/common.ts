@@ -19,7 +19,10 @@ export type Name = string;
 export interface Window {
   /** When the window opens, as a cron expression. */
   start: string;
-  /** How long it stays open. */
+  /**
+   * How long it stays open.
+   * @pattern ^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$
+   */
   length: Duration;
 }
 

@@ -79,4 +79,25 @@ export interface WidgetSpec {
     /** @maximum 65535 */
     max: int32;
   };
+  /** Two bases disagree on a marker and the interface sets none. */
+  combined: Combined;
+  /** Intersection members disagree on a field marker. */
+  both: Sized & {
+    /** @maxLength 20 */
+    name: string;
+  };
 }
+
+/** @structType atomic */
+interface Sized {
+  /** @maxLength 63 */
+  name: string;
+}
+
+/** @structType granular */
+interface Loose {
+  /** @minimum 0 */
+  replicas?: int32;
+}
+
+interface Combined extends Sized, Loose {}

@@ -1,4 +1,4 @@
-import type { ObjectMeta, int32, int64, OwnerReference } from '@kubeforge/runtime/api';
+import type { ObjectMeta, int, int32, int64, LabelSelectorRequirement, OwnerReference } from '@kubeforge/runtime/api';
 import type { Axis, Labelled, NonEmptyNames, Pair, Point } from './shapes.ts';
 
 export interface MappingSpec {
@@ -26,6 +26,12 @@ export interface MappingSpec {
   tagged?: (Point & Labelled)[];
   /** Known fields plus any others: the others are kept, not pruned. */
   extensible?: { name: string; [key: string]: unknown };
+  /** An integer without a format (Go's `int`). */
+  count?: int;
+  /** A list of `int`. */
+  sizes?: int[];
+  /** One requirement of a label selector, on its own. */
+  requirement?: LabelSelectorRequirement;
   /** A discriminated union whose member is an intersection. */
   marker?: (Point & { kind: 'point' }) | { kind: 'none' };
 }
