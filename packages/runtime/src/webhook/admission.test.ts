@@ -7,7 +7,7 @@ import { fieldError, formatFieldErrors } from './field-errors.ts';
 import type { AdmissionRequest, Operation } from './review.ts';
 import { WebhookError } from './review.ts';
 
-const widgets = { group: 'example.com', version: 'v1', kind: 'Widget' };
+const widgets = { group: 'example.com', version: 'v1', kind: 'Widget', plural: 'widgets', namespaced: true };
 const signal = new AbortController().signal;
 const request = (operation: Operation, object?: KubeObject, oldObject?: KubeObject): AdmissionRequest => ({
   uid: 'u',
@@ -25,7 +25,10 @@ const widget = (spec: object): KubeObject =>
 test('paths follow controller-runtime, with dots in the group as dashes', () => {
   assert.equal(defaulting(widgets, (o) => o).path, '/mutate-example-com-v1-widget');
   assert.equal(validating(widgets, {}).path, '/validate-example-com-v1-widget');
-  assert.equal(validating({ group: '', version: 'v1', kind: 'Pod' }, {}).path, '/validate-core-v1-pod');
+  assert.equal(
+    validating({ group: '', version: 'v1', kind: 'Pod', plural: 'pods', namespaced: true }, {}).path,
+    '/validate-core-v1-pod',
+  );
 });
 
 test('a defaulter is not called on DELETE', async () => {

@@ -142,7 +142,7 @@ export type Defaulter<T extends KubeObject> = (object: T, request: AdmissionRequ
 
 /** A mutating webhook that fills defaults on CREATE and UPDATE, answered as a JSON patch. */
 export function defaulting<T extends KubeObject>(
-  target: Target,
+  target: ResourceDescriptor<T>,
   defaulter: Defaulter<T>,
   options: WebhookOptions = {},
 ): AdmissionWebhook {
@@ -187,7 +187,7 @@ export interface Validator<T extends KubeObject> {
 
 /** A validating webhook calling `validator`'s method for the request's operation. */
 export function validating<T extends KubeObject>(
-  target: Target,
+  target: ResourceDescriptor<T>,
   validator: Validator<T>,
   options: WebhookOptions = {},
 ): AdmissionWebhook {
