@@ -304,3 +304,35 @@ test('odd request targets get an answer and leave the server serving', async () 
   }
   assert.equal((await post('/pods', review(widget({})))).body.response?.allowed, true);
 });
+
+test('close lets a request in flight finish before the server stops', async () => {
+  const slow = await startWebhookServer({
+    port: 0,
+    host: '127.0.0.1',
+    certificates: staticCertificates(issueServingCertificate(ca, { hosts: ['127.0.0.1'] })),
+    logger: noopLogger,
+    webhooks: [
+      admission({ path: '/slow', mutating: false }, async () => {
+        await new Promise((r) => setTimeout(r, 300));
+        return allow(['finished']);
+      }),
+    ],
+  });
+  const answer = new Promise<Reply['body']>((resolve, reject) => {
+    const req = request(
+      `${slow.url}/slow`,
+      { method: 'POST', ca: ca.cert, headers: { 'content-type': 'application/json' } },
+      (res) => {
+        let data = '';
+        res.on('data', (d: Buffer) => (data += d.toString()));
+        res.on('end', () => resolve(JSON.parse(data) as Reply['body']));
+      },
+    );
+    req.on('error', reject);
+    req.end(review(widget({})));
+  });
+  await new Promise((r) => setTimeout(r, 50));
+  await slow.close();
+  assert.deepEqual((await answer).response?.warnings, ['finished']);
+  assert.equal(await slow.ready(), false);
+});
