@@ -16,3 +16,4 @@ export * from './events/index.ts';
 export * from './leader-election/index.ts';
 export * from './metrics/index.ts';
 export * from './log/index.ts';
+export * from './webhook/index.ts';

@@ -35,12 +35,13 @@ export async function kubeRequest(
   method: string,
   path: string,
   body?: unknown,
+  contentType = 'application/json',
 ): Promise<HttpResponse> {
   const server = kubeConfig.getCurrentCluster()?.server;
   if (!server) throw new Error('the kubeconfig has no current cluster');
   const options: RequestOptions = {
     method,
-    headers: { accept: 'application/json', 'content-type': 'application/json' },
+    headers: { accept: 'application/json', 'content-type': contentType },
   };
   await kubeConfig.applyToHTTPSOptions(options);
   return send(

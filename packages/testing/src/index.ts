@@ -17,6 +17,12 @@ export {
   type InstallCrdsOptions,
 } from './crds.ts';
 export { createNamespace } from './namespaces.ts';
+export {
+  installWebhooks,
+  type InstalledWebhooks,
+  type WebhookConfiguration,
+  type WebhookInstallOptions,
+} from './webhooks.ts';
 export { ControlPlaneError } from './errors.ts';
 export {
   CONTROL_PLANE_VERSION,

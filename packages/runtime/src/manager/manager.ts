@@ -41,6 +41,9 @@ import { createMetrics } from '../metrics/metrics.ts';
 import type { ProbeServer } from '../metrics/probe-server.ts';
 import { startProbeServer } from '../metrics/probe-server.ts';
 import { errorFields } from '../log/logger.ts';
+import { fileCertificates } from '../webhook/certs/file-source.ts';
+import type { WebhookRegistration, WebhookServer } from '../webhook/server.ts';
+import { startWebhookServer, WebhookRoutes } from '../webhook/server.ts';
 import type { Manager, ManagerOptions } from './types.ts';
 import { ManagerError } from './types.ts';
 
@@ -64,6 +67,9 @@ class OperatorManager implements Manager {
   readonly #untrack: (() => void)[] = [];
   #elector: LeaderElector | undefined;
   #probe: ProbeServer | undefined;
+  readonly #webhooks: WebhookRegistration[] = [];
+  readonly #webhookRoutes = new WebhookRoutes();
+  #webhookServer: WebhookServer | undefined;
   #started = false;
   #leading = false;
   #cachesSynced = false;
@@ -112,6 +118,23 @@ class OperatorManager implements Manager {
     });
   }
 
+  get webhookUrl(): string | undefined {
+    return this.#webhookServer?.url;
+  }
+
+  addWebhook(webhook: WebhookRegistration): void {
+    if (this.#started)
+      throw new ManagerError('AlreadyStarted', 'manager.addWebhook: add webhooks before start()');
+    try {
+      this.#webhookRoutes.add(webhook);
+    } catch (error) {
+      throw new ManagerError('InvalidOptions', `manager.addWebhook: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    this.#webhooks.push(webhook);
+  }
+
   get probeUrl(): string | undefined {
     return this.#probe?.url;
   }
@@ -148,6 +171,7 @@ class OperatorManager implements Manager {
 
   isReady(): boolean {
     if (!this.#cachesSynced) return false;
+    if (this.#webhooks.length > 0 && this.#webhookServer === undefined) return false;
     return this.#elector === undefined || this.#elector.leader() !== undefined;
   }
 
@@ -180,6 +204,7 @@ class OperatorManager implements Manager {
     try {
       for (const blueprint of this.#blueprints) this.#controllers.push(this.#createController(blueprint));
       await this.#startProbes();
+      await this.#startWebhooks();
       // Warm every cache on every replica: a standby that takes over reconciles at once.
       for (const blueprint of this.#blueprints) {
         for (const source of [blueprint.primary, ...blueprint.sources]) {
@@ -338,9 +363,31 @@ class OperatorManager implements Manager {
         ...(this.#elector !== undefined && {
           'leader-election': () => this.#elector?.leader() !== undefined,
         }),
+        ...(this.#webhooks.length > 0 && {
+          webhook: () => this.#webhookServer?.ready() ?? false,
+        }),
       },
     });
     this.logger.info('serving probes and metrics', { url: this.#probe.url });
+  }
+
+  /** Every replica serves webhooks: the API server calls whichever one the Service picks. */
+  async #startWebhooks(): Promise<void> {
+    if (this.#webhooks.length === 0) return;
+    const options = this.#options.webhook ?? {};
+    const logger = this.logger.child({ component: 'webhook' });
+    this.#webhookServer = await startWebhookServer({
+      port: options.port ?? 9443,
+      ...(options.host !== undefined && { host: options.host }),
+      certificates:
+        options.certificates ?? fileCertificates({ dir: '/tmp/k8s-webhook-server/serving-certs', logger }),
+      webhooks: this.#webhooks,
+      ...(options.handlerTimeoutMs !== undefined && { handlerTimeoutMs: options.handlerTimeoutMs }),
+      ...(options.conversionPath !== undefined && { conversionPath: options.conversionPath }),
+      shutdownTimeoutMs: this.#shutdownTimeoutMs(),
+      logger,
+      metrics: this.metrics,
+    });
   }
 
   #trackWatchers(): void {
@@ -379,6 +426,7 @@ class OperatorManager implements Manager {
     await Promise.all([...this.#recorders.values()].map((r) => r.flush()));
     for (const untrack of this.#untrack.splice(0)) untrack();
     await this.informers.stop();
+    await this.#webhookServer?.close();
     await this.#probe?.close();
     this.logger.info('manager stopped');
   }

@@ -8,6 +8,8 @@ import type { EventRecorder } from '../events/recorder.ts';
 import type { LeaderElectionTiming } from '../leader-election/config.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
+import type { CertificateSource } from '../webhook/certs/source.ts';
+import type { WebhookRegistration } from '../webhook/server.ts';
 
 export interface LeaderElectionOptions extends Partial<LeaderElectionTiming> {
   /** The Lease's name, e.g. `foo-operator-leader`. */
@@ -28,6 +30,20 @@ export interface ManagerOptions {
   readonly metrics?: Metrics;
   /** Serve `/healthz`, `/readyz` and `/metrics` on this port (`0`: any free port). Default: not served. */
   readonly probes?: { readonly port: number; readonly host?: string };
+  /**
+   * The webhook server, run on every replica once a webhook is added. Defaults: port 9443,
+   * all interfaces, certificates from `/tmp/k8s-webhook-server/serving-certs/tls.{crt,key}`
+   * (controller-runtime's path), reloaded when they change.
+   */
+  readonly webhook?: {
+    readonly port?: number;
+    readonly host?: string;
+    readonly certificates?: CertificateSource;
+    /** Handlers that have not answered after this long get an error answer; default 9 000 ms. */
+    readonly handlerTimeoutMs?: number;
+    /** Where ConversionReviews are served; default `/convert`. */
+    readonly conversionPath?: string;
+  };
   /** Enable leader election; default off (every replica reconciles). */
   readonly leaderElection?: LeaderElectionOptions;
   /**
@@ -62,6 +78,12 @@ export interface Manager {
   /** Adds a controller; only before `start()`. */
   add(blueprint: ControllerBlueprint): void;
   /**
+   * Serves a webhook (`defaulting(...)`, `validating(...)`, `admission(...)`,
+   * `conversion(...)`) on every replica; only before `start()`. `/readyz` then waits until
+   * the webhook server answers TLS handshakes.
+   */
+  addWebhook(webhook: WebhookRegistration): void;
+  /**
    * Runs until stopped. Resolves after a clean shutdown. After losing the lease it calls
    * `exit(1)` and, if that returns (tests), rejects with the loss.
    */
@@ -81,6 +103,8 @@ export interface Manager {
   isLeading(): boolean;
   /** The leader election identity (`undefined` without leader election). */
   readonly identity: string | undefined;
+  /** The webhook server's base URL once it serves, e.g. `https://127.0.0.1:9443`. */
+  readonly webhookUrl: string | undefined;
   /** The probe server's base URL once started, e.g. `http://127.0.0.1:8081`. */
   readonly probeUrl: string | undefined;
 }

@@ -11,10 +11,13 @@ export {
   type MetricsOptions,
   type WatcherHealthCounters,
 } from './metrics.ts';
+export { webhookLatencyBuckets } from './webhook-metrics.ts';
 export {
   noopControllerMetrics,
   noopWatchMetrics,
   noopLeaderElectionMetrics,
+  noopWebhookMetrics,
+  type WebhookMetrics,
   type ControllerMetrics,
   type LeaderElectionMetrics,
   type ReconcileResult,

@@ -6,7 +6,8 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { WorkQueueMetrics } from '../workqueue/metrics.ts';
 import { BufferedHistogram } from './buffered-histogram.ts';
-import type { ControllerMetrics, LeaderElectionMetrics, WatchMetrics } from './sinks.ts';
+import { createWebhookMetrics } from './webhook-metrics.ts';
+import type { ControllerMetrics, LeaderElectionMetrics, WatchMetrics, WebhookMetrics } from './sinks.ts';
 
 /** controller-runtime's buckets for `controller_runtime_reconcile_time_seconds`. */
 export const reconcileTimeBuckets: readonly number[] = [
@@ -37,6 +38,8 @@ export interface Metrics {
   workQueue(name: string): WorkQueueMetrics;
   /** The sink for one leader election lock (`leader_election_master_status`). */
   leaderElection(name: string): LeaderElectionMetrics;
+  /** The sink for one webhook endpoint (label `webhook`: its path). */
+  webhook(path: string): WebhookMetrics;
   /** The sink for one watched resource, for code that reports events as they happen. */
   watch(resource: string): WatchMetrics;
   /**
@@ -174,6 +177,8 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     registers,
   });
 
+  const webhookSink = createWebhookMetrics(registers);
+
   // Watch health, kubeforge's own (no controller-runtime equivalent).
   const tracked = new Map<string, { health(): WatcherHealthCounters }>();
   const lastSeen = new Map<string, number>();
@@ -238,6 +243,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   const queues = new Map<string, WorkQueueMetrics>();
   const watches = new Map<string, WatchMetrics>();
   const elections = new Map<string, LeaderElectionMetrics>();
+  const webhooks = new Map<string, WebhookMetrics>();
 
   return {
     registry,
@@ -306,6 +312,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
         status.set(0);
         return { leading: (isLeader) => status.set(isLeader ? 1 : 0) };
       });
+    },
+    webhook(path) {
+      return memo(webhooks, path, () => webhookSink(path));
     },
     watch(resource) {
       return memo(watches, resource, () => {

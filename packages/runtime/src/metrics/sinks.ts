@@ -42,6 +42,23 @@ export interface LeaderElectionMetrics {
   leading(isLeader: boolean): void;
 }
 
+/**
+ * One webhook endpoint's measurements; the sink is bound to the endpoint's path, the
+ * `webhook` label of controller-runtime's webhook metrics.
+ */
+export interface WebhookMetrics {
+  /** A request arrived (`+1`) or was answered (`-1`) (`controller_runtime_webhook_requests_in_flight`). */
+  inFlight(delta: 1 | -1): void;
+  /** A request was answered with HTTP `code` after `seconds`. */
+  answered(code: number, seconds: number): void;
+  /**
+   * A request failed for `reason` (a malformed review, an unknown kind, a handler that threw
+   * or timed out), whatever the HTTP code (`kubeforge_webhook_failures_total`); a throwing
+   * handler also counts in `controller_runtime_webhook_panics_total`.
+   */
+  failed(reason: string): void;
+}
+
 const ignore = (): void => undefined;
 
 export const noopControllerMetrics: ControllerMetrics = {
@@ -60,3 +77,5 @@ export const noopWatchMetrics: WatchMetrics = {
 };
 
 export const noopLeaderElectionMetrics: LeaderElectionMetrics = { leading: ignore };
+
+export const noopWebhookMetrics: WebhookMetrics = { inFlight: ignore, answered: ignore, failed: ignore };
