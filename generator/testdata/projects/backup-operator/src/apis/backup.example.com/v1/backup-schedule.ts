@@ -152,6 +152,9 @@ export interface BackupScheduleStatus {
  * A BackupSchedule backs up databases on a cron schedule.
  * @resource
  * @storageVersion
+ * @conversion hub
+ * @defaulting
+ * @validating verbs=create;update;delete failurePolicy=Ignore timeoutSeconds=5
  * @shortName bs
  * @shortName bsched
  * @category all
