@@ -152,7 +152,6 @@ export interface BackupScheduleStatus {
  * A BackupSchedule backs up databases on a cron schedule.
  * @resource
  * @storageVersion
- * @conversion hub
  * @defaulting
  * @validating verbs=create;update;delete failurePolicy=Ignore timeoutSeconds=5
  * @shortName bs

@@ -8,7 +8,6 @@ import type { ObjectMeta } from '@kubeforge/runtime';
  * @plural vaults
  * @singular vault
  * @served false
- * @conversion none
  */
 export interface Vault {
   metadata: ObjectMeta;
