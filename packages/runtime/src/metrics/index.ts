@@ -7,11 +7,11 @@ export {
   createMetrics,
   reconcileTimeBuckets,
   workQueueDurationBuckets,
-  webhookLatencyBuckets,
   type Metrics,
   type MetricsOptions,
   type WatcherHealthCounters,
 } from './metrics.ts';
+export { webhookLatencyBuckets } from './webhook-metrics.ts';
 export {
   noopControllerMetrics,
   noopWatchMetrics,

@@ -203,3 +203,39 @@ describe('createMetrics', () => {
     assert.equal(sample(text, 'workqueue_depth{name="bulk",controller="bulk"}'), 0);
   });
 });
+
+describe('webhook metrics', () => {
+  it('count requests by code, latency, in-flight and failures by reason under controller-runtime names', async () => {
+    const metrics = createMetrics({ processMetrics: false });
+    const sink = metrics.webhook('/validate-x');
+    assert.equal(metrics.webhook('/validate-x'), sink);
+    sink.inFlight(1);
+    let text = await metrics.registry.metrics();
+    assert.equal(sample(text, 'controller_runtime_webhook_requests_in_flight{webhook="/validate-x"}'), 1);
+    sink.answered(200, 0.02);
+    sink.inFlight(-1);
+    sink.answered(500, 0.3);
+    sink.failed('HandlerFailed');
+    sink.failed('MalformedReview');
+    text = await metrics.registry.metrics();
+    assert.equal(sample(text, 'controller_runtime_webhook_requests_in_flight{webhook="/validate-x"}'), 0);
+    assert.equal(
+      sample(text, 'controller_runtime_webhook_requests_total{webhook="/validate-x",code="200"}'),
+      1,
+    );
+    assert.equal(
+      sample(text, 'controller_runtime_webhook_requests_total{webhook="/validate-x",code="500"}'),
+      1,
+    );
+    assert.equal(sample(text, 'controller_runtime_webhook_latency_seconds_count{webhook="/validate-x"}'), 2);
+    assert.equal(
+      sample(text, 'controller_runtime_webhook_latency_seconds_bucket{le="0.025",webhook="/validate-x"}'),
+      1,
+    );
+    assert.equal(sample(text, 'controller_runtime_webhook_panics_total'), 1);
+    assert.equal(
+      sample(text, 'kubeforge_webhook_failures_total{webhook="/validate-x",reason="MalformedReview"}'),
+      1,
+    );
+  });
+});

@@ -6,6 +6,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { WorkQueueMetrics } from '../workqueue/metrics.ts';
 import { BufferedHistogram } from './buffered-histogram.ts';
+import { createWebhookMetrics } from './webhook-metrics.ts';
 import type { ControllerMetrics, LeaderElectionMetrics, WatchMetrics, WebhookMetrics } from './sinks.ts';
 
 /** controller-runtime's buckets for `controller_runtime_reconcile_time_seconds`. */
@@ -15,11 +16,6 @@ export const reconcileTimeBuckets: readonly number[] = [
 ];
 
 /** client-go's `ExponentialBuckets(10e-9, 10, 12)`: 10 ns to 1000 s, for queue and work durations. */
-/** controller-runtime's `prometheus.DefBuckets`, used by `controller_runtime_webhook_latency_seconds`. */
-export const webhookLatencyBuckets: readonly number[] = [
-  0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
-];
-
 export const workQueueDurationBuckets: readonly number[] = Array.from({ length: 12 }, (_, i) =>
   Number(`1e${i - 8}`),
 );
@@ -181,37 +177,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     registers,
   });
 
-  // controller-runtime: pkg/webhook/internal/metrics.
-  const webhookLatency = new Histogram({
-    name: 'controller_runtime_webhook_latency_seconds',
-    help: 'Histogram of the latency of processing admission requests',
-    labelNames: ['webhook'] as const,
-    buckets: [...webhookLatencyBuckets],
-    registers,
-  });
-  const webhookTotal = new Counter({
-    name: 'controller_runtime_webhook_requests_total',
-    help: 'Total number of admission requests by HTTP status code.',
-    labelNames: ['webhook', 'code'] as const,
-    registers,
-  });
-  const webhookInFlight = new Gauge({
-    name: 'controller_runtime_webhook_requests_in_flight',
-    help: 'Current number of admission requests being served.',
-    labelNames: ['webhook'] as const,
-    registers,
-  });
-  const webhookPanics = new Counter({
-    name: 'controller_runtime_webhook_panics_total',
-    help: 'Total number of webhook panics',
-    registers,
-  });
-  const webhookFailures = new Counter({
-    name: 'kubeforge_webhook_failures_total',
-    help: 'Webhook requests that failed: malformed reviews, unknown kinds or versions, handlers that threw or timed out',
-    labelNames: ['webhook', 'reason'] as const,
-    registers,
-  });
+  const webhookSink = createWebhookMetrics(registers);
 
   // Watch health, kubeforge's own (no controller-runtime equivalent).
   const tracked = new Map<string, { health(): WatcherHealthCounters }>();
@@ -348,24 +314,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       });
     },
     webhook(path) {
-      return memo(webhooks, path, () => {
-        const labels = { webhook: path };
-        const inFlight = webhookInFlight.labels(labels);
-        const latency = webhookLatency.labels(labels);
-        inFlight.set(0);
-        webhookPanics.inc(0);
-        return {
-          inFlight: (delta) => inFlight.inc(delta),
-          answered(code, seconds) {
-            webhookTotal.inc({ webhook: path, code: String(code) });
-            latency.observe(seconds);
-          },
-          failed(reason) {
-            webhookFailures.inc({ webhook: path, reason });
-            if (reason === 'HandlerFailed') webhookPanics.inc();
-          },
-        };
-      });
+      return memo(webhooks, path, () => webhookSink(path));
     },
     watch(resource) {
       return memo(watches, resource, () => {

@@ -48,9 +48,10 @@ const webhook = (name: string, clientConfig: object): object => ({
   clientConfig,
 });
 
-async function startReplica(port: number, certificates: CertificateSource): Promise<Manager> {
+async function startReplica(port: number, certificates: CertificateSource, lease?: string): Promise<Manager> {
   const manager = createManager({
     kubeConfig: cp.kubeConfig,
+    ...(lease !== undefined && { leaderElection: { leaseName: lease, namespace } }),
     logger: noopLogger,
     handleSignals: false,
     exit: () => undefined,
@@ -179,8 +180,14 @@ test('built-in certificates shared by two replicas rotate CA and serving certifi
       checkIntervalMs: 500,
       propagationDelayMs: 2_000,
     });
-  // Both start at once: one creates the Secret, the other adopts it.
-  await Promise.all([startReplica(portA, certificates()), startReplica(portB, certificates())]);
+  // Both start at once: one creates the Secret, the other adopts it. They compete for one
+  // lease: the standby serves webhooks all the same.
+  const replicas = await Promise.all([
+    startReplica(portA, certificates(), 'webhook-replicas'),
+    startReplica(portB, certificates(), 'webhook-replicas'),
+  ]);
+  await eventually(() => replicas.some((r) => r.isLeading()), 'a leader');
+  assert.equal(replicas.filter((r) => r.isLeading()).length, 1);
   await eventually(
     async () => (await servedFingerprint(portA)) === (await servedFingerprint(portB)),
     'both replicas to serve the same certificate',

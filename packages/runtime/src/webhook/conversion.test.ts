@@ -82,3 +82,33 @@ test('registering the hub as a spoke is refused', () => {
     /v1 is the hub; remove it from spokes/,
   );
 });
+
+test('a spoke converts to another spoke through the hub, keeping what neither spoke holds', async () => {
+  type Obj = KubeObject & { spec: Record<string, unknown> };
+  const rename = (from: string, to: string) => (o: KubeObject) => {
+    const { [from]: value, ...rest } = (o as Obj).spec;
+    return { ...o, spec: { ...rest, [to]: value } } as KubeObject;
+  };
+  const three = conversion({
+    group: 'g.io',
+    kind: 'Thing',
+    hub: 'v2',
+    spokes: {
+      // v1 calls it `size`, v2 `replicas`, v3 `count`; only the hub has `extra`.
+      v1: { toHub: rename('size', 'replicas'), fromHub: (h) => rename('replicas', 'size')(dropExtra(h)) },
+      v3: { toHub: rename('count', 'replicas'), fromHub: (h) => rename('replicas', 'count')(dropExtra(h)) },
+    },
+  });
+  function dropExtra(o: KubeObject): KubeObject {
+    const { extra: _extra, ...spec } = (o as Obj).spec;
+    return { ...o, spec } as KubeObject;
+  }
+  const things = new Map([['Thing.g.io', three]]);
+  const thing = (v: string, spec: object): KubeObject =>
+    ({ apiVersion: `g.io/${v}`, kind: 'Thing', metadata: { name: 't' }, spec }) as KubeObject;
+  const [v3] = await convertObjects(things, [thing('v1', { size: 2 })], 'g.io/v3');
+  assert.deepEqual((v3 as Obj).spec, { count: 2 });
+  const [v1] = await convertObjects(things, [thing('v2', { replicas: 4, extra: 'x' })], 'g.io/v1');
+  const [hub] = await convertObjects(things, [v1!], 'g.io/v2');
+  assert.deepEqual((hub as Obj).spec, { replicas: 4, extra: 'x' });
+});

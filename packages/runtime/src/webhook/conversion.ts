@@ -21,10 +21,14 @@ import fastJsonPatch from 'fast-json-patch';
 import type { KubeObject } from '../api/index.ts';
 import { WebhookError } from './review.ts';
 
-/** Converts a spoke-version object to the hub version and back. `apiVersion` is set for you. */
-export interface SpokeConversion {
-  toHub(object: KubeObject): KubeObject | Promise<KubeObject>;
-  fromHub(hub: KubeObject): KubeObject | Promise<KubeObject>;
+/**
+ * Converts a spoke-version object to the hub version and back, typed by the two versions'
+ * object types (`SpokeConversion<WidgetV1, WidgetV2>`). Each function gets its own deep copy;
+ * `apiVersion`, `kind` and `metadata` of the result are set for you.
+ */
+export interface SpokeConversion<Spoke extends KubeObject = KubeObject, Hub extends KubeObject = KubeObject> {
+  toHub(object: Spoke): Hub | Promise<Hub>;
+  fromHub(hub: Hub): Spoke | Promise<Spoke>;
 }
 
 export interface ConversionWebhook {

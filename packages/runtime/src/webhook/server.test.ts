@@ -10,6 +10,7 @@ import { noopLogger } from '../log/logger.ts';
 import { admission, allow, defaulting } from './admission.ts';
 import { createCertificateAuthority, issueServingCertificate } from './certs/authority.ts';
 import { staticCertificates } from './certs/file-source.ts';
+import { WebhookError } from './review.ts';
 import { startWebhookServer, type WebhookServer } from './server.ts';
 import { widgetConversion, widgetValidation, widgetsV2 } from './testdata/widgets.ts';
 
@@ -261,4 +262,77 @@ test('a conversion review converts every object to the desired version', async (
       ['webhooks.kubeforge.dev/v1', { size: 5 }],
     ],
   );
+});
+
+test('a port already in use is refused naming the address', async () => {
+  await assert.rejects(
+    startWebhookServer({
+      port: server.port,
+      host: '127.0.0.1',
+      certificates: staticCertificates(issueServingCertificate(ca, { hosts: ['127.0.0.1'] })),
+      logger: noopLogger,
+      webhooks: [widgetValidation],
+    }),
+    (error: unknown) =>
+      error instanceof WebhookError &&
+      error.reason === 'ListenFailed' &&
+      error.message.includes(`cannot listen on 127.0.0.1:${server.port}`),
+  );
+});
+
+test('odd request targets get an answer and leave the server serving', async () => {
+  for (const target of ['//', '/%zz', '/convert?x=1#y', '*']) {
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: server.port,
+          path: target,
+          method: 'POST',
+          ca: ca.cert,
+          servername: '127.0.0.1',
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      req.end('{}');
+    });
+    assert.ok(status >= 200 && status < 500, `${target}: HTTP ${status}`);
+  }
+  assert.equal((await post('/pods', review(widget({})))).body.response?.allowed, true);
+});
+
+test('close lets a request in flight finish before the server stops', async () => {
+  const slow = await startWebhookServer({
+    port: 0,
+    host: '127.0.0.1',
+    certificates: staticCertificates(issueServingCertificate(ca, { hosts: ['127.0.0.1'] })),
+    logger: noopLogger,
+    webhooks: [
+      admission({ path: '/slow', mutating: false }, async () => {
+        await new Promise((r) => setTimeout(r, 300));
+        return allow(['finished']);
+      }),
+    ],
+  });
+  const answer = new Promise<Reply['body']>((resolve, reject) => {
+    const req = request(
+      `${slow.url}/slow`,
+      { method: 'POST', ca: ca.cert, headers: { 'content-type': 'application/json' } },
+      (res) => {
+        let data = '';
+        res.on('data', (d: Buffer) => (data += d.toString()));
+        res.on('end', () => resolve(JSON.parse(data) as Reply['body']));
+      },
+    );
+    req.on('error', reject);
+    req.end(review(widget({})));
+  });
+  await new Promise((r) => setTimeout(r, 50));
+  await slow.close();
+  assert.deepEqual((await answer).response?.warnings, ['finished']);
+  assert.equal(await slow.ready(), false);
 });

@@ -132,7 +132,11 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     );
   }
   const server: Server = createServer({ cert: first.cert, key: first.key, keepAlive: true }, (req, res) => {
-    void serve(req, res);
+    serve(req, res).catch((error: unknown) => {
+      // A crash guard: nothing a request does may stop the process.
+      logger.error('webhook request crashed', { url: req.url, error: errorFields(error) });
+      reply(res, 500, { 'content-type': 'text/plain' }, 'internal error\n');
+    });
   });
   // The API server's client keeps idle connections up to 90 s; closing them first from this
   // side races with a request being sent on them, which then fails. Let the client close.
@@ -154,7 +158,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
 
   let inFlight = 0;
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = new URL(req.url ?? '/', 'https://webhook').pathname;
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
     const admission = routes.admission.get(path);
     const isConversion = path === conversionPath && routes.conversion.size > 0;
     if (admission === undefined && !isConversion) {
@@ -207,18 +211,24 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     return answerConversion(routes.conversion, body, timeoutMs);
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error) =>
-      reject(
-        new WebhookError(
-          'ListenFailed',
-          `webhook server: cannot listen on ${options.host ?? '*'}:${options.port}: ${error.message}`,
-          { cause: error },
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (error) =>
+        reject(
+          new WebhookError(
+            'ListenFailed',
+            `webhook server: cannot listen on ${options.host ?? '*'}:${options.port}: ${error.message}`,
+            { cause: error },
+          ),
         ),
-      ),
-    );
-    server.listen(options.port, options.host, () => resolve());
-  });
+      );
+      server.listen(options.port, options.host, () => resolve());
+    });
+  } catch (error) {
+    unsubscribe();
+    await options.certificates.stop();
+    throw error;
+  }
   server.on('error', (error) => logger.error('webhook server error', { error: errorFields(error) }));
   const address = server.address() as AddressInfo;
   const host = options.host ?? '127.0.0.1';

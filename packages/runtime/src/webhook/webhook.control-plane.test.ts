@@ -5,6 +5,7 @@
  * down fails writes under `failurePolicy: Fail` and lets them through under `Ignore`.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import {
@@ -27,6 +28,7 @@ import { eventually, kubectl } from './testdata/kubectl.ts';
 import { group, widgetConversion, widgetDefaulting, widgetValidation } from './testdata/widgets.ts';
 
 const crdPath = fileURLToPath(new URL('./testdata/widgets.crd.yaml', import.meta.url));
+const manifestsPath = fileURLToPath(new URL('./testdata/manifests.yaml', import.meta.url));
 let cp: ControlPlane;
 let namespace: string;
 let installed: InstalledWebhooks;
@@ -101,37 +103,20 @@ function downWebhook(failurePolicy: 'Fail' | 'Ignore'): WebhookConfiguration {
   };
 }
 
+test('the manifests name the paths the builders serve', () => {
+  const text = readFileSync(manifestsPath, 'utf8');
+  assert.ok(text.includes(`path: ${widgetDefaulting.path} }`));
+  assert.ok(text.includes(`path: ${widgetValidation.path} }`));
+});
+
 before(async () => {
   cp = await startControlPlane();
   await installCRDs(cp.kubeConfig, [crdPath]);
   namespace = await createNamespace(cp.kubeConfig, 'webhooks');
   installed = await installWebhooks(cp.kubeConfig, {
     configurations: [
-      {
-        kind: 'MutatingWebhookConfiguration',
-        metadata: { name: 'widgets-defaulting' },
-        webhooks: [
-          {
-            name: `mwidget.${group}`,
-            ...common,
-            failurePolicy: 'Fail',
-            clientConfig: { service: { path: widgetDefaulting.path } },
-          },
-        ],
-      },
-      {
-        kind: 'ValidatingWebhookConfiguration',
-        metadata: { name: 'widgets-validation' },
-        webhooks: [
-          {
-            name: `vwidget.${group}`,
-            ...common,
-            rules: rules('CREATE', 'UPDATE', 'DELETE'),
-            failurePolicy: 'Fail',
-            clientConfig: { service: { path: widgetValidation.path } },
-          },
-        ],
-      },
+      // The Widget webhooks from YAML, as a project's config/webhook/manifests.yaml.
+      manifestsPath,
       {
         kind: 'ValidatingWebhookConfiguration',
         metadata: { name: 'configmaps-guard' },

@@ -1,6 +1,6 @@
 /** Certificates from files: only matching, valid pairs are published; a bad write keeps the old pair. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -63,4 +63,31 @@ test('merged CA bundles keep unexpired CAs, drop expired ones and never repeat o
   assert.equal(certs.length, 2);
   assert.ok(merged.startsWith(ca.cert.trim()));
   assert.ok(merged.includes(other.cert.trim()));
+});
+
+test('a Secret volume update (the kubelet swapping the ..data symlink) is picked up without polling', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kubeforge-certs-'));
+  const version = (name: string, pair: ServingCertificate): void => {
+    mkdirSync(join(dir, name));
+    writeFileSync(join(dir, name, 'tls.crt'), pair.cert);
+    writeFileSync(join(dir, name, 'tls.key'), pair.key);
+  };
+  const first = issueServingCertificate(ca, { hosts: ['127.0.0.1'] });
+  version('..v1', first);
+  symlinkSync('..v1', join(dir, '..data'));
+  symlinkSync('..data/tls.crt', join(dir, 'tls.crt'));
+  symlinkSync('..data/tls.key', join(dir, 'tls.key'));
+  const source = fileCertificates({ dir, pollIntervalMs: 600_000 });
+  const seen: ServingCertificate[] = [];
+  source.subscribe((pair) => seen.push(pair));
+  await source.start(new AbortController().signal);
+  const next = issueServingCertificate(ca, { hosts: ['127.0.0.1'] });
+  version('..v2', next);
+  symlinkSync('..v2', join(dir, '..data_tmp'));
+  renameSync(join(dir, '..data_tmp'), join(dir, '..data'));
+  const deadline = Date.now() + 5_000;
+  while (seen.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(seen, [next]);
+  await source.stop();
+  rmSync(dir, { recursive: true });
 });

@@ -135,6 +135,12 @@ export function selfSignedCertificates(options: SelfSignedCertificateOptions): C
       const leaf = new X509Certificate(material.serving.cert);
       if (!leaf.checkPrivateKey(createKey(material.serving.key))) return undefined;
       if (!ca.checkPrivateKey(createKey(material.caKey))) return undefined;
+      // A bundle that lost the current CA (edited by hand, or missing) gets it back.
+      const bundle = splitPem(material.bundle);
+      const normal = (pem: string): string => pem.replace(/\s+/g, '');
+      if (!bundle.some((pem) => normal(pem) === normal(material.caCert))) {
+        return { ...material, bundle: [material.caCert, ...bundle].join('\n') };
+      }
       return material;
     } catch {
       return undefined;
@@ -184,7 +190,7 @@ export function selfSignedCertificates(options: SelfSignedCertificateOptions): C
     const hostsCovered = options.hosts.every(
       (h) => leaf.checkHost(h) !== undefined || leaf.checkIP(h) !== undefined,
     );
-    if (!leaf.checkIssued(ca) || t >= renewAt(m.serving.cert) || !hostsCovered) {
+    if (!issuedBy(leaf, ca) || t >= renewAt(m.serving.cert) || !hostsCovered) {
       const serving = issueServingCertificate(
         { cert: m.caCert, key: m.caKey },
         { hosts: options.hosts, ...validity(options.servingValidityMs), now },
@@ -233,7 +239,8 @@ export function selfSignedCertificates(options: SelfSignedCertificateOptions): C
           schedule(material);
           return;
         }
-        const caChanged = !new X509Certificate(material.serving.cert).checkIssued(
+        const caChanged = !issuedBy(
+          new X509Certificate(material.serving.cert),
           new X509Certificate(material.caCert),
         );
         if (planned.step === 'serving' && caChanged) {
@@ -306,6 +313,11 @@ export function selfSignedCertificates(options: SelfSignedCertificateOptions): C
       await running.catch(() => undefined);
     },
   };
+}
+
+/** Names match and the CA's key signed the certificate (names alone may repeat). */
+function issuedBy(leaf: X509Certificate, ca: X509Certificate): boolean {
+  return leaf.checkIssued(ca) && leaf.verify(ca.publicKey);
 }
 
 function validity(ms: number | undefined): { validityMs?: number } {

@@ -45,14 +45,14 @@ function check(widget: WidgetV2): { errors: ReturnType<typeof fieldError.invalid
   return { errors, warnings };
 }
 
-const v1: SpokeConversion = {
+const v1: SpokeConversion<WidgetV1, WidgetV2> = {
   toHub(object) {
-    const { size, ...rest } = (object as WidgetV1).spec ?? {};
-    return { ...object, spec: { ...rest, ...(size !== undefined && { replicas: size }) } } as KubeObject;
+    const { size, ...rest } = object.spec ?? {};
+    return { ...object, spec: { ...rest, ...(size !== undefined && { replicas: size }) } };
   },
   fromHub(hub) {
-    const { replicas, tier: _tier, ...rest } = (hub as WidgetV2).spec ?? {};
-    return { ...hub, spec: { ...rest, ...(replicas !== undefined && { size: replicas }) } } as KubeObject;
+    const { replicas, tier: _tier, ...rest } = hub.spec ?? {};
+    return { ...hub, spec: { ...rest, ...(replicas !== undefined && { size: replicas }) } };
   },
 };
 
