@@ -6,12 +6,27 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { createNamespace, installCRDs, startControlPlane, type ControlPlane } from '@kubeforge/testing';
+import {
+  createManager,
+  fileCertificates,
+  noopLogger,
+  type Manager,
+  type WebhookRegistration,
+} from '@kubeforge/runtime';
+import {
+  createNamespace,
+  installCRDs,
+  installWebhooks,
+  startControlPlane,
+  type ControlPlane,
+  type InstalledWebhooks,
+} from '@kubeforge/testing';
 import { parse, parseAllDocuments } from 'yaml';
 import { kubeforge, linkDependencies, snapshot, tempDir } from './support/project.ts';
 import { baseEnv, kubeforgeBin, testdata } from './support/paths.ts';
-import { background, eventually, shOk } from './support/shell.ts';
+import { background, eventually, sh, shOk, type ShellResult } from './support/shell.ts';
 
 const dirs: string[] = [];
 function newDir(prefix: string): string {
@@ -698,6 +713,94 @@ describe('create webhook', () => {
       /Website already states its conversion in src\/apis\/hooks\.example\.com\/v1\/website\.ts \(v1\)/,
     );
     assert.deepEqual(snapshot(project), before);
+  });
+
+  test('the generated configurations send the API server to the scaffolded handlers', async () => {
+    const cp = await startControlPlane();
+    let manager: Manager | undefined;
+    let running: Promise<void> | undefined;
+    let installed: InstalledWebhooks | undefined;
+    try {
+      await installCRDs(cp.kubeConfig, [join(project, `config/crd/bases/${group}_websites.yaml`)]);
+      const namespace = await createNamespace(cp.kubeConfig, 'hooks');
+      installed = await installWebhooks(cp.kubeConfig, {
+        configurations: [join(project, 'config/webhook/manifests.yaml')],
+        conversionCRDs: [`websites.${group}`],
+      });
+      manager = createManager({
+        kubeConfig: cp.kubeConfig,
+        logger: noopLogger,
+        handleSignals: false,
+        exit: () => undefined,
+        probes: { port: 0, host: '127.0.0.1' },
+        webhook: {
+          port: installed.port,
+          host: '127.0.0.1',
+          certificates: fileCertificates({ dir: installed.certDir }),
+        },
+      });
+      // The project's own modules, as src/main.ts registers them.
+      for (const [file, name] of [
+        ['website-v1.defaulting.ts', 'websiteV1Defaulting'],
+        ['website-v1.validation.ts', 'websiteV1Validation'],
+        ['website.conversion.ts', 'websiteConversion'],
+      ] as const) {
+        const module = (await import(pathToFileURL(join(project, 'src/webhooks', file)).href)) as Record<
+          string,
+          WebhookRegistration
+        >;
+        manager.addWebhook(module[name]!);
+      }
+      const started = manager;
+      running = started.start();
+      await eventually('/readyz', 30_000, async () =>
+        (await fetch(`${started.probeUrl ?? ''}/readyz`)).status === 200 ? true : undefined,
+      );
+      const files = newDir('hooks-objects');
+      const apply = (name: string, object: object): Promise<ShellResult> => {
+        writeFileSync(join(files, name), JSON.stringify(object));
+        return sh(`kubectl create -n ${namespace} -f ${join(files, name)}`, {
+          cwd: project,
+          env: baseEnv({ KUBECONFIG: cp.kubeconfigPath }),
+        });
+      };
+      const website = (version: string, name: string, message: string): object => ({
+        apiVersion: `${group}/${version}`,
+        kind: 'Website',
+        metadata: { name },
+        spec: { message },
+      });
+      // The API server loads new configurations asynchronously: the first write may miss them.
+      await eventually('the defaulting webhook to take effect', 30_000, async () => {
+        const created = await apply('defaulted.json', website('v1', `defaulted-${Date.now()}`, ''));
+        if (created.code !== 0) return undefined;
+        const name = /website\.[\w.]+\/(\S+) created/.exec(created.stdout)?.[1] ?? '';
+        const read = await shOk(
+          `kubectl get -n ${namespace} websites.v1.${group} ${name} -o jsonpath={.spec.message}`,
+          {
+            cwd: project,
+            env: baseEnv({ KUBECONFIG: cp.kubeconfigPath }),
+          },
+        );
+        return read.stdout === 'hi' ? true : undefined;
+      });
+      const tooLong = await apply('too-long.json', website('v1', 'x'.repeat(64), 'hello'));
+      assert.equal(tooLong.code, 1);
+      assert.match(tooLong.stderr, /metadata\.name: Too long: may not be more than 63 bytes/);
+      // Written at v2, read at v1: the conversion webhook (identity, through the hub v1) answers.
+      assert.equal((await apply('at-v2.json', website('v2', 'at-v2', 'from v2'))).code, 0);
+      const atV1 = await shOk(`kubectl get -n ${namespace} websites.v1.${group} at-v2 -o json`, {
+        cwd: project,
+        env: baseEnv({ KUBECONFIG: cp.kubeconfigPath }),
+      });
+      const object = JSON.parse(atV1.stdout) as { apiVersion: string; spec: { message: string } };
+      assert.deepEqual([object.apiVersion, object.spec.message], [`${group}/v1`, 'from v2']);
+    } finally {
+      await manager?.stop();
+      await running;
+      await installed?.uninstall();
+      await cp.stop();
+    }
   });
 
   test('generate refuses versions whose schemas differ once the conversion is gone', async () => {
