@@ -6,12 +6,27 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { createNamespace, installCRDs, startControlPlane, type ControlPlane } from '@kubeforge/testing';
+import {
+  createManager,
+  fileCertificates,
+  noopLogger,
+  type Manager,
+  type WebhookRegistration,
+} from '@kubeforge/runtime';
+import {
+  createNamespace,
+  installCRDs,
+  installWebhooks,
+  startControlPlane,
+  type ControlPlane,
+  type InstalledWebhooks,
+} from '@kubeforge/testing';
 import { parse, parseAllDocuments } from 'yaml';
 import { kubeforge, linkDependencies, snapshot, tempDir } from './support/project.ts';
 import { baseEnv, kubeforgeBin, testdata } from './support/paths.ts';
-import { background, eventually, shOk } from './support/shell.ts';
+import { background, eventually, sh, shOk, type ShellResult } from './support/shell.ts';
 
 const dirs: string[] = [];
 function newDir(prefix: string): string {
@@ -27,6 +42,7 @@ describe('help', () => {
   for (const command of [
     'init',
     'create api',
+    'create webhook',
     'generate',
     'manifests',
     'import',
@@ -543,5 +559,263 @@ describe('a new version of a kind', () => {
     const object = JSON.parse(read.stdout) as { apiVersion: string; spec: { message: string } };
     assert.equal(object.apiVersion, `${group}/v1`);
     assert.equal(object.spec.message, 'Hello from website-sample');
+  });
+});
+
+describe('create webhook', () => {
+  let project: string;
+  const group = 'hooks.example.com';
+  const types = (version: string): string => join(project, `src/apis/${group}/${version}/website.ts`);
+
+  before(async () => {
+    const dir = newDir('webhooks');
+    const init = await kubeforge(['init', 'op', '--domain', 'example.com', '--skip-install'], dir);
+    assert.equal(init.code, 0, init.stderr);
+    project = join(dir, 'op');
+    linkDependencies(project);
+    for (const version of ['v1', 'v2']) {
+      const created = await kubeforge(
+        ['create', 'api', '--group', 'hooks', '--version', version, '--kind', 'Website'],
+        project,
+      );
+      assert.equal(created.code, 0, created.stderr);
+      if (version === 'v2') {
+        assert.match(
+          created.stderr,
+          /\n {2}npx kubeforge create webhook --group hooks\.example\.com --version v1 --kind Website --conversion\n/,
+        );
+      }
+    }
+  });
+
+  const refused: readonly (readonly [string, readonly string[], RegExp])[] = [
+    ['no webhook named', ['--version', 'v1', '--kind', 'Website'], /name at least one webhook/],
+    [
+      'a kind the project lacks',
+      ['--version', 'v1', '--kind', 'Shop', '--validation'],
+      /no kind Shop in hooks\.example\.com/,
+    ],
+    [
+      'a version the kind lacks',
+      ['--version', 'v3', '--kind', 'Website', '--defaulting'],
+      /has Website in hooks\.example\.com at v1, v2, not v3/,
+    ],
+  ];
+  for (const [name, args, message] of refused) {
+    test(`refuses ${name} and writes nothing`, async () => {
+      const before = snapshot(project);
+      const result = await kubeforge(['create', 'webhook', '--group', 'hooks', ...args], project);
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, message);
+      assert.match(result.stderr, /hint: /);
+      assert.deepEqual(snapshot(project), before);
+    });
+  }
+
+  test('scaffolds, marks and registers the webhooks, and generates config/webhook', async () => {
+    const result = await kubeforge(
+      [
+        'create',
+        'webhook',
+        '--group',
+        'hooks',
+        '--version',
+        'v1',
+        '--kind',
+        'Website',
+        '--defaulting',
+        '--validation',
+        '--conversion',
+      ],
+      project,
+    );
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(
+      result.stderr,
+      /^Created defaulting, validation, conversion webhooks for Website \(hooks\.example\.com\/v1\):\n/,
+    );
+    for (const file of [
+      'src/webhooks/website-v1.defaulting.ts',
+      'src/webhooks/website-v1.validation.ts',
+      'src/webhooks/website.conversion.ts',
+    ]) {
+      assert.match(result.stderr, new RegExp(`\n {2}scaffolded ${file.replaceAll('.', '\\.')}\n`));
+    }
+    assert.match(result.stderr, /\n {2}wrote config\/webhook\/manifests\.yaml\n/);
+    assert.match(
+      result.stderr,
+      /\n {4}\+ \* @defaulting\n {4}\+ \* @validating\n {4}\+ \* @conversion hub\n/,
+    );
+    assert.match(result.stderr, /\n {4}\+ manager\.addWebhook\(websiteConversion\);\n/);
+    assert.match(
+      readFileSync(types('v1'), 'utf8'),
+      / \* @resource\n \* @defaulting\n \* @validating\n \* @conversion hub\n/,
+    );
+    const main = readFileSync(join(project, 'src/main.ts'), 'utf8');
+    for (const name of ['websiteV1Defaulting', 'websiteV1Validation', 'websiteConversion']) {
+      assert.equal(main.split(`manager.addWebhook(${name});`).length, 2, `${name} is added once`);
+    }
+    const configurations = parseAllDocuments(
+      readFileSync(join(project, 'config/webhook/manifests.yaml'), 'utf8'),
+    ).map((d) => d.toJS() as { kind: string; webhooks: { clientConfig: { service: { path: string } } }[] });
+    assert.deepEqual(
+      configurations.map((c) => [c.kind, c.webhooks.map((w) => w.clientConfig.service.path)]),
+      [
+        ['MutatingWebhookConfiguration', [`/mutate-hooks-example-com-v1-website`]],
+        ['ValidatingWebhookConfiguration', [`/validate-hooks-example-com-v1-website`]],
+      ],
+    );
+    const crd = parse(readFileSync(join(project, `config/crd/bases/${group}_websites.yaml`), 'utf8')) as {
+      spec: { conversion: { strategy: string; webhook: { clientConfig: { service: { path: string } } } } };
+    };
+    assert.deepEqual(
+      [crd.spec.conversion.strategy, crd.spec.conversion.webhook.clientConfig.service.path],
+      ['Webhook', '/convert'],
+    );
+    assert.equal((await kubeforge(['generate', '--check'], project)).code, 0);
+  });
+
+  test('the scaffolds compile with the project', async () => {
+    await shOk('tsc -p tsconfig.json --noEmit', { cwd: project, env: baseEnv(), timeoutMs: 120_000 });
+  });
+
+  test('run again, it keeps the handlers and registers nothing twice', async () => {
+    const handler = join(project, 'src/webhooks/website-v1.defaulting.ts');
+    writeFileSync(
+      handler,
+      readFileSync(handler, 'utf8').replace(
+        'return website;',
+        'website.spec.message ||= "hi";\n  return website;',
+      ),
+    );
+    const before = snapshot(project);
+    const result = await kubeforge(
+      ['create', 'webhook', '--group', 'hooks', '--version', 'v1', '--kind', 'Website', '--defaulting'],
+      project,
+    );
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(
+      result.stderr,
+      /kept src\/webhooks\/website-v1\.defaulting\.ts \(exists: yours, left as is\)/,
+    );
+    assert.deepEqual(snapshot(project), before);
+  });
+
+  test('a second version cannot state the conversion too', async () => {
+    const before = snapshot(project);
+    const result = await kubeforge(
+      ['create', 'webhook', '--group', 'hooks', '--version', 'v2', '--kind', 'Website', '--conversion'],
+      project,
+    );
+    assert.equal(result.code, 1);
+    assert.match(
+      result.stderr,
+      /Website already states its conversion in src\/apis\/hooks\.example\.com\/v1\/website\.ts \(v1\)/,
+    );
+    assert.deepEqual(snapshot(project), before);
+  });
+
+  test('the generated configurations send the API server to the scaffolded handlers', async () => {
+    const cp = await startControlPlane();
+    let manager: Manager | undefined;
+    let running: Promise<void> | undefined;
+    let installed: InstalledWebhooks | undefined;
+    try {
+      await installCRDs(cp.kubeConfig, [join(project, `config/crd/bases/${group}_websites.yaml`)]);
+      const namespace = await createNamespace(cp.kubeConfig, 'hooks');
+      installed = await installWebhooks(cp.kubeConfig, {
+        configurations: [join(project, 'config/webhook/manifests.yaml')],
+        conversionCRDs: [`websites.${group}`],
+      });
+      manager = createManager({
+        kubeConfig: cp.kubeConfig,
+        logger: noopLogger,
+        handleSignals: false,
+        exit: () => undefined,
+        probes: { port: 0, host: '127.0.0.1' },
+        webhook: {
+          port: installed.port,
+          host: '127.0.0.1',
+          certificates: fileCertificates({ dir: installed.certDir }),
+        },
+      });
+      // The project's own modules, as src/main.ts registers them.
+      for (const [file, name] of [
+        ['website-v1.defaulting.ts', 'websiteV1Defaulting'],
+        ['website-v1.validation.ts', 'websiteV1Validation'],
+        ['website.conversion.ts', 'websiteConversion'],
+      ] as const) {
+        const module = (await import(pathToFileURL(join(project, 'src/webhooks', file)).href)) as Record<
+          string,
+          WebhookRegistration
+        >;
+        manager.addWebhook(module[name]!);
+      }
+      const started = manager;
+      running = started.start();
+      await eventually('/readyz', 30_000, async () =>
+        (await fetch(`${started.probeUrl ?? ''}/readyz`)).status === 200 ? true : undefined,
+      );
+      const files = newDir('hooks-objects');
+      const apply = (name: string, object: object): Promise<ShellResult> => {
+        writeFileSync(join(files, name), JSON.stringify(object));
+        return sh(`kubectl create -n ${namespace} -f ${join(files, name)}`, {
+          cwd: project,
+          env: baseEnv({ KUBECONFIG: cp.kubeconfigPath }),
+        });
+      };
+      const website = (version: string, name: string, message: string): object => ({
+        apiVersion: `${group}/${version}`,
+        kind: 'Website',
+        metadata: { name },
+        spec: { message },
+      });
+      // The API server loads new configurations asynchronously: the first write may miss them.
+      await eventually('the defaulting webhook to take effect', 30_000, async () => {
+        const created = await apply('defaulted.json', website('v1', `defaulted-${Date.now()}`, ''));
+        if (created.code !== 0) return undefined;
+        const name = /website\.[\w.]+\/(\S+) created/.exec(created.stdout)?.[1] ?? '';
+        const read = await shOk(
+          `kubectl get -n ${namespace} websites.v1.${group} ${name} -o jsonpath={.spec.message}`,
+          {
+            cwd: project,
+            env: baseEnv({ KUBECONFIG: cp.kubeconfigPath }),
+          },
+        );
+        return read.stdout === 'hi' ? true : undefined;
+      });
+      const tooLong = await apply('too-long.json', website('v1', 'x'.repeat(64), 'hello'));
+      assert.equal(tooLong.code, 1);
+      assert.match(tooLong.stderr, /metadata\.name: Too long: may not be more than 63 bytes/);
+      // Written at v2, read at v1: the conversion webhook (identity, through the hub v1) answers.
+      assert.equal((await apply('at-v2.json', website('v2', 'at-v2', 'from v2'))).code, 0);
+      const atV1 = await shOk(`kubectl get -n ${namespace} websites.v1.${group} at-v2 -o json`, {
+        cwd: project,
+        env: baseEnv({ KUBECONFIG: cp.kubeconfigPath }),
+      });
+      const object = JSON.parse(atV1.stdout) as { apiVersion: string; spec: { message: string } };
+      assert.deepEqual([object.apiVersion, object.spec.message], [`${group}/v1`, 'from v2']);
+    } finally {
+      await manager?.stop();
+      await running;
+      await installed?.uninstall();
+      await cp.stop();
+    }
+  });
+
+  test('generate refuses versions whose schemas differ once the conversion is gone', async () => {
+    const v1 = readFileSync(types('v1'), 'utf8');
+    writeFileSync(types('v1'), v1.replace(' * @conversion hub\n', ''));
+    writeFileSync(types('v2'), readFileSync(types('v2'), 'utf8').replace(/\bmessage\b/g, 'greeting'));
+    const result = await kubeforge(['generate'], project);
+    assert.equal(result.code, 1);
+    assert.match(
+      result.stderr,
+      /src\/apis\/hooks\.example\.com\/v2\/website\.ts:\d+:\d+ - error schema-mismatch: Website\.spec\.\w+: Website v2 and v1 have different schemas/,
+    );
+    assert.match(
+      result.stderr,
+      /kubeforge create webhook --group hooks\.example\.com --version v1 --kind Website --conversion/,
+    );
   });
 });

@@ -130,6 +130,9 @@ describe('generate on a project', () => {
     assert.deepEqual(report.written, [
       'config/crd/bases/storage.example.com_safes.yaml',
       'config/rbac/role.yaml',
+      // They name the converted CRD.
+      'config/webhook/built-in/rbac.yaml',
+      'config/webhook/cert-manager/ca-injection-patch.yaml',
       'src/controllers/safe.controller.ts',
       'src/generated/index.ts',
       'src/generated/storage.example.com/v1/safe.ts',
@@ -166,8 +169,13 @@ describe('generate on a project', () => {
       'config/crd/bases/storage.example.com_vaults.yaml',
       'src/generated/storage.example.com/v1/vault.ts',
     ]);
-    // The role keeps the vault rules: the user's vault controller still declares them.
-    assert.deepEqual(report.written, ['src/generated/index.ts']);
+    // The role keeps the vault rules: the user's vault controller still declares them. The
+    // webhook manifests no longer name the vaults CRD, which was converted.
+    assert.deepEqual(report.written, [
+      'config/webhook/built-in/rbac.yaml',
+      'config/webhook/cert-manager/ca-injection-patch.yaml',
+      'src/generated/index.ts',
+    ]);
     const after = snapshot(dir);
     assert.deepEqual(changedPaths(before, after), [...report.removed, ...report.written].sort());
     assert.deepEqual(userOwned(after), userOwned(before));
@@ -216,7 +224,11 @@ describe('generate on a project', () => {
     assert.equal(report.exitCode, 1);
     assert.deepEqual(
       report.diagnostics.map((d) => [d.severity, d.code, d.file]),
-      [['error', 'missing-scaffold-marker', 'src/main.ts']],
+      [
+        // Safe, renamed in v1 only, has one version left and @conversion hub.
+        ['warning', 'invalid-conversion', 'src/apis/storage.example.com/v1/vault.ts'],
+        ['error', 'missing-scaffold-marker', 'src/main.ts'],
+      ],
     );
     assert.deepEqual(report.scaffolded, []);
     assert.equal(existsSync(join(dir, 'src/controllers/safe.controller.ts')), false);

@@ -1,5 +1,5 @@
 /**
- * The manifest pipeline end to end: parse -> model -> CRD and RBAC emitters -> writer. When
+ * The manifest pipeline end to end: parse -> model -> CRD, RBAC and webhook emitters -> writer. When
  * any error is found nothing is written.
  */
 import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics/index.ts';
@@ -9,11 +9,15 @@ import {
   defaultCrdDir,
   emitCrds,
   emitRbac,
+  emitWebhooks,
   kubeVersionProblem,
   maxDescriptionLengthProblem,
+  readWebhookDeployment,
+  webhookDir,
   type CrdOptions,
   type CrdSize,
   type OutputFile,
+  type WebhookDeployment,
 } from './emit/index.ts';
 import type { ProjectModel } from './model/index.ts';
 import { openProject, type LoadProjectOptions, type ProjectSession } from './parse/index.ts';
@@ -25,6 +29,8 @@ export interface GenerateManifestsOptions extends LoadProjectOptions, CrdOptions
   /** Reuse a session (watch mode): pass the files that changed since the last run. */
   readonly session?: ProjectSession;
   readonly changedFiles?: readonly string[];
+  /** config/default's namespace and name prefix, for `config/webhook/`; read from it when absent. */
+  readonly webhookDeployment?: WebhookDeployment;
 }
 
 export interface GenerateManifestsResult {
@@ -46,12 +52,13 @@ export function generateManifests(options: GenerateManifestsOptions): GenerateMa
     return { diagnostics: sortDiagnostics(parseDiagnostics), model: loaded.model, files: [], crdSizes: [] };
   }
   const crds = emitCrds(loaded.model, options);
-  const files = [...crds, ...emitRbac(loaded.model)];
+  const deployment = options.webhookDeployment ?? readWebhookDeployment(options.projectDir);
+  const files = [...crds, ...emitRbac(loaded.model), ...emitWebhooks(loaded.model, deployment)];
   const diagnostics = sortDiagnostics([...parseDiagnostics, ...checkCrds(loaded.model, crds, options)]);
   if (hasErrors(diagnostics)) return { diagnostics, model: loaded.model, files: [], crdSizes: [] };
   const write = writeOutputs(files, {
     projectDir: options.projectDir,
-    pruneDirs: [options.outputDir ?? defaultCrdDir],
+    pruneDirs: [options.outputDir ?? defaultCrdDir, webhookDir],
     ...(options.check ? { check: true } : {}),
   });
   return { diagnostics, model: loaded.model, files, crdSizes: crdSizes(crds), write };

@@ -10,6 +10,7 @@ import { describe, it } from 'node:test';
 import {
   emitCrds,
   emitRbac,
+  emitWebhooks,
   formatDiagnostics,
   generateManifests,
   loadProject,
@@ -21,7 +22,11 @@ import { assertGolden, fixtureDir, scratchDir } from './testing/index.ts';
 
 function emitAll(projectDir: string): { files: OutputFile[]; diagnostics: string } {
   const { model, diagnostics } = loadProject({ projectDir });
-  return { files: [...emitCrds(model), ...emitRbac(model)], diagnostics: formatDiagnostics(diagnostics) };
+  const deployment = { namespace: 'backup-system', namePrefix: 'backup-' };
+  return {
+    files: [...emitCrds(model), ...emitRbac(model), ...emitWebhooks(model, deployment)],
+    diagnostics: formatDiagnostics(diagnostics),
+  };
 }
 
 function sourcesOf(dir: string): string {
@@ -90,13 +95,24 @@ describe('backup-operator fixture (every marker and type mapping)', () => {
     assert.equal(first.diagnostics, '');
   });
 
-  it('emits one CRD per kind and the role, matching the golden files', () => {
+  it('emits one CRD per kind, the role and the webhook manifests, matching the golden files', () => {
     assert.deepEqual(
       first.files.map((f) => f.path),
       [
         'config/crd/bases/backup.example.com_backupschedules.yaml',
         'config/crd/bases/storage.example.com_vaults.yaml',
         'config/rbac/role.yaml',
+        'config/webhook/manifests.yaml',
+        'config/webhook/service.yaml',
+        'config/webhook/kustomizeconfig.yaml',
+        'config/webhook/manager-patch.yaml',
+        'config/webhook/kustomization.yaml',
+        'config/webhook/cert-manager/certificate.yaml',
+        'config/webhook/cert-manager/ca-injection-patch.yaml',
+        'config/webhook/cert-manager/manager-patch.yaml',
+        'config/webhook/cert-manager/kustomization.yaml',
+        'config/webhook/built-in/rbac.yaml',
+        'config/webhook/built-in/kustomization.yaml',
       ],
     );
     for (const file of first.files) assertGolden(join(dir, '__golden__', file.path), file.contents);
@@ -151,7 +167,7 @@ describe('generateManifests', () => {
       rmSync(join(copy, '__golden__'), { recursive: true, force: true });
       const session = openProject({ projectDir: copy });
       const written = generateManifests({ projectDir: copy, session });
-      assert.equal(written.write?.written.length, 3);
+      assert.equal(written.write?.written.length, 14);
       assert.deepEqual(
         written.crdSizes.map((s) => s.path),
         written.files.slice(0, 2).map((f) => f.path),
@@ -160,7 +176,7 @@ describe('generateManifests', () => {
       const again = generateManifests({ projectDir: copy, session, changedFiles: [] });
       assert.deepEqual(again.write?.written, []);
       assert.ok(again.write);
-      assert.equal(again.write.unchanged.length, 3);
+      assert.equal(again.write.unchanged.length, 14);
 
       const vault = join(copy, 'src/apis/storage.example.com/v1/vault.ts');
       writeFileSync(

@@ -27,3 +27,19 @@ export {
   type CrdOptions,
 } from './crd/options.ts';
 export { emitRbac, managerRules, mergeRules, type PolicyRule, type RbacOptions } from './rbac/role.ts';
+export {
+  admissionPath,
+  admissionWebhookName,
+  conversionPath,
+  defaultDeployment,
+  defaultKustomization,
+  emitWebhooks,
+  readWebhookDeployment,
+  hasWebhooks,
+  mutatingConfigurationName,
+  validatingConfigurationName,
+  webhookDir,
+  webhookSecretName,
+  webhookServiceName,
+  type WebhookDeployment,
+} from './webhook/index.ts';

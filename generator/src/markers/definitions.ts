@@ -21,7 +21,15 @@ import {
   text,
   type ArgumentGrammar,
 } from './arguments.ts';
-import { printColumn, rbac, rbacVerbs, subresource, validation } from './grammars.ts';
+import {
+  admissionWebhook,
+  printColumn,
+  rbac,
+  rbacVerbs,
+  subresource,
+  validation,
+  webhookTimeoutRange,
+} from './grammars.ts';
 
 /** `resource`: JSDoc of a `@resource` interface; `field`: a property, or a type alias/interface used as a field type; `controller`: comments in src/controllers/**. */
 export type MarkerTarget = 'resource' | 'field' | 'controller';
@@ -39,7 +47,7 @@ export interface MarkerDefinition<T> {
   readonly example: string;
 }
 
-export type { RbacMarker, SubresourceMarker } from './grammars.ts';
+export type { AdmissionWebhookMarker, ConversionMarker, RbacMarker, SubresourceMarker } from './grammars.ts';
 
 function define<T>(definition: MarkerDefinition<T>): MarkerDefinition<T> {
   return definition;
@@ -176,6 +184,39 @@ export const markerDefinitions = {
     details:
       "kubebuilder's `+kubebuilder:metadata:annotations`, e.g. for cert-manager's CA injection into conversion webhooks. Values with spaces are quoted. Versions of a kind share one CRD: their annotations are merged and must not disagree.",
     example: `${resourceHead} @resource\n * @crdAnnotation cert-manager.io/inject-ca-from=backup-system/serving-cert\n * @crdAnnotation example.com/owner="Team Storage"\n */`,
+  }),
+
+  defaulting: define({
+    name: 'defaulting',
+    target: 'resource',
+    repeatable: false,
+    grammar: admissionWebhook('defaulting'),
+    summary:
+      "Calls the operator's defaulting webhook for this version on create and update (a MutatingWebhookConfiguration entry).",
+    details: `The handler is registered with \`manager.addWebhook(defaulting(<plural>, fn))\` (\`kubeforge create webhook --defaulting\` scaffolds it) and served at \`/mutate-<group with - for .>-<version>-<kind lowercase>\`. Written to \`config/webhook/manifests.yaml\` with \`admissionReviewVersions: [v1]\`; defaults: \`verbs=create;update failurePolicy=Fail sideEffects=None timeoutSeconds=10\` (${webhookTimeoutRange.min}–${webhookTimeoutRange.max} seconds). With \`matchPolicy: Equivalent\` writes at the kind's other versions are converted to this one and reach the webhook too.`,
+    example: `/**\n * @resource\n * @defaulting\n * @validating verbs=create;update;delete failurePolicy=Fail timeoutSeconds=5\n */\nexport interface BackupSchedule { /* src/apis/backup.example.com/v1/ */ }`,
+  }),
+  validating: define({
+    name: 'validating',
+    target: 'resource',
+    repeatable: false,
+    grammar: admissionWebhook('validating'),
+    summary:
+      "Calls the operator's validating webhook for this version (a ValidatingWebhookConfiguration entry).",
+    details:
+      "The handler is registered with `manager.addWebhook(validating(<plural>, { create, update, delete }))` (`kubeforge create webhook --validation` scaffolds it) and served at `/validate-<group with - for .>-<version>-<kind lowercase>`. `verbs` lists the operations it sees (default `create;update`; add `delete` for the validator's `delete`). `failurePolicy=Ignore` lets writes through while the webhook cannot answer.",
+    example: `/**\n * @resource\n * @validating verbs=create;update failurePolicy=Ignore\n */\nexport interface BackupSchedule { /* src/apis/backup.example.com/v1/ */ }`,
+  }),
+  conversion: define({
+    name: 'conversion',
+    target: 'resource',
+    repeatable: false,
+    grammar: oneOf(['hub', 'none']),
+    summary:
+      "How the API server converts between the versions of a kind: through the operator's conversion webhook (`hub`, on the hub version) or, on purpose, by changing only `apiVersion` (`none`).",
+    details:
+      "Put it on one version of the kind. `hub` sets the CRD's `spec.conversion` to `strategy: Webhook` with the webhook Service's `/convert` path and `conversionReviewVersions: [v1]`; the handler, `manager.addWebhook(conversion({ group, kind, hub, spokes }))`, converts every other version to and from the hub (`kubeforge create webhook --conversion` scaffolds it). Versions whose schemas differ without `@conversion` are an error: without conversion, writes through one version silently drop the fields only another has. `none` states that the API server's default `None` strategy is wanted anyway (e.g. a version that only adds optional fields older clients may lose).",
+    example: `/**\n * @resource\n * @storageVersion\n * @conversion hub\n */\nexport interface BackupSchedule { /* src/apis/backup.example.com/v2/ */ }`,
   }),
 
   // --- field markers ------------------------------------------------------------------------

@@ -1,14 +1,22 @@
 /**
  * The argument grammars of the markers with structured arguments (`@subresource`,
- * `@printColumn`, `@validation`, `@rbac`): each parses its text into the model's value or
+ * `@printColumn`, `@validation`, `@rbac`, `@defaulting`, `@validating`): each parses its text into the model's value or
  * explains what is wrong. definitions.ts puts them in the marker table.
  */
 import { parse as parseCel } from '@bufbuild/cel';
-import type { PrinterColumn, RbacRule, ScaleSubresource, ValidationRule } from '../model/index.ts';
+import type {
+  AdmissionOperation,
+  AdmissionWebhookModel,
+  PrinterColumn,
+  RbacRule,
+  ScaleSubresource,
+  ValidationRule,
+} from '../model/index.ts';
 import { argumentError, argumentOk, keyValues, splitList, type ArgumentGrammar } from './arguments.ts';
 
 export type SubresourceMarker = { readonly kind: 'status' } | ({ readonly kind: 'scale' } & ScaleSubresource);
 export type RbacMarker = Omit<RbacRule, 'source'>;
+export type AdmissionWebhookMarker = AdmissionWebhookModel;
 
 const jsonPathSyntax = '<.json.path>';
 
@@ -143,3 +151,79 @@ export const rbac = keyValues<RbacMarker>(
     return argumentOk({ apiGroups, resources, verbs, resourceNames: list('resourceNames'), nonResourceURLs });
   },
 );
+
+export const admissionVerbs = ['create', 'update', 'delete'] as const;
+export const failurePolicies = ['Fail', 'Ignore'] as const;
+export const sideEffectClasses = ['None', 'NoneOnDryRun'] as const;
+/** The API server's limits of a webhook's `timeoutSeconds`. */
+export const webhookTimeoutRange = { min: 1, max: 30 } as const;
+
+/**
+ * `@defaulting` / `@validating`: `[verbs=create;update;delete] [failurePolicy=Fail|Ignore]
+ * [sideEffects=None|NoneOnDryRun] [timeoutSeconds=<1-30>]`. Defaulting runs on create and
+ * update only (what the runtime's `defaulting` answers), so it takes no `delete`.
+ */
+export function admissionWebhook(role: 'defaulting' | 'validating'): ArgumentGrammar<AdmissionWebhookMarker> {
+  const verbs = role === 'defaulting' ? admissionVerbs.filter((v) => v !== 'delete') : admissionVerbs;
+  return keyValues<AdmissionWebhookMarker>(
+    [
+      { name: 'verbs', required: false, syntax: `<${verbs.join('|')};...>` },
+      { name: 'failurePolicy', required: false, syntax: failurePolicies.join('|') },
+      { name: 'sideEffects', required: false, syntax: sideEffectClasses.join('|') },
+      {
+        name: 'timeoutSeconds',
+        required: false,
+        syntax: `<${webhookTimeoutRange.min}-${webhookTimeoutRange.max}>`,
+      },
+    ],
+    (pairs) => {
+      const listed = splitList(pairs.get('verbs') ?? 'create;update');
+      if (listed.length === 0) return argumentError('verbs must name at least one verb');
+      for (const verb of listed) {
+        if (!(verbs as readonly string[]).includes(verb)) {
+          return argumentError(
+            `has verb "${verb}"; ${role} webhooks take ${verbs.join(', ')}`,
+            role === 'defaulting' && verb === 'delete'
+              ? 'defaulting runs on create and update; to act on deletes use @validating verbs=delete'
+              : undefined,
+          );
+        }
+      }
+      const failurePolicy = pairs.get('failurePolicy') ?? 'Fail';
+      if (!(failurePolicies as readonly string[]).includes(failurePolicy)) {
+        return argumentError(
+          `has failurePolicy=${failurePolicy}; expected Fail or Ignore`,
+          'Fail refuses writes while the webhook cannot answer; Ignore lets them through unchecked',
+        );
+      }
+      const sideEffects = pairs.get('sideEffects') ?? 'None';
+      if (!(sideEffectClasses as readonly string[]).includes(sideEffects)) {
+        return argumentError(
+          `has sideEffects=${sideEffects}; expected None or NoneOnDryRun`,
+          'admissionregistration.k8s.io/v1 allows only webhooks without side effects on dry runs',
+        );
+      }
+      const timeout = pairs.get('timeoutSeconds') ?? '10';
+      const timeoutSeconds = Number(timeout);
+      if (
+        !/^\d+$/.test(timeout) ||
+        timeoutSeconds < webhookTimeoutRange.min ||
+        timeoutSeconds > webhookTimeoutRange.max
+      ) {
+        return argumentError(
+          `has timeoutSeconds=${timeout}; the API server allows whole seconds from ${webhookTimeoutRange.min} to ${webhookTimeoutRange.max}`,
+        );
+      }
+      return argumentOk({
+        operations: admissionVerbs
+          .filter((v) => listed.includes(v))
+          .map((v) => v.toUpperCase() as AdmissionOperation),
+        failurePolicy: failurePolicy as AdmissionWebhookMarker['failurePolicy'],
+        sideEffects: sideEffects as AdmissionWebhookMarker['sideEffects'],
+        timeoutSeconds,
+      });
+    },
+  );
+}
+
+export type ConversionMarker = 'hub' | 'none';

@@ -5,6 +5,8 @@
 export { parseDocComment, type CrowdedLine, type DocComment, type DocTag } from './doc-comment.ts';
 export {
   isMarkerName,
+  type AdmissionWebhookMarker,
+  type ConversionMarker,
   markerDefinitions,
   type MarkerDefinition,
   type MarkerDefinitions,

@@ -9,6 +9,9 @@ export {
 export type { JsonObject, JsonValue, Schema, SchemaType, ValidationRule } from './schema.ts';
 export { compareKubeVersions, isKubeVersion, storageVersion } from './project-model.ts';
 export type {
+  AdmissionOperation,
+  AdmissionWebhookModel,
+  ConversionModel,
   KindModel,
   PrinterColumn,
   ProjectModel,

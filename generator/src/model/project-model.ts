@@ -27,6 +27,25 @@ export interface Subresources {
   readonly scale?: ScaleSubresource;
 }
 
+export type AdmissionOperation = 'CREATE' | 'UPDATE' | 'DELETE';
+
+/** An admission webhook of one version (`@defaulting`, `@validating`), as its configuration carries it. */
+export interface AdmissionWebhookModel {
+  /** In the order CREATE, UPDATE, DELETE. */
+  readonly operations: readonly AdmissionOperation[];
+  readonly failurePolicy: 'Fail' | 'Ignore';
+  readonly sideEffects: 'None' | 'NoneOnDryRun';
+  readonly timeoutSeconds: number;
+}
+
+/**
+ * How the API server converts between a kind's versions: through the operator's conversion
+ * webhook (`@conversion hub` on the hub version), or by rewriting only `apiVersion`
+ * (`@conversion none`, stated on purpose for versions whose schemas differ).
+ */
+export type ConversionModel =
+  { readonly strategy: 'Webhook'; readonly hub: string } | { readonly strategy: 'None' };
+
 /** Where a version's TypeScript declaration lives (for emitters that import it). */
 export interface TypeSource {
   /** Project-relative POSIX path, e.g. `src/apis/batch.example.com/v1/backup-schedule.ts`. */
@@ -81,6 +100,11 @@ export interface VersionModel {
   readonly selectableFields?: readonly string[];
   /** The structural `openAPIV3Schema` of the version. */
   readonly schema: Schema;
+  /** Admission webhooks served at this version's paths (`@defaulting`, `@validating`). */
+  readonly webhooks?: {
+    readonly defaulting?: AdmissionWebhookModel;
+    readonly validating?: AdmissionWebhookModel;
+  };
 }
 
 export interface KindModel {
@@ -98,6 +122,8 @@ export interface KindModel {
   readonly labels?: Readonly<Record<string, string>>;
   /** Annotations of the CustomResourceDefinition object itself (`@crdAnnotation`). */
   readonly annotations?: Readonly<Record<string, string>>;
+  /** Stated by `@conversion`; absent: the API server's default, `None`, with equal schemas. */
+  readonly conversion?: ConversionModel;
 }
 
 /** One `@rbac` tag: a PolicyRule as declared, before merging. */

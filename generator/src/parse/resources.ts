@@ -1,7 +1,8 @@
 /**
  * Finds `@resource` interfaces under `src/apis/<group>/<version>/` and turns each into a
  * version of a kind: names, scope, subresources, printer columns and the root schema. Kinds
- * are assembled from their versions here too (one storage version, agreeing names).
+ * are assembled from their versions here too (one storage version, agreeing names, a
+ * conversion when their schemas differ).
  */
 import { ts } from 'ts-morph';
 import {
@@ -27,6 +28,7 @@ import { SchemaBuilder, type Site } from './schema-builder.ts';
 import { readStatusFields } from './status-fields.ts';
 import type { SourceContext } from './source-context.ts';
 import { reportStorageVersions } from './storage-version.ts';
+import { resolveConversion, type ConversionCandidate } from './conversion.ts';
 
 const apiFilePattern = /^src\/apis\/([^/]+)\/([^/]+)\/(?:[^/]+\/)*[^/]+\.ts$/;
 
@@ -44,6 +46,7 @@ interface VersionCandidate {
   readonly storageMarked: boolean;
   readonly version: Omit<VersionModel, 'storage'>;
   readonly crdMetadata: CrdMetadata;
+  readonly conversion?: NonNullable<ConversionCandidate['conversion']>;
   readonly node: ts.Node;
 }
 
@@ -200,6 +203,7 @@ function parseVersion(
     },
     storageMarked: markers.has('storageVersion'),
     crdMetadata: crdMetadataOf(ctx, declaration, markers, kind),
+    ...conversionOf(markers),
     node: declaration.name,
     version: {
       name: version,
@@ -213,6 +217,25 @@ function parseVersion(
       printerColumns,
       ...(selectableFields.length > 0 ? { selectableFields } : {}),
       schema,
+      ...webhooksOf(markers),
+    },
+  };
+}
+
+function conversionOf(markers: MarkerSet): Pick<VersionCandidate, 'conversion'> {
+  const value = markers.get('conversion');
+  const offset = markers.offsetOf('conversion');
+  return value === undefined || offset === undefined ? {} : { conversion: { value, offset } };
+}
+
+function webhooksOf(markers: MarkerSet): Pick<VersionModel, 'webhooks'> {
+  const defaulting = markers.get('defaulting');
+  const validating = markers.get('validating');
+  if (defaulting === undefined && validating === undefined) return {};
+  return {
+    webhooks: {
+      ...(defaulting === undefined ? {} : { defaulting }),
+      ...(validating === undefined ? {} : { validating }),
     },
   };
 }
@@ -382,7 +405,9 @@ function assembleKinds(ctx: SourceContext, candidates: readonly VersionCandidate
       );
       ok = false;
     }
-    if (!ok || 'conflict' in metadata) continue;
+    if (!ok || 'conflict' in metadata || storage === undefined) continue;
+    const conversion = resolveConversion(ctx, versions, storage);
+    if (conversion === false) continue;
     kinds.push({
       group: first.group,
       kind: first.kind,
@@ -391,6 +416,7 @@ function assembleKinds(ctx: SourceContext, candidates: readonly VersionCandidate
       versions: versions.map((v) => ({ ...v.version, storage: v.version.name === storage })),
       ...(Object.keys(metadata.labels).length > 0 ? { labels: metadata.labels } : {}),
       ...(Object.keys(metadata.annotations).length > 0 ? { annotations: metadata.annotations } : {}),
+      ...(conversion === undefined ? {} : { conversion }),
     });
   }
   return kinds;

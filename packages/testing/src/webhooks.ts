@@ -94,7 +94,8 @@ export async function installWebhooks(
         conversion: {
           strategy: 'Webhook',
           webhook: {
-            clientConfig: { url: url + conversionPath, caBundle },
+            // A CRD generated for a cluster names the webhook Service: the URL replaces it.
+            clientConfig: { url: url + conversionPath, caBundle, service: null },
             conversionReviewVersions: ['v1', 'v1beta1'],
           },
         },

@@ -13,6 +13,7 @@ import {
 import type { OutputFile } from '../output-file.ts';
 import { fingerprint } from '../fingerprint.ts';
 import { toYaml } from '../yaml.ts';
+import { baseNamespace, conversionPath, webhookServiceName } from '../webhook/names.ts';
 import {
   celMinimumKubeVersion,
   defaultCrdDir,
@@ -79,6 +80,19 @@ export function crdObject(kind: KindModel, options: CrdOptions = {}): Record<str
       },
       scope: kind.scope,
       versions: kind.versions.map((version) => versionObject(version, options)),
+      ...(kind.conversion === undefined ? {} : { conversion: conversionObject(kind.conversion) }),
+    },
+  };
+}
+
+/** `spec.conversion`: the webhook Service's `/convert` path, named as `config/webhook/` names it. */
+function conversionObject(conversion: NonNullable<KindModel['conversion']>): Record<string, unknown> {
+  if (conversion.strategy === 'None') return { strategy: 'None' };
+  return {
+    strategy: 'Webhook',
+    webhook: {
+      clientConfig: { service: { name: webhookServiceName, namespace: baseNamespace, path: conversionPath } },
+      conversionReviewVersions: ['v1'],
     },
   };
 }

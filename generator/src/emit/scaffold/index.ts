@@ -8,6 +8,8 @@ export {
   importsMarker,
   mainFile,
   registerControllers,
+  registerWebhooks,
   type ControllerRegistration,
   type RegistrationResult,
+  type WebhookRegistration,
 } from './register-controllers.ts';

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { registerControllers, type ControllerRegistration } from './register-controllers.ts';
+import {
+  registerControllers,
+  registerWebhooks,
+  type ControllerRegistration,
+} from './register-controllers.ts';
 
 const main = `import { createManager, type Manager } from '@kubeforge/runtime';
 // my own import
@@ -110,6 +114,53 @@ function registerControllers(manager: Manager): void {
     assert.match(
       result.diagnostics[0]?.message ?? '',
       /registerBackupScheduleController cannot be registered/,
+    );
+  });
+});
+
+describe('registerWebhooks', () => {
+  const main = [
+    "import { createManager } from '@kubeforge/runtime';",
+    '// +kubeforge:scaffold:imports',
+    'function register(manager: Manager): void {',
+    '  // +kubeforge:scaffold:controllers',
+    '}',
+    '',
+  ].join('\n');
+  const webhook = { exportName: 'vaultV1Defaulting', modulePath: 'src/webhooks/vault-v1.defaulting.ts' };
+
+  it('adds the import and one manager.addWebhook line at the markers', () => {
+    const result = registerWebhooks(main, [webhook]);
+    assert.ok(result.ok);
+    assert.equal(
+      result.contents,
+      [
+        "import { createManager } from '@kubeforge/runtime';",
+        "import { vaultV1Defaulting } from './webhooks/vault-v1.defaulting.ts';",
+        '// +kubeforge:scaffold:imports',
+        'function register(manager: Manager): void {',
+        '  manager.addWebhook(vaultV1Defaulting);',
+        '  // +kubeforge:scaffold:controllers',
+        '}',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('changes nothing the second time', () => {
+    const once = registerWebhooks(main, [webhook]);
+    assert.ok(once.ok);
+    const twice = registerWebhooks(once.contents, [webhook]);
+    assert.ok(twice.ok);
+    assert.equal(twice.changed, false);
+  });
+
+  it('reports a missing marker instead of guessing where manager is in scope', () => {
+    const result = registerWebhooks(main.replace('  // +kubeforge:scaffold:controllers\n', ''), [webhook]);
+    assert.ok(!result.ok);
+    assert.deepEqual(
+      result.diagnostics.map((d) => d.code),
+      ['missing-scaffold-marker'],
     );
   });
 });

@@ -98,6 +98,56 @@ export function registerControllers(
   return { ok: true, contents: changed ? lines.join(newline) : source, changed };
 }
 
+/** One webhook to register: the constant its module exports and the module. */
+export interface WebhookRegistration {
+  readonly exportName: string;
+  /** Project-relative path of the webhook module, e.g. `src/webhooks/vault-v1.defaulting.ts`. */
+  readonly modulePath: string;
+}
+
+/**
+ * Adds the import of each webhook and a `manager.addWebhook(<name>);` line to `source`, at the
+ * same markers as controllers (where `manager` is in scope, before it starts). Pure, and a
+ * webhook already imported or added (even commented out) is left alone.
+ */
+export function registerWebhooks(
+  source: string,
+  webhooks: readonly WebhookRegistration[],
+): RegistrationResult {
+  const newline = source.includes('\r\n') ? '\r\n' : '\n';
+  const lines = source.split(/\r?\n/);
+  const missing = [importsMarker, controllersMarker].filter((m) => findMarker(lines, m) === undefined);
+  if (missing.length > 0) {
+    return {
+      ok: false,
+      diagnostics: missing.map((marker) => ({
+        severity: 'error',
+        code: 'missing-scaffold-marker',
+        message: `${mainFile} has no "${marker}" line, so ${webhooks.map((w) => w.exportName).join(', ')} cannot be registered there`,
+        file: mainFile,
+        hint:
+          marker === importsMarker
+            ? `add a line "${importsMarker}" after the imports of ${mainFile}`
+            : `add a line "${controllersMarker}" where the manager is in scope, before it starts`,
+      })),
+    };
+  }
+  let changed = false;
+  for (const webhook of webhooks) {
+    const name = escapeRegExp(webhook.exportName);
+    if (!new RegExp(`^\\s*import\\s[^;]*\\b${name}\\b`, 'm').test(lines.join('\n'))) {
+      const specifier = importSpecifier(webhook.modulePath);
+      changed =
+        insertAbove(lines, importsMarker, `import { ${webhook.exportName} } from '${specifier}';`) || changed;
+    }
+    if (!new RegExp(`addWebhook\\(\\s*${name}\\b`).test(lines.join('\n'))) {
+      changed =
+        insertAbove(lines, controllersMarker, `manager.addWebhook(${webhook.exportName});`) || changed;
+    }
+  }
+  return { ok: true, contents: changed ? lines.join(newline) : source, changed };
+}
+
 function insertAbove(lines: string[], marker: string, text: string): boolean {
   const found = findMarker(lines, marker);
   if (found === undefined) return false;

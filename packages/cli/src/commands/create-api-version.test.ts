@@ -43,7 +43,8 @@ const nextSteps = [
   '  src/controllers/website.controller.ts still reconciles Website at v1; no second controller was scaffolded',
   '  npm run build',
   '',
-  'hint: without a conversion webhook the API server converts between versions by changing only apiVersion, so all versions (v1, v2) must keep the same schema',
+  'hint: without a conversion webhook the API server converts between versions by changing only apiVersion, so all versions (v1, v2) must keep the same schema (generate refuses versions that differ); to change a schema, convert through v1:',
+  '  npx kubeforge create webhook --group web.example.com --version v1 --kind Website --conversion',
 ];
 
 test('the report shows the @storageVersion line added to the user types under "changed", after the files written', () => {

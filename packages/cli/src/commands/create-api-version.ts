@@ -200,7 +200,8 @@ export function versionAddedReport(
           ]),
       '  npm run build',
       '',
-      `hint: without a conversion webhook the API server converts between versions by changing only apiVersion, so all versions (${[...api.existing.map((r) => r.version), api.version].join(', ')}) must keep the same schema`,
+      `hint: without a conversion webhook the API server converts between versions by changing only apiVersion, so all versions (${[...api.existing.map((r) => r.version), api.version].join(', ')}) must keep the same schema (generate refuses versions that differ); to change a schema, convert through ${storage}:`,
+      `  npx kubeforge create webhook --group ${api.group} --version ${storage} --kind ${api.kind} --conversion`,
     ],
   ];
 }

@@ -27,6 +27,7 @@ import { applyFilePlan, type PlannedFile } from '../scaffold/file-plan.ts';
 import { renderTemplate } from '../scaffold/render.ts';
 import { samplePath, samplesKustomization } from '../scaffold/samples.ts';
 import { addApiVersion } from './create-api-version.ts';
+import { webhookCommand } from './create-webhook.ts';
 
 export interface CreateApiOptions {
   readonly cwd: string;
@@ -353,11 +354,12 @@ function apiCommand(output: Output): CommandModule<object, CreateApiArgs> {
 export function createApiCommand(output: Output): CommandModule {
   return {
     command: 'create',
-    describe: 'Scaffold something in the project (create api)',
+    describe: 'Scaffold something in the project (create api, create webhook)',
     builder: (yargs) =>
       yargs
         .command(apiCommand(output))
-        .demandCommand(1, 'name what to create: kubeforge create api')
+        .command(webhookCommand(output))
+        .demandCommand(1, 'name what to create: kubeforge create api or kubeforge create webhook')
         .example(
           '$0 create api --group webapp --version v1 --kind Guestbook',
           'Add a kind and its controller',

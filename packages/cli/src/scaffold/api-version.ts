@@ -44,13 +44,28 @@ export function hasStorageVersionMarker(source: string, kind: string): boolean {
  * comment, or undefined when that line cannot be found (a one-line comment, say).
  */
 export function addStorageVersionMarker(source: string, kind: string): string | undefined {
+  return addResourceMarker(source, kind, '@storageVersion');
+}
+
+/** Whether the doc comment of `export interface <kind>` has a `@<name>` tag. */
+export function hasResourceMarker(source: string, kind: string, name: string): boolean {
+  const doc = resourceDoc(source, kind);
+  return doc !== undefined && new RegExp(`@${escapeRegExp(name)}\\b`).test(source.slice(doc.start, doc.end));
+}
+
+/**
+ * `source` with `marker` (a tag and its arguments, e.g. `@conversion hub`) on a new line
+ * after the `@resource` line of `<kind>`'s doc comment, or undefined when that line cannot be
+ * found (a one-line comment, say).
+ */
+export function addResourceMarker(source: string, kind: string, marker: string): string | undefined {
   const doc = resourceDoc(source, kind);
   if (doc === undefined) return undefined;
   const block = source.slice(doc.start, doc.end);
   const resourceLine = /^([ \t]*\*[ \t]*)@resource\b.*\r?\n/m.exec(block);
   if (resourceLine === null) return undefined;
   const at = doc.start + resourceLine.index + resourceLine[0].length;
-  return `${source.slice(0, at)}${resourceLine[1] ?? ' * '}@storageVersion\n${source.slice(at)}`;
+  return `${source.slice(0, at)}${resourceLine[1] ?? ' * '}${marker}\n${source.slice(at)}`;
 }
 
 export interface VersionCopy {

@@ -152,6 +152,8 @@ export interface BackupScheduleStatus {
  * A BackupSchedule backs up databases on a cron schedule.
  * @resource
  * @storageVersion
+ * @defaulting
+ * @validating verbs=create;update;delete failurePolicy=Ignore timeoutSeconds=5
  * @shortName bs
  * @shortName bsched
  * @category all

@@ -15,6 +15,7 @@ export interface BackupScheduleSpec {
  * @category all
  * @category backups
  * @deprecated backup.example.com/v1alpha1 BackupSchedule is deprecated; use backup.example.com/v1
+ * @conversion none
  */
 export interface BackupSchedule {
   apiVersion?: string;

@@ -19,6 +19,7 @@ export interface VaultSpec {
  * @plural vaults
  * @singular vault
  * @storageVersion
+ * @conversion hub
  * @subresource status
  */
 export interface Vault {

@@ -1,0 +1,7 @@
+import type { ObjectMeta } from '@kubeforge/runtime/api';
+
+/** @resource */
+export interface Sprocket {
+  metadata: ObjectMeta;
+  spec: { replicas: number };
+}
