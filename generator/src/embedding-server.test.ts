@@ -6,7 +6,7 @@
  *
  * The groups get a unique prefix so the test can run against a shared cluster
  * (KUBEFORGE_USE_EXISTING_CLUSTER=1); the CRDs are deleted afterwards. CEL rules are checked
- * only on servers that enforce them (>= 1.25, read from /version).
+ * only on servers that enforce them (>= 1.25, from cp.serverVersion).
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -14,6 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import {
   createNamespace,
   installCRDs,
+  skipUnlessServerAtLeast,
   startControlPlane,
   uninstallCRDs,
   type ControlPlane,
@@ -134,18 +135,11 @@ describe('CRDs embedding built-in types on a real API server', () => {
   let cp: ControlPlane;
   let ns: string;
   let crds: CustomResourceDefinition[];
-  /** The server's minor version from GET /version; NaN when it does not say (local builds report ""). */
-  let minor = Number.NaN;
-  let reported = '';
   const workloadsPath = (): string => `/apis/${workloads}/v1/namespaces/${ns}/workloads`;
   const cronJobsPath = (): string => `/apis/${cronJobs}/v1/namespaces/${ns}/cronjobs`;
 
   before(async () => {
     cp = await startControlPlane();
-    const version = await kubeRequest(cp.kubeConfig, 'GET', '/version');
-    const info = version.body as { minor?: string; gitVersion?: string };
-    minor = Number.parseInt(info.minor ?? '', 10);
-    reported = `${info.gitVersion ?? '?'} (minor ${JSON.stringify(info.minor ?? null)})`;
     crds = fixtureCrds();
     await installCRDs(cp.kubeConfig, crds, { timeoutMs: 60_000 });
     ns = await createNamespace(cp.kubeConfig, 'embedding');
@@ -250,10 +244,7 @@ describe('CRDs embedding built-in types on a real API server', () => {
   }
 
   it('enforces a CEL rule written on the embedded template (servers >= 1.25)', async (t) => {
-    if (!(minor >= 25)) {
-      t.skip(`the server reports ${reported}; x-kubernetes-validations needs Kubernetes >= 1.25`);
-      return;
-    }
+    if (skipUnlessServerAtLeast(t, cp, '1.25', 'x-kubernetes-validations (CEL)')) return;
     const object = validWorkload('too-many');
     set(
       'spec.template.spec.containers',
