@@ -273,7 +273,7 @@ export const webhookScenario: Scenario = {
         ),
       ],
       notes: [
-        `What a webhook adds to a create at ${String(knee)} in flight: validating p50 +${added('kubeforge validating webhook', p50)}, p99 +${added('kubeforge validating webhook', p99)}; defaulting p50 +${added('kubeforge defaulting webhook', p50)}, p99 +${added('kubeforge defaulting webhook', p99)} (the API server's admission call: a TLS connection from its pool, the AdmissionReview both ways, and for defaulting the patch applied and re-validated).`,
+        `What a webhook adds to a create at ${String(knee)} in flight (differences of the medians; the ratios above are per-round, so a noisy round moves them apart): validating p50 +${added('kubeforge validating webhook', p50)}, p99 +${added('kubeforge validating webhook', p99)}; defaulting p50 +${added('kubeforge defaulting webhook', p50)}, p99 +${added('kubeforge defaulting webhook', p99)} (the API server's admission call: a TLS connection from its pool, the AdmissionReview both ways, and for defaulting the patch applied and re-validated).`,
       ],
     };
   },
