@@ -36,6 +36,7 @@ import { cacheFillScenario } from './scenarios/cache-fill.ts';
 import { endToEndScenario } from './scenarios/end-to-end.ts';
 import { generatorScenario } from './scenarios/generator.ts';
 import { watchScenario } from './scenarios/watch.ts';
+import { webhookScenario } from './scenarios/webhook.ts';
 import { workqueueScenario } from './scenarios/workqueue.ts';
 import { writesScenario } from './scenarios/writes.ts';
 
@@ -46,6 +47,7 @@ const SCENARIOS: Readonly<Record<ScenarioId, Scenario>> = {
   'end-to-end': endToEndScenario,
   workqueue: workqueueScenario,
   generator: generatorScenario,
+  webhook: webhookScenario,
 };
 
 const DEFAULT_OUT = fileURLToPath(new URL('./RESULTS.md', import.meta.url));

@@ -8,6 +8,7 @@ export const SCENARIO_IDS = [
   'end-to-end',
   'workqueue',
   'generator',
+  'webhook',
 ] as const;
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
 
