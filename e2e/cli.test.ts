@@ -46,6 +46,7 @@ describe('help', () => {
     'generate',
     'manifests',
     'import',
+    'install-webhooks',
     'setup-control-plane',
     'version',
   ]) {

@@ -285,6 +285,66 @@ describe('getting started: from an empty directory to a reconciling operator', {
     assert.equal(valid.stdout, 'served', `the template's labels are kept: ${valid.stderr}`);
   });
 
+  step('a validating webhook refuses with its field error and warns, served from this machine', async () => {
+    const created = await run(
+      'npx kubeforge create webhook --group web --version v1 --kind Website --validation',
+    );
+    assert.match(created.stderr, /scaffolded src\/webhooks\/website-v1\.validation\.ts/);
+    assert.match(
+      readFileSync(join(project, 'src/main.ts'), 'utf8'),
+      /manager\.addWebhook\(websiteV1Validation\);/,
+    );
+    copyFileSync(
+      join(testdata, 'website/website-v1.validation.ts'),
+      join(project, 'src/webhooks/website-v1.validation.ts'),
+    );
+    await run('npm run build');
+    // The guide's defaults (port 9443, /tmp/k8s-webhook-server/serving-certs) are moved out of
+    // the way of other processes through the variables both commands read.
+    env = {
+      ...env,
+      WEBHOOK_PORT: String(await freePort()),
+      WEBHOOK_CERT_DIR: join(workdir, 'serving-certs'),
+    };
+    const installed = await run('npx kubeforge install-webhooks');
+    assert.match(installed.stderr, new RegExp(`pointed at https://127\\.0\\.0\\.1:${env.WEBHOOK_PORT}`));
+    const url = await kubectlOutput(
+      'get validatingwebhookconfigurations -o jsonpath={.items[*].webhooks[*].clientConfig.url}',
+    );
+    assert.equal(url, `https://127.0.0.1:${env.WEBHOOK_PORT}/validate-web-example-com-v1-website`);
+
+    await operator?.stop();
+    assert.match(operator?.output() ?? '', /"msg":"manager stopped"/, 'the first operator stops cleanly');
+    const port = await freePort();
+    operator = background(doc.take('npm start'), {
+      cwd: project,
+      env: { ...env, PROBE_ADDRESS: `127.0.0.1:${port}` },
+    });
+    await eventually('the operator with its webhook server to report ready', 60_000, async () =>
+      (await fetch(`http://127.0.0.1:${port}/readyz`)).ok ? true : undefined,
+    );
+
+    const guide = readFileSync(gettingStarted, 'utf8');
+    writeFileSync(join(project, 'blank.yaml'), yamlBlockAfter(guide, '`blank.yaml`'));
+    writeFileSync(join(project, 'long-title.yaml'), yamlBlockAfter(guide, '`long-title.yaml`'));
+    const createBlank = doc.take('kubectl create -f blank.yaml');
+    // The API server loads a new webhook configuration asynchronously.
+    const refused = await eventually('the webhook to refuse the blank Website', 30_000, async () => {
+      const result = await sh(createBlank, { cwd: project, env });
+      if (result.code === 0) await sh('kubectl delete website blank --wait=false', { cwd: project, env });
+      return result.code !== 0 ? result : undefined;
+    });
+    assert.match(
+      refused.stderr,
+      /The Website "blank" is invalid: spec\.body: Required value: a Website needs a page to serve/,
+    );
+    assert.equal(await kubectlOutput('get website blank --ignore-not-found'), '');
+
+    const long = await run('kubectl create -f long-title.yaml');
+    assert.match(long.stderr, /Warning: spec\.title has 75 characters: search engines show the first 60/);
+    assert.match(long.stdout, /website\.web\.example\.com\/long-title created/);
+  });
+
   step('deleting a Website runs its cleanup before it goes', async () => {
     await eventually('hello-themed to be reconciled', 60_000, async () =>
       (await kubectlOutput('get configmap hello-themed-site --ignore-not-found -o name')) !== ''

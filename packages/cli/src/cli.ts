@@ -9,6 +9,7 @@ import { createApiCommand } from './commands/create-api.ts';
 import { generateCommand } from './commands/generate.ts';
 import { importCommand } from './commands/import.ts';
 import { initCommand } from './commands/init.ts';
+import { installWebhooksCommand } from './commands/install-webhooks.ts';
 import { manifestsCommand } from './commands/manifests.ts';
 import { setupControlPlaneCommand } from './commands/setup-control-plane.ts';
 import { versionCommand } from './commands/version.ts';
@@ -30,6 +31,7 @@ export function createCli(argv: readonly string[], output: Output = consoleOutpu
       .command(generateCommand(output))
       .command(manifestsCommand(output))
       .command(importCommand(output))
+      .command(installWebhooksCommand(output))
       .command(setupControlPlaneCommand(output))
       .command(versionCommand(output))
       .example('$0 init my-operator --domain example.com', 'Scaffold a new operator project')
@@ -84,6 +86,7 @@ export async function runCli(argv: readonly string[], output: Output = consoleOu
         'generate',
         'manifests',
         'import',
+        'install-webhooks',
         'setup-control-plane',
         'version',
         'completion',

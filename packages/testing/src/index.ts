@@ -24,6 +24,7 @@ export {
   type WebhookInstallOptions,
 } from './webhooks.ts';
 export { ControlPlaneError } from './errors.ts';
+export { issueLoopbackCertificates, type LoopbackCertificates } from './loopback-certs.ts';
 export {
   CONTROL_PLANE_VERSION,
   controlPlaneDir,

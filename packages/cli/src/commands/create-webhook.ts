@@ -276,6 +276,7 @@ export async function createWebhook(options: CreateWebhookOptions): Promise<Webh
       '      - ../webhook',
       '      - ../webhook/cert-manager   # or ../webhook/built-in (see docs/webhooks.md)',
       '  npm run build',
+      '  to try them with the operator on this machine (npm start): kubeforge install-webhooks',
     ].join('\n'),
   );
   return plan;

@@ -24,6 +24,15 @@ export interface ManifestsOptions extends CrdSettingFlags {
 }
 
 /**
+ * The files `--stdout` prints: the CRDs and the RBAC. `config/webhook/` is kustomize input
+ * (Components, patches, a configuration naming the in-cluster Service) for `config/default`,
+ * not objects to apply as they are.
+ */
+export function applicableFiles<F extends { readonly path: string }>(files: readonly F[]): F[] {
+  return files.filter((f) => !f.path.startsWith('config/webhook/'));
+}
+
+/**
  * Joins YAML files into one multi-document stream, CRDs first. Generated files open with
  * comment lines and their own `---`; others get one, so no empty documents appear.
  */
@@ -70,8 +79,9 @@ export async function manifests(options: ManifestsOptions): Promise<void> {
     options.output.info(formatDiagnostics(result.diagnostics).trimEnd());
   }
   if (options.stdout) {
-    if (result.files.length === 0) options.output.warn('no manifests: the project has no APIs yet');
-    options.output.data(yamlStream(result.files));
+    const files = applicableFiles(result.files);
+    if (files.length === 0) options.output.warn('no manifests: the project has no APIs yet');
+    options.output.data(yamlStream(files));
     return;
   }
   const changed = [
