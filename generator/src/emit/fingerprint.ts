@@ -6,22 +6,12 @@
  * change; the data must not be mutated after it was fingerprinted.
  */
 import { createHash } from 'node:crypto';
+import { nodeCount } from './node-count.ts';
 
 const byObject = new WeakMap<object, string>();
-const sizes = new WeakMap<object, number>();
 
 /** Objects with at least this many nodes keep their fingerprint. */
 const cacheThreshold = 32;
-
-function sizeOf(value: unknown): number {
-  if (typeof value !== 'object' || value === null) return 1;
-  const known = sizes.get(value);
-  if (known !== undefined) return known;
-  let size = 1;
-  for (const child of Object.values(value)) size += sizeOf(child);
-  sizes.set(value, size);
-  return size;
-}
 
 /** A fingerprint of `value` (a SHA-1 hex digest of its canonical form, keys sorted). */
 export function fingerprint(value: unknown): string {
@@ -44,6 +34,6 @@ export function fingerprint(value: unknown): string {
     }
   }
   const digest = hash.digest('hex');
-  if (sizeOf(value) >= cacheThreshold) byObject.set(value, digest);
+  if (nodeCount(value) >= cacheThreshold) byObject.set(value, digest);
   return digest;
 }

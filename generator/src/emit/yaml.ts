@@ -13,6 +13,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { stringify } from 'yaml';
+import { nodeCount } from './node-count.ts';
 import { generatedHeader } from './output-file.ts';
 
 const options = {
@@ -44,7 +45,6 @@ type Piece =
     };
 
 const rendered = new WeakMap<object, Rendering>();
-const sizes = new WeakMap<object, number>();
 /** A plain scalar no real value holds (a fresh nonce per process); replaced before output. */
 const nonce = `kfsplice${randomBytes(6).toString('hex')}x`;
 const placeholder = new RegExp(`^( *)((?:- )*)(?:(.*): )?${nonce}(\\d+)$`);
@@ -60,16 +60,6 @@ function isContainer(value: unknown): value is object {
   return typeof value === 'object' && value !== null;
 }
 
-function sizeOf(value: unknown): number {
-  if (!isContainer(value)) return 1;
-  const known = sizes.get(value);
-  if (known !== undefined) return known;
-  let size = 1;
-  for (const child of Object.values(value)) size += sizeOf(child);
-  sizes.set(value, size);
-  return size;
-}
-
 /** The rendering of a value (its last line empty: YAML text ends in a newline). */
 function render(value: unknown): Rendering {
   if (!isContainer(value)) return stringify(value, options).split('\n');
@@ -78,7 +68,7 @@ function render(value: unknown): Rendering {
   const blocks: Rendering[] = [];
   const text = stringify(replaceLarge(value, blocks), options);
   const pieces = blocks.length > 0 ? splice(text, blocks) : text.split('\n');
-  if (sizeOf(value) >= spliceThreshold) rendered.set(value, pieces);
+  if (nodeCount(value) >= spliceThreshold) rendered.set(value, pieces);
   return pieces;
 }
 
@@ -87,7 +77,7 @@ function replaceLarge(value: object, blocks: Rendering[]): unknown {
   const visit = (node: unknown, root: boolean): unknown => {
     if (!isContainer(node)) return node;
     const empty = Array.isArray(node) ? node.length === 0 : Object.keys(node).length === 0;
-    if (!root && !empty && sizeOf(node) >= spliceThreshold) {
+    if (!root && !empty && nodeCount(node) >= spliceThreshold) {
       blocks.push(render(node));
       return `${nonce}${blocks.length - 1}`;
     }
