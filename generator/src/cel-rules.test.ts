@@ -1,33 +1,24 @@
 /**
- * The CEL rules in the fixture CRDs, evaluated with a CEL implementation: the local API
- * server (1.20) ignores x-kubernetes-validations, so this is where their meaning is checked
- * (syntax, field escaping, and that each union member's rule accepts exactly that member).
+ * The CEL rules in the fixture CRDs, checked and evaluated by @kubeforge/testing/cel as the
+ * API server would: the local API server (1.20) ignores x-kubernetes-validations, so this is
+ * where their meaning is checked (types, cost, field escaping, and that each union member's
+ * rule accepts exactly that member). crd-server.test.ts runs them on servers >= 1.25.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { run } from '@bufbuild/cel';
+import { checkSchemaRules, validateWithRules } from '@kubeforge/testing/cel';
 import { parse } from 'yaml';
-import type { Schema, ValidationRule } from './model/index.ts';
+import type { Schema } from './model/index.ts';
 import { fixtureDir } from './testing/index.ts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-/** CEL sees JSON objects as maps; the evaluator takes them as `Map`s. */
-function toCel(value: Json): unknown {
-  if (Array.isArray(value)) return value.map(toCel);
-  if (value !== null && typeof value === 'object') {
-    return new Map(Object.entries(value).map(([k, v]) => [k, toCel(v)]));
-  }
-  return value;
-}
-
-/** Whether `object` passes every rule (as the API server would evaluate them on `self`). */
-function violations(rules: readonly ValidationRule[], object: Json): string[] {
-  return rules
-    .filter((r) => run(r.rule, { self: toCel(object) } as never) !== true)
-    .map((r) => r.message ?? r.rule);
+/** The messages of the rules of `schema` (and below) that `object` breaks. */
+function violations(schema: Schema | undefined, object: Json): string[] {
+  assert.ok(schema);
+  return validateWithRules(schema, object).map((v) => v.message);
 }
 
 const crd = parse(
@@ -41,11 +32,18 @@ const crd = parse(
 ) as { spec: { versions: { name: string; schema: { openAPIV3Schema: Schema } }[] } };
 const root = crd.spec.versions.find((v) => v.name === 'v1')?.schema.openAPIV3Schema;
 const spec = root?.properties?.spec;
-const destinationRules = spec?.properties?.destination?.['x-kubernetes-validations'] ?? [];
+const destination = spec?.properties?.destination;
+const destinationRules = destination?.['x-kubernetes-validations'] ?? [];
 
 describe('CEL rules of a discriminated union', () => {
   it('generates one rule per member that has something to enforce', () => {
     assert.equal(destinationRules.length, 3);
+  });
+
+  it('generates rules the API server accepts: they type-check and stay within the cost limits', () => {
+    assert.ok(root);
+    assert.deepEqual(checkSchemaRules(root, { kubeVersion: '1.25' }), []);
+    assert.deepEqual(checkSchemaRules(root), []);
   });
 
   const members: readonly [string, Json][] = [
@@ -56,7 +54,7 @@ describe('CEL rules of a discriminated union', () => {
   ];
   for (const [what, value] of members) {
     it(`accepts ${what}`, () => {
-      assert.deepEqual(violations(destinationRules, value), []);
+      assert.deepEqual(violations(destination, value), []);
     });
   }
 
@@ -79,14 +77,20 @@ describe('CEL rules of a discriminated union', () => {
   ];
   for (const [what, value, message] of broken) {
     it(`rejects ${what}`, () => {
-      assert.deepEqual(violations(destinationRules, value), [message]);
+      assert.deepEqual(violations(destination, value), [message]);
     });
   }
 });
 
 describe('CEL rules from @validation', () => {
   it('evaluates a field rule on its object', () => {
-    const rules = spec?.['x-kubernetes-validations'] ?? [];
+    const rules = {
+      ...spec,
+      properties: {
+        suspend: spec?.properties?.suspend ?? {},
+        suspendUntil: spec?.properties?.suspendUntil ?? {},
+      },
+    };
     assert.deepEqual(violations(rules, { suspend: true, suspendUntil: '2024-01-02T15:04:05Z' }), []);
     assert.deepEqual(violations(rules, { suspend: false, suspendUntil: '2024-01-02T15:04:05Z' }), [
       'suspendUntil needs suspend',
@@ -94,7 +98,7 @@ describe('CEL rules from @validation', () => {
   });
 
   it('evaluates a resource rule on the whole object', () => {
-    const rules = root?.['x-kubernetes-validations'] ?? [];
+    const rules = { ...root, properties: { metadata: root?.properties?.metadata ?? {} } };
     assert.deepEqual(violations(rules, { metadata: { name: 'short' } }), []);
     assert.deepEqual(violations(rules, { metadata: { name: 'x'.repeat(41) } }), [
       'name must be at most 40 characters',

@@ -3,7 +3,7 @@
  * `@printColumn`, `@validation`, `@rbac`, `@defaulting`, `@validating`): each parses its text into the model's value or
  * explains what is wrong. definitions.ts puts them in the marker table.
  */
-import { parse as parseCel } from '@bufbuild/cel';
+import { celSyntaxProblem } from '@kubeforge/testing/cel';
 import type {
   AdmissionOperation,
   AdmissionWebhookModel,
@@ -86,33 +86,78 @@ export const printColumn = keyValues<PrinterColumn>(
   },
 );
 
+/** The `reason` values of a validation rule the API server accepts. */
+export const validationReasons = [
+  'FieldValueInvalid',
+  'FieldValueForbidden',
+  'FieldValueRequired',
+  'FieldValueDuplicate',
+] as const;
+
+const celHint = 'see https://kubernetes.io/docs/reference/using-api/cel/';
+
+/**
+ * `@validation rule=<CEL> [message=..] [messageExpression=<CEL>] [reason=..] [fieldPath=..]
+ * [optionalOldSelf=true|false]`. Checked here: syntax and the closed sets; the types, the
+ * fieldPath against the schema, placement, cost and the target version are checked on the
+ * whole schema (emit/crd/rule-checks.ts).
+ */
 export const validation = keyValues<ValidationRule>(
   [
     { name: 'rule', required: true, syntax: '<CEL expression>' },
     { name: 'message', required: false, syntax: '<string>' },
+    { name: 'messageExpression', required: false, syntax: '<CEL expression returning a string>' },
+    { name: 'reason', required: false, syntax: validationReasons.join('|') },
+    { name: 'fieldPath', required: false, syntax: '<.relative.json.path>' },
+    { name: 'optionalOldSelf', required: false, syntax: 'true|false' },
   ],
   (pairs) => {
     const rule = pairs.get('rule') ?? '';
     if (rule.trim() === '') return argumentError('rule must not be empty');
     const syntax = celSyntaxError(rule);
-    if (syntax !== undefined)
-      return argumentError(
-        `rule is not valid CEL: ${syntax}`,
-        'see https://kubernetes.io/docs/reference/using-api/cel/',
-      );
+    if (syntax !== undefined) return argumentError(`rule is not valid CEL: ${syntax}`, celHint);
     const message = pairs.get('message');
-    return argumentOk(message === undefined ? { rule } : { rule, message });
+    if (message?.trim() === '')
+      return argumentError('message must not be empty', 'drop message= or say what is wrong');
+    const messageExpression = pairs.get('messageExpression');
+    if (messageExpression !== undefined) {
+      if (messageExpression.trim() === '') return argumentError('messageExpression must not be empty');
+      const problem = celSyntaxError(messageExpression);
+      if (problem !== undefined)
+        return argumentError(`messageExpression is not valid CEL: ${problem}`, celHint);
+    }
+    const reason = pairs.get('reason');
+    if (reason !== undefined && !(validationReasons as readonly string[]).includes(reason)) {
+      return argumentError(`has reason=${reason}; expected one of ${validationReasons.join(', ')}`);
+    }
+    const fieldPath = pairs.get('fieldPath');
+    if (fieldPath !== undefined && !fieldPath.startsWith('.')) {
+      return argumentError(
+        `fieldPath must be a JSONPath relative to the field, starting with ".", got "${fieldPath}"`,
+        "e.g. fieldPath=.replicas or fieldPath=.labels['app.kubernetes.io/name']",
+      );
+    }
+    const optional = pairs.get('optionalOldSelf');
+    if (optional !== undefined && optional !== 'true' && optional !== 'false') {
+      return argumentError(`optionalOldSelf expects true or false, got "${optional}"`);
+    }
+    return argumentOk({
+      rule,
+      ...(message === undefined ? {} : { message }),
+      ...(messageExpression === undefined ? {} : { messageExpression }),
+      ...(reason === undefined ? {} : { reason }),
+      ...(fieldPath === undefined ? {} : { fieldPath }),
+      ...(optional === undefined ? {} : { optionalOldSelf: optional === 'true' }),
+    });
   },
 );
 
-/** The parser's message for a rule that is not CEL, or `undefined` when it parses. */
-function celSyntaxError(rule: string): string | undefined {
-  try {
-    parseCel(rule);
-    return undefined;
-  } catch (error) {
-    return (error as Error).message.replace(/^<input>:/, '');
-  }
+/** The parser's message for an expression that is not CEL, with its column, or `undefined`. */
+function celSyntaxError(expression: string): string | undefined {
+  const problem = celSyntaxProblem(expression);
+  return problem === undefined
+    ? undefined
+    : `${problem.message} (at column ${problem.offset + 1} of the expression)`;
 }
 
 export const rbacVerbs = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'];

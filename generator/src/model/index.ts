@@ -1,12 +1,12 @@
 /** The intermediate model between parsing and emitting: plain readonly data, no compiler objects. */
-export { isScalarSchema, schemaAtPath } from './schema.ts';
+export { emittedValidationRule, isScalarSchema, schemaAtPath } from './schema.ts';
 export {
   capDescription,
   capNestedDescriptions,
   mapChildSchemas,
   truncateDescription,
 } from './descriptions.ts';
-export type { JsonObject, JsonValue, Schema, SchemaType, ValidationRule } from './schema.ts';
+export type { JsonObject, JsonValue, Schema, SchemaType, ValidationRule, ValidationRuleSource } from './schema.ts';
 export { compareKubeVersions, isKubeVersion, storageVersion } from './project-model.ts';
 export type {
   AdmissionOperation,

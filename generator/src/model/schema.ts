@@ -14,6 +14,40 @@ export type SchemaType = 'object' | 'array' | 'string' | 'integer' | 'number' | 
 export interface ValidationRule {
   readonly rule: string;
   readonly message?: string;
+  /** A CEL expression producing the message (>= 1.27). */
+  readonly messageExpression?: string;
+  /** FieldValueInvalid (default), FieldValueForbidden, FieldValueRequired or FieldValueDuplicate (>= 1.28). */
+  readonly reason?: string;
+  /** The field to report, relative to the rule's, e.g. `.replicas` (>= 1.28). */
+  readonly fieldPath?: string;
+  /** Run the transition rule also without an old value, `oldSelf` being an optional (>= 1.30). */
+  readonly optionalOldSelf?: boolean;
+  /**
+   * Where the rule's expressions start in the user's source, for diagnostics; never emitted.
+   * Absent for rules kubeforge writes itself (discriminated unions) or imports.
+   */
+  readonly source?: ValidationRuleSource;
+}
+
+export interface ValidationRuleSource {
+  readonly file: string;
+  /** 1-based line and column of the first character of `rule`. */
+  readonly line: number;
+  readonly column: number;
+  /** 1-based line and column of the first character of `messageExpression`, if any. */
+  readonly messageExpression?: { readonly line: number; readonly column: number };
+}
+
+/** The rule as the CRD carries it: the API's fields only, in the API's order. */
+export function emittedValidationRule(rule: ValidationRule): ValidationRule {
+  return {
+    rule: rule.rule,
+    ...(rule.message === undefined ? {} : { message: rule.message }),
+    ...(rule.messageExpression === undefined ? {} : { messageExpression: rule.messageExpression }),
+    ...(rule.reason === undefined ? {} : { reason: rule.reason }),
+    ...(rule.fieldPath === undefined ? {} : { fieldPath: rule.fieldPath }),
+    ...(rule.optionalOldSelf === undefined ? {} : { optionalOldSelf: rule.optionalOldSelf }),
+  };
 }
 
 export interface Schema {

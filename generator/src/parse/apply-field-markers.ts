@@ -3,7 +3,7 @@
  * (`@minimum` on a number, `@listType map` on an array of objects keyed by required fields,
  * ...). Pure: no compiler objects, problems go to `report` with the marker that caused them.
  */
-import type { Schema } from '../model/index.ts';
+import type { Schema, ValidationRule, ValidationRuleSource } from '../model/index.ts';
 import { defaultProblem, describeType } from './default-values.ts';
 import { capNestedDescriptions, isScalarSchema } from '../model/index.ts';
 import type { MarkerName, MarkerSet } from '../markers/index.ts';
@@ -54,7 +54,15 @@ const stringMarkers = ['minLength', 'maxLength', 'pattern'] as const;
 const arrayMarkers = ['minItems', 'maxItems', 'uniqueItems', 'listType', 'listMapKey'] as const;
 const objectMarkers = ['minProperties', 'maxProperties', 'mapType', 'structType'] as const;
 
-export function applyFieldMarkers(input: Schema, markers: MarkerSet, report: MarkerReport): Schema {
+/** Where each `@validation` rule's expressions start in the source, by the tag's offset. */
+export type RuleLocator = (offset: number, rule: ValidationRule) => ValidationRuleSource | undefined;
+
+export function applyFieldMarkers(
+  input: Schema,
+  markers: MarkerSet,
+  report: MarkerReport,
+  locate: RuleLocator = () => undefined,
+): Schema {
   if (markers.names.length === 0) return input;
   let schema: Record<string, unknown> = { ...input };
   const isNumber = input.type === 'integer' || input.type === 'number';
@@ -163,7 +171,10 @@ export function applyFieldMarkers(input: Schema, markers: MarkerSet, report: Mar
       );
   }
 
-  const rules = markers.getAll('validation');
+  const rules = markers.occurrences('validation').map(({ value, offset }) => {
+    const source = locate(offset, value);
+    return source === undefined ? value : { ...value, source };
+  });
   if (rules.length > 0)
     schema['x-kubernetes-validations'] = [...(input['x-kubernetes-validations'] ?? []), ...rules];
 

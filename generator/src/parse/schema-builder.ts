@@ -162,12 +162,17 @@ export class SchemaBuilder {
   }
 
   applyMarkers(schema: Schema, markers: MarkerSet, declaration: ts.Node, site: Site): Schema {
-    return applyFieldMarkers(schema, markers, (marker: MarkerName, severity, code, message, hint) => {
-      if (!this.ctx.isProjectFile(declaration.getSourceFile())) return;
-      const where = { ...this.ctx.location(declaration, markers.offsetOf(marker)), path: site.path };
-      if (severity === 'error') this.ctx.sink.error(code, message, where, hint);
-      else this.ctx.sink.warning(code, message, where, hint);
-    });
+    return applyFieldMarkers(
+      schema,
+      markers,
+      (marker: MarkerName, severity, code, message, hint) => {
+        if (!this.ctx.isProjectFile(declaration.getSourceFile())) return;
+        const where = { ...this.ctx.location(declaration, markers.offsetOf(marker)), path: site.path };
+        if (severity === 'error') this.ctx.sink.error(code, message, where, hint);
+        else this.ctx.sink.warning(code, message, where, hint);
+      },
+      (offset) => this.ctx.ruleSource(declaration, offset),
+    );
   }
 
   #convertType(

@@ -14,6 +14,7 @@ import {
   type MarkerProblemReporter,
   type MarkerTarget,
 } from '../markers/index.ts';
+import type { ValidationRuleSource } from '../model/index.ts';
 import type { BuiltinTypes } from './builtin-types.ts';
 import type { PackageLocator } from './runtime-types.ts';
 
@@ -76,6 +77,35 @@ export class SourceContext {
     const file = node.getSourceFile();
     const { line, character } = file.getLineAndCharacterOfPosition(offset ?? node.getStart(file));
     return { file: this.relativePath(file.fileName), line: line + 1, column: character + 1 };
+  }
+
+  /**
+   * Where the expressions of the `@validation` tag at `offset` start (`rule=` and
+   * `messageExpression=` values), for diagnostics that point into them; `undefined` outside
+   * the project.
+   */
+  ruleSource(node: ts.Node, offset: number): ValidationRuleSource | undefined {
+    const file = node.getSourceFile();
+    if (!this.isProjectFile(file)) return undefined;
+    const text = file.getFullText();
+    const end = text.indexOf('*/', offset);
+    const tag = text.slice(offset, end < 0 ? undefined : end);
+    const start = (key: string): number | undefined => {
+      const match = new RegExp(`(^|\\s)${key}=(["']?)`).exec(tag);
+      return match ? offset + match.index + match[0].length : undefined;
+    };
+    const rule = start('rule');
+    if (rule === undefined) return undefined;
+    const at = (position: number): { line: number; column: number } => {
+      const { line, character } = file.getLineAndCharacterOfPosition(position);
+      return { line: line + 1, column: character + 1 };
+    };
+    const messageExpression = start('messageExpression');
+    return {
+      file: this.relativePath(file.fileName),
+      ...at(rule),
+      ...(messageExpression === undefined ? {} : { messageExpression: at(messageExpression) }),
+    };
   }
 
   /**

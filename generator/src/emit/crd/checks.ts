@@ -1,12 +1,13 @@
 /**
- * Checks on emitted CRDs that are not about the user's types: sizes against the limits of
- * `kubectl apply` and etcd (a note from 80% of the smaller one, a warning above each), and
- * CEL rules that the target Kubernetes version would ignore.
+ * Checks on emitted CRDs: sizes against the limits of `kubectl apply` and etcd (a note from
+ * 80% of the smaller one, a warning above each), CEL rules that the target Kubernetes version
+ * would ignore, and CEL rules the API server would refuse (rule-checks.ts).
  */
 import { parse } from 'yaml';
 import type { Diagnostic } from '../../diagnostics/index.ts';
 import type { ProjectModel, Schema } from '../../model/index.ts';
 import type { OutputFile } from '../output-file.ts';
+import { checkValidationRules } from './rule-checks.ts';
 import {
   celMinimumKubeVersion,
   defaultKubeVersion,
@@ -91,6 +92,7 @@ export function checkCrds(
   }
   const kubeVersion = options.kubeVersion ?? defaultKubeVersion;
   diagnostics.push(...checkSelectableFieldsVersion(model, kubeVersion));
+  diagnostics.push(...checkValidationRules(model, kubeVersion));
   if (!kubeVersionAtLeast(kubeVersion, celMinimumKubeVersion)) {
     for (const kind of model.kinds) {
       for (const version of kind.versions) {

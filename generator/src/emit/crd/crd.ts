@@ -4,6 +4,7 @@
  * same model and options (sorted keys, no timestamps).
  */
 import {
+  emittedValidationRule,
   truncateDescription,
   type KindModel,
   type ProjectModel,
@@ -153,6 +154,8 @@ export function finishSchema(schema: Schema, options: CrdOptions): Schema {
       else out.description = description;
     }
     if (!cel) delete out['x-kubernetes-validations'];
+    else if (s['x-kubernetes-validations'])
+      out['x-kubernetes-validations'] = s['x-kubernetes-validations'].map(emittedValidationRule);
     if (s.properties)
       out.properties = Object.fromEntries(Object.entries(s.properties).map(([k, v]) => [k, visit(v)]));
     if (s.items) out.items = visit(s.items);

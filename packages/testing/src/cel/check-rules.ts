@@ -398,3 +398,19 @@ export function fieldPathProblem(
   }
   return undefined;
 }
+
+/**
+ * The syntax error of a CEL expression (with optional types, as new API servers parse it),
+ * or `undefined` when it parses. `offset` is 0-based within the expression.
+ */
+export function celSyntaxProblem(
+  expression: string,
+): { readonly message: string; readonly offset: number } | undefined {
+  try {
+    createRuleEnvironment({}).parse(expression);
+    return undefined;
+  } catch (error) {
+    const e = error as { summary?: string; message: string; node?: { pos?: number } };
+    return { message: e.summary ?? e.message, offset: e.node?.pos ?? 0 };
+  }
+}

@@ -7,6 +7,7 @@
  * with the same code, so what it accepts is what these evaluate.
  */
 export {
+  celSyntaxProblem,
   checkSchemaRules,
   fieldPathProblem,
   ruleLocations,
