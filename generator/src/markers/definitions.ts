@@ -438,10 +438,19 @@ export const markerDefinitions = {
     repeatable: true,
     grammar: validation,
     summary:
-      'A CEL rule the value must satisfy (`x-kubernetes-validations`); `self` is the field. Repeatable.',
-    details:
-      'The rule must parse as CEL (checked when generating). Enforced by API servers >= 1.25 (CustomResourceValidationExpressions). Older servers ignore the rules: when generating for an older `kubeVersion` they are left out with a warning. On a `@resource` interface, `self` is the whole object.',
-    example: `/**\n * @validation rule="self.minReplicas <= self.maxReplicas" message="minReplicas must not exceed maxReplicas"\n */\nexport interface Autoscaling {\n  minReplicas: int32;\n  maxReplicas: int32;\n}`,
+      'A CEL rule the value must satisfy (`x-kubernetes-validations`); `self` is the field, `oldSelf` its old value on updates. Repeatable.',
+    details: [
+      'Checked when generating as the API server checks it on install, for the target `kubeVersion`: the rule must type-check against the schema at the field (names with `-`, `.`, `/` are escaped as `__dash__`, `__dot__`, `__slash__`) and evaluate to a bool; each problem is an error at the marker with the column of the CEL error. Enforced by API servers >= 1.25; for an older `kubeVersion` rules are left out with a warning. On a `@resource` interface, `self` is the whole object (of `metadata` only `name` and `generateName`).',
+      '',
+      'Fields: `message` (fixed message); `messageExpression` (a CEL expression returning a string, Kubernetes >= 1.27); `reason` (`FieldValueInvalid`, the default, `FieldValueForbidden`, `FieldValueRequired`, `FieldValueDuplicate`; >= 1.28); `fieldPath` (the field to report, relative to this one, e.g. `.replicas` or `.labels[\'app\']`, no list indexes; >= 1.28); `optionalOldSelf=true` (a transition rule also runs on create, `oldSelf` being an optional; >= 1.30, only when the rule uses `oldSelf`).',
+      '',
+      'Transition rules (using `oldSelf`) run on updates only, and only where the old value can be matched: not below the items of a list unless it is `@listType map`.',
+      '',
+      'Libraries by version: lists, strings, regex, url from 1.25; quantity and optional types (`self.?field`) from 1.29; sets from 1.30; ip/cidr from 1.31; named formats (`format.dns1123Label()`) from 1.32. A rule that needs a newer version than the target is an error naming the version.',
+      '',
+      'Cost limits: the API server estimates each rule\'s cost from the schema, taking list, map and string sizes from `@maxItems`, `@maxProperties` and `@maxLength` (unbounded ones are sized from its 3 MiB request limit), and multiplies it by the number of times the rule can run (the sizes of the lists and maps above it). One rule (and one messageExpression) may cost at most 10,000,000, all rules of a CRD version together 100,000,000; above that the CRD is refused, and generating reports the rule with the bounds that would fix it (e.g. add @maxItems to spec.rules). The estimate follows the server\'s cost factors; rules very close to a limit may be judged differently. Test rules without a server with `validateCustomResource` from `@kubeforge/testing/cel` (see docs/testing.md).',
+    ].join('\n'),
+    example: `/**\n * @validation rule="self.minReplicas <= self.maxReplicas" message="minReplicas must not exceed maxReplicas"\n * @validation rule="self.maxReplicas <= 100" messageExpression="'maxReplicas is ' + string(self.maxReplicas) + ', more than 100'" reason=FieldValueForbidden fieldPath=.maxReplicas\n */\nexport interface Autoscaling {\n  minReplicas: int32;\n  maxReplicas: int32;\n}`,
   }),
 
   // --- controller markers -------------------------------------------------------------------

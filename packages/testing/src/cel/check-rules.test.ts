@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import { checkSchemaRules } from './check-rules.ts';
 import { ruleCases } from './rule-cases.ts';
 import type { StructuralSchema } from './structural-schema.ts';
+import { validateCustomResource } from './validate-custom-resource.ts';
 import { validateWithRules } from './validate.ts';
 
 export function caseRoot(spec: StructuralSchema): StructuralSchema {
@@ -110,6 +111,70 @@ describe('checkSchemaRules', () => {
     assert.deepEqual(
       checkSchemaRules(root).map((p) => p.message),
       ["undefined field 'labels'"],
+    );
+  });
+});
+
+describe('validateCustomResource', () => {
+  const crd = {
+    spec: {
+      group: 'example.com',
+      names: { kind: 'Autoscaler' },
+      versions: [
+        {
+          name: 'v1',
+          schema: {
+            openAPIV3Schema: caseRoot({
+              type: 'object',
+              properties: { minReplicas: { type: 'integer' }, maxReplicas: { type: 'integer' } },
+              'x-kubernetes-validations': [
+                {
+                  rule: 'self.minReplicas <= self.maxReplicas',
+                  message: 'minReplicas must not exceed maxReplicas',
+                },
+                {
+                  rule: 'self.maxReplicas >= oldSelf.maxReplicas',
+                  message: 'maxReplicas may not shrink',
+                  fieldPath: '.maxReplicas',
+                },
+              ],
+            }),
+          },
+        },
+      ],
+    },
+  };
+
+  it('evaluates the version named by the apiVersion, with the rule message, field and reason', () => {
+    assert.deepEqual(
+      validateCustomResource(crd, {
+        apiVersion: 'example.com/v1',
+        kind: 'Autoscaler',
+        spec: { minReplicas: 3, maxReplicas: 1 },
+      }),
+      [
+        {
+          field: 'spec',
+          message: 'minReplicas must not exceed maxReplicas',
+          reason: 'FieldValueInvalid',
+          rule: 'self.minReplicas <= self.maxReplicas',
+        },
+      ],
+    );
+  });
+
+  it('runs transition rules on updates only, reporting the fieldPath', () => {
+    const object = {
+      apiVersion: 'example.com/v1',
+      kind: 'Autoscaler',
+      spec: { minReplicas: 1, maxReplicas: 2 },
+    };
+    assert.deepEqual(validateCustomResource(crd, object), []);
+    assert.deepEqual(
+      validateCustomResource(crd, object, {
+        oldObject: { ...object, spec: { minReplicas: 1, maxReplicas: 5 } },
+      }).map((v) => [v.field, v.message]),
+      [['spec.maxReplicas', 'maxReplicas may not shrink']],
     );
   });
 });

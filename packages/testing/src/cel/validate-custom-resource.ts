@@ -27,7 +27,7 @@ export interface CustomResourceValidationOptions extends ValidateOptions {
  */
 export function validateCustomResource(
   crd: CrdLike,
-  object: { readonly apiVersion?: string },
+  object: { readonly apiVersion?: string; readonly [key: string]: unknown },
   options: CustomResourceValidationOptions = {},
 ): RuleViolation[] {
   const versionName = options.version ?? object.apiVersion?.split('/').at(-1);
