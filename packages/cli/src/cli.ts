@@ -5,10 +5,13 @@
  * (unknown command or flag, missing or malformed option).
  */
 import yargs, { type Argv } from 'yargs';
+import { buildInstallerCommand } from './commands/build-installer.ts';
 import { createApiCommand } from './commands/create-api.ts';
+import { deployCommand, undeployCommand } from './commands/deploy.ts';
 import { generateCommand } from './commands/generate.ts';
 import { importCommand } from './commands/import.ts';
 import { initCommand } from './commands/init.ts';
+import { installCommand, uninstallCommand } from './commands/install.ts';
 import { installWebhooksCommand } from './commands/install-webhooks.ts';
 import { manifestsCommand } from './commands/manifests.ts';
 import { setupControlPlaneCommand } from './commands/setup-control-plane.ts';
@@ -32,6 +35,11 @@ export function createCli(argv: readonly string[], output: Output = consoleOutpu
       .command(manifestsCommand(output))
       .command(importCommand(output))
       .command(installWebhooksCommand(output))
+      .command(installCommand(output))
+      .command(uninstallCommand(output))
+      .command(deployCommand(output))
+      .command(undeployCommand(output))
+      .command(buildInstallerCommand(output))
       .command(setupControlPlaneCommand(output))
       .command(versionCommand(output))
       .example('$0 init my-operator --domain example.com', 'Scaffold a new operator project')
@@ -87,6 +95,11 @@ export async function runCli(argv: readonly string[], output: Output = consoleOu
         'manifests',
         'import',
         'install-webhooks',
+        'install',
+        'uninstall',
+        'deploy',
+        'undeploy',
+        'build-installer',
         'setup-control-plane',
         'version',
         'completion',
