@@ -11,7 +11,12 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startControlPlane, type ControlPlane } from '@kubeforge/testing';
 import { parseAllDocuments } from 'yaml';
-import { kubeforge as kubeforgeOffline, linkDependencies, tempDir } from './support/project.ts';
+import {
+  kubeforge as kubeforgeOffline,
+  linkDependencies,
+  projectWithKind,
+  tempDir,
+} from './support/project.ts';
 import { baseEnv, kubeforgeBin } from './support/paths.ts';
 import { eventually, sh, shOk, type ShellResult } from './support/shell.ts';
 
@@ -47,18 +52,8 @@ async function exists(what: string, cwd: string): Promise<boolean> {
 }
 
 /** A project named `name` with one kind, its dependencies linked from this checkout. */
-async function newProject(name: string, group: string, kind: string): Promise<string> {
-  const init = await kubeforgeOffline(['init', name, '--domain', 'example.com', '--skip-install'], workdir);
-  assert.equal(init.code, 0, init.stderr);
-  const project = join(workdir, name);
-  linkDependencies(project);
-  const created = await kubeforgeOffline(
-    ['create', 'api', '--group', group, '--version', 'v1', '--kind', kind],
-    project,
-  );
-  assert.equal(created.code, 0, created.stderr);
-  return project;
-}
+const newProject = (name: string, group: string, kind: string): Promise<string> =>
+  projectWithKind(workdir, name, group, kind);
 
 describe('install and uninstall: the CRDs alone', () => {
   let project: string;

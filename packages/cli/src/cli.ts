@@ -9,6 +9,7 @@ import { buildInstallerCommand } from './commands/build-installer.ts';
 import { createApiCommand } from './commands/create-api.ts';
 import { deployCommand, undeployCommand } from './commands/deploy.ts';
 import { generateCommand } from './commands/generate.ts';
+import { helmCommand } from './commands/helm.ts';
 import { importCommand } from './commands/import.ts';
 import { initCommand } from './commands/init.ts';
 import { installCommand, uninstallCommand } from './commands/install.ts';
@@ -40,6 +41,7 @@ export function createCli(argv: readonly string[], output: Output = consoleOutpu
       .command(deployCommand(output))
       .command(undeployCommand(output))
       .command(buildInstallerCommand(output))
+      .command(helmCommand(output))
       .command(setupControlPlaneCommand(output))
       .command(versionCommand(output))
       .example('$0 init my-operator --domain example.com', 'Scaffold a new operator project')
@@ -100,6 +102,7 @@ export async function runCli(argv: readonly string[], output: Output = consoleOu
         'deploy',
         'undeploy',
         'build-installer',
+        'helm',
         'setup-control-plane',
         'version',
         'completion',
