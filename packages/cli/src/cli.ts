@@ -15,6 +15,7 @@ import { initCommand } from './commands/init.ts';
 import { installCommand, uninstallCommand } from './commands/install.ts';
 import { installWebhooksCommand } from './commands/install-webhooks.ts';
 import { manifestsCommand } from './commands/manifests.ts';
+import { runCommand } from './commands/run.ts';
 import { setupControlPlaneCommand } from './commands/setup-control-plane.ts';
 import { versionCommand } from './commands/version.ts';
 import { formatCliError, isCliError } from './errors.ts';
@@ -36,6 +37,7 @@ export function createCli(argv: readonly string[], output: Output = consoleOutpu
       .command(manifestsCommand(output))
       .command(importCommand(output))
       .command(installWebhooksCommand(output))
+      .command(runCommand(output))
       .command(installCommand(output))
       .command(uninstallCommand(output))
       .command(deployCommand(output))
@@ -47,7 +49,8 @@ export function createCli(argv: readonly string[], output: Output = consoleOutpu
       .example('$0 init my-operator --domain example.com', 'Scaffold a new operator project')
       .example('$0 create api --group webapp --version v1 --kind Guestbook', 'Add a kind and its controller')
       .example('$0 generate --watch', 'Regenerate CRDs, RBAC and typed code on every save')
-      .example('$0 manifests --stdout | kubectl apply -f -', 'Install the CRDs into the current cluster')
+      .example('$0 run', 'Run the operator against the current cluster, restarting it on every save')
+      .example('$0 deploy --image ghcr.io/acme/op:v1', 'Deploy the operator (config/default) to the cluster')
       .epilogue('Run `kubeforge <command> --help` for the options and examples of a command.')
       // `create api --version v1` needs the name, so the version is the `version` command.
       .version(false)
@@ -97,6 +100,7 @@ export async function runCli(argv: readonly string[], output: Output = consoleOu
         'manifests',
         'import',
         'install-webhooks',
+        'run',
         'install',
         'uninstall',
         'deploy',

@@ -89,15 +89,14 @@ export async function requireCluster(): Promise<void> {
   const result = await kubectl(['get', '--raw', '/version', '--request-timeout=15s']);
   if (result.code !== 0) {
     const context = await kubectl(['config', 'current-context']);
-    const name = context.code === 0 ? `"${context.stdout.trim()}"` : 'none is set';
-    throw new CliError(
-      'MissingPrerequisite',
-      `no cluster answers: the current kubeconfig context is ${name}`,
-      {
-        details: indent(result.stderr),
-        hint: 'point kubectl at a cluster (KUBECONFIG, `kubectl config use-context <name>`) and check `kubectl get --raw /version`',
-      },
-    );
+    const where =
+      context.code === 0
+        ? `the current kubeconfig context "${context.stdout.trim()}"`
+        : 'no current kubeconfig context';
+    throw new CliError('MissingPrerequisite', `no cluster answers (${where})`, {
+      details: indent(result.stderr),
+      hint: 'point kubectl at a cluster (KUBECONFIG, `kubectl config use-context <name>`) and check `kubectl get --raw /version`',
+    });
   }
 }
 
