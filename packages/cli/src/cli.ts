@@ -10,6 +10,7 @@ import { createApiCommand } from './commands/create-api.ts';
 import { deployCommand, undeployCommand } from './commands/deploy.ts';
 import { generateCommand } from './commands/generate.ts';
 import { helmCommand } from './commands/helm.ts';
+import { imageContextCommand } from './commands/image-context.ts';
 import { importCommand } from './commands/import.ts';
 import { initCommand } from './commands/init.ts';
 import { installCommand, uninstallCommand } from './commands/install.ts';
@@ -44,6 +45,7 @@ export function createCli(argv: readonly string[], output: Output = consoleOutpu
       .command(undeployCommand(output))
       .command(buildInstallerCommand(output))
       .command(helmCommand(output))
+      .command(imageContextCommand(output))
       .command(setupControlPlaneCommand(output))
       .command(versionCommand(output))
       .example('$0 init my-operator --domain example.com', 'Scaffold a new operator project')
@@ -107,6 +109,7 @@ export async function runCli(argv: readonly string[], output: Output = consoleOu
         'undeploy',
         'build-installer',
         'helm',
+        'image-context',
         'setup-control-plane',
         'version',
         'completion',
