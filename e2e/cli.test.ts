@@ -47,6 +47,14 @@ describe('help', () => {
     'manifests',
     'import',
     'install-webhooks',
+    'run',
+    'install',
+    'uninstall',
+    'deploy',
+    'undeploy',
+    'build-installer',
+    'helm',
+    'image-context',
     'setup-control-plane',
     'version',
   ]) {
@@ -157,6 +165,13 @@ describe('commands that need a project', () => {
     ['generate'],
     ['manifests', '--stdout'],
     ['import', 'crd.yaml'],
+    ['run'],
+    ['install'],
+    ['deploy', '--image', 'example.com/op:v1'],
+    ['undeploy'],
+    ['build-installer', '--image', 'example.com/op:v1'],
+    ['helm', '--image', 'example.com/op:v1'],
+    ['image-context'],
   ]) {
     test(`kubeforge ${args[0] ?? ''} outside a project`, async () => {
       const result = await kubeforge(args, newDir('noproject'));

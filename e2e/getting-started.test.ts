@@ -54,6 +54,11 @@ describe('getting started: from an empty directory to a reconciling operator', {
    * skipped (naming the failed step) instead of failing for the same cause.
    */
   const step = sequentialSteps();
+  /** How many times `kubeforge run` has started the operator so far. */
+  const operatorStarts = (): number =>
+    (operator?.output().match(/^Started the operator \(pid \d+\)\.$/gm) ?? []).length;
+  const waitForRestart = (before: number, what: string): Promise<true> =>
+    eventually(what, 180_000, () => Promise.resolve(operatorStarts() > before ? true : undefined));
   const kubectlOutput = async (args: string): Promise<string> =>
     (await shOk(`kubectl ${args}`, { cwd: project, env })).stdout;
 
@@ -147,19 +152,18 @@ describe('getting started: from an empty directory to a reconciling operator', {
     assert.match(result.stdout, /(ℹ|#) fail 0\n/);
   });
 
-  step('the CRDs install and the operator becomes ready', async () => {
-    await run('npx kubeforge manifests --stdout | kubectl apply -f -');
-    await shOk(
-      'kubectl wait --for=condition=Established crd/websites.web.example.com crd/tenants.platform.example.com --timeout=60s',
-      { cwd: project, env },
-    );
+  step('kubeforge run installs the CRDs and the operator becomes ready', async () => {
     const port = await freePort();
-    operator = background(doc.take('npm start'), {
+    operator = background(doc.take('npx kubeforge run'), {
       cwd: project,
       env: { ...env, PROBE_ADDRESS: `127.0.0.1:${port}` },
     });
-    await eventually('the operator to report ready', 60_000, async () =>
+    await eventually('the operator to report ready', 120_000, async () =>
       (await fetch(`http://127.0.0.1:${port}/readyz`)).ok ? true : undefined,
+    );
+    await shOk(
+      'kubectl wait --for=condition=Established crd/websites.web.example.com crd/tenants.platform.example.com --timeout=60s',
+      { cwd: project, env },
     );
   });
 
@@ -223,17 +227,16 @@ describe('getting started: from an empty directory to a reconciling operator', {
         '  body: string;\n\n  /**\n   * The colour scheme of the page.\n   * @default light\n   */\n  theme?: string;\n}',
       );
       assert.notEqual(withTheme, types);
+      const restarts = operatorStarts();
       writeFileSync(join(project, websiteTypes), withTheme);
 
-      await run('npx kubeforge generate');
+      await waitForRestart(restarts, 'kubeforge run to regenerate and restart after the new field');
       assert.equal(readFileSync(join(project, websiteController), 'utf8'), controllerBefore);
       assert.equal(readFileSync(join(project, 'src/main.ts'), 'utf8'), mainBefore);
       assert.match(
         readFileSync(join(project, 'src/generated/web.example.com/v1/website.ts'), 'utf8'),
         /Website/,
       );
-      await run('npm run build');
-      await run('npx kubeforge manifests --stdout | kubectl apply -f -');
       const theme = await eventually('the default to be served', 30_000, async () => {
         const result = await sh(
           `sed 's/name: hello/name: hello-probe/' ${websiteSample} | kubectl create --dry-run=server -f - -o jsonpath='{.spec.theme}'`,
@@ -256,10 +259,15 @@ describe('getting started: from an empty directory to a reconciling operator', {
       '  theme?: string;\n\n  /**\n   * The pods that serve the site: their labels and annotations are kept.\n   * @maxDescriptionLength 0\n   */\n  server?: PodTemplateSpec;\n}',
     );
     assert.notEqual(withServer, `import type { PodTemplateSpec } from '@kubeforge/api/core/v1';\n${types}`);
+    const restarts = operatorStarts();
+    const outputBefore = operator?.output().length ?? 0;
     writeFileSync(join(project, websiteTypes), withServer);
-    await run('npx kubeforge generate');
-    const applied = await run('npx kubeforge manifests --stdout | kubectl apply -f -');
-    assert.doesNotMatch(applied.stderr, /crd-too-large/, 'the capped CRD fits client-side apply');
+    await waitForRestart(restarts, 'kubeforge run to regenerate, apply the CRD and restart');
+    assert.doesNotMatch(
+      operator?.output().slice(outputBefore) ?? '',
+      /crd-too-large/,
+      'the capped CRD fits client-side apply',
+    );
     writeFileSync(
       join(project, 'served.yaml'),
       yamlBlockAfter(readFileSync(gettingStarted, 'utf8'), '`served.yaml`'),
@@ -298,7 +306,6 @@ describe('getting started: from an empty directory to a reconciling operator', {
       join(testdata, 'website/website-v1.validation.ts'),
       join(project, 'src/webhooks/website-v1.validation.ts'),
     );
-    await run('npm run build');
     // The guide's defaults (port 9443, /tmp/k8s-webhook-server/serving-certs) are moved out of
     // the way of other processes through the variables both commands read.
     env = {
@@ -316,11 +323,11 @@ describe('getting started: from an empty directory to a reconciling operator', {
     await operator?.stop();
     assert.match(operator?.output() ?? '', /"msg":"manager stopped"/, 'the first operator stops cleanly');
     const port = await freePort();
-    operator = background(doc.take('npm start'), {
+    operator = background(doc.take('npx kubeforge run'), {
       cwd: project,
       env: { ...env, PROBE_ADDRESS: `127.0.0.1:${port}` },
     });
-    await eventually('the operator with its webhook server to report ready', 60_000, async () =>
+    await eventually('the operator with its webhook server to report ready', 120_000, async () =>
       (await fetch(`http://127.0.0.1:${port}/readyz`)).ok ? true : undefined,
     );
 
@@ -377,8 +384,10 @@ describe('getting started: from an empty directory to a reconciling operator', {
     assert.equal(line, 'added default/example-com: secret example-com-tls, issuer letsencrypt');
   });
 
-  step('config/default installs the operator with a hardened Deployment', async () => {
-    await run('kubectl apply -k config/default');
+  step('kubeforge deploy installs the operator with a hardened Deployment', async () => {
+    const context = await run('npx kubeforge image-context');
+    assert.match(context.stderr, /Wrote the build context dist\/image\./);
+    await run('npx kubeforge deploy --image registry.example.com/website-operator:v0.1.0');
     const deployment = JSON.parse(
       await kubectlOutput(
         'get deployment website-operator-controller-manager -n website-operator-system -o json',
@@ -389,6 +398,7 @@ describe('getting started: from an empty directory to a reconciling operator', {
           spec: {
             securityContext: { runAsNonRoot: boolean };
             containers: {
+              image: string;
               securityContext: { readOnlyRootFilesystem: boolean; capabilities: { drop: string[] } };
               livenessProbe: { httpGet: { path: string } };
               readinessProbe: { httpGet: { path: string } };
@@ -399,6 +409,7 @@ describe('getting started: from an empty directory to a reconciling operator', {
     };
     const pod = deployment.spec.template.spec;
     const container = pod.containers[0]!;
+    assert.equal(container.image, 'registry.example.com/website-operator:v0.1.0');
     assert.equal(pod.securityContext.runAsNonRoot, true);
     assert.equal(container.securityContext.readOnlyRootFilesystem, true);
     assert.deepEqual(container.securityContext.capabilities.drop, ['ALL']);

@@ -64,3 +64,25 @@ export function snapshot(dir: string): ReadonlyMap<string, string> {
   }
   return files;
 }
+
+/**
+ * A project `name` in `dir` with one kind (`create api`), its dependencies linked from this
+ * checkout; returns its directory.
+ */
+export async function projectWithKind(
+  dir: string,
+  name: string,
+  group: string,
+  kind: string,
+): Promise<string> {
+  const init = await kubeforge(['init', name, '--domain', 'example.com', '--skip-install'], dir);
+  if (init.code !== 0) throw new Error(`kubeforge init failed:\n${init.stderr}`);
+  const project = join(dir, name);
+  linkDependencies(project);
+  const created = await kubeforge(
+    ['create', 'api', '--group', group, '--version', 'v1', '--kind', kind],
+    project,
+  );
+  if (created.code !== 0) throw new Error(`kubeforge create api failed:\n${created.stderr}`);
+  return project;
+}

@@ -5,12 +5,18 @@
  * (unknown command or flag, missing or malformed option).
  */
 import yargs, { type Argv } from 'yargs';
+import { buildInstallerCommand } from './commands/build-installer.ts';
 import { createApiCommand } from './commands/create-api.ts';
+import { deployCommand, undeployCommand } from './commands/deploy.ts';
 import { generateCommand } from './commands/generate.ts';
+import { helmCommand } from './commands/helm.ts';
+import { imageContextCommand } from './commands/image-context.ts';
 import { importCommand } from './commands/import.ts';
 import { initCommand } from './commands/init.ts';
+import { installCommand, uninstallCommand } from './commands/install.ts';
 import { installWebhooksCommand } from './commands/install-webhooks.ts';
 import { manifestsCommand } from './commands/manifests.ts';
+import { runCommand } from './commands/run.ts';
 import { setupControlPlaneCommand } from './commands/setup-control-plane.ts';
 import { versionCommand } from './commands/version.ts';
 import { formatCliError, isCliError } from './errors.ts';
@@ -32,12 +38,21 @@ export function createCli(argv: readonly string[], output: Output = consoleOutpu
       .command(manifestsCommand(output))
       .command(importCommand(output))
       .command(installWebhooksCommand(output))
+      .command(runCommand(output))
+      .command(installCommand(output))
+      .command(uninstallCommand(output))
+      .command(deployCommand(output))
+      .command(undeployCommand(output))
+      .command(buildInstallerCommand(output))
+      .command(helmCommand(output))
+      .command(imageContextCommand(output))
       .command(setupControlPlaneCommand(output))
       .command(versionCommand(output))
       .example('$0 init my-operator --domain example.com', 'Scaffold a new operator project')
       .example('$0 create api --group webapp --version v1 --kind Guestbook', 'Add a kind and its controller')
       .example('$0 generate --watch', 'Regenerate CRDs, RBAC and typed code on every save')
-      .example('$0 manifests --stdout | kubectl apply -f -', 'Install the CRDs into the current cluster')
+      .example('$0 run', 'Run the operator against the current cluster, restarting it on every save')
+      .example('$0 deploy --image ghcr.io/acme/op:v1', 'Deploy the operator (config/default) to the cluster')
       .epilogue('Run `kubeforge <command> --help` for the options and examples of a command.')
       // `create api --version v1` needs the name, so the version is the `version` command.
       .version(false)
@@ -87,6 +102,14 @@ export async function runCli(argv: readonly string[], output: Output = consoleOu
         'manifests',
         'import',
         'install-webhooks',
+        'run',
+        'install',
+        'uninstall',
+        'deploy',
+        'undeploy',
+        'build-installer',
+        'helm',
+        'image-context',
         'setup-control-plane',
         'version',
         'completion',

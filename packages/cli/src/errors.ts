@@ -18,7 +18,9 @@ export type CliErrorReason =
   /** An input file (a CRD, the project file) is malformed. */
   | 'InvalidInput'
   /** A child process (npm, the setup script) failed. */
-  | 'CommandFailed';
+  | 'CommandFailed'
+  /** Something the command needs is missing: kubectl, a reachable cluster, CRDs, an image name. */
+  | 'MissingPrerequisite';
 
 export interface CliErrorInit {
   readonly hint?: string;

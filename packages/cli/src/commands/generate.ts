@@ -24,7 +24,7 @@ export interface GenerateOptions extends CrdSettingFlags {
   readonly output: Output;
 }
 
-function summary(result: GenerationResult, ms: number): string {
+export function summary(result: GenerationResult, ms: number): string {
   const scaffolded = new Set(result.scaffolded);
   const changes = [
     ...result.written.map((p) => (scaffolded.has(p) ? `  scaffolded ${p}` : `  wrote ${p}`)),
@@ -37,7 +37,7 @@ function summary(result: GenerationResult, ms: number): string {
   return [head, ...changes].join('\n');
 }
 
-async function reportWarnings(result: GenerationResult, output: Output): Promise<void> {
+export async function reportWarnings(result: GenerationResult, output: Output): Promise<void> {
   if (result.diagnostics.length === 0) return;
   const { formatDiagnostics } = await loadGenerator();
   output.info(formatDiagnostics(result.diagnostics).trimEnd());
