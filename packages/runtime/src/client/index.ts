@@ -91,4 +91,11 @@ export {
   type BufferedResponse,
   type StreamingResponse,
 } from './transport.ts';
-export { KubeConfig, loadKubeConfig } from './kube-config.ts';
+export {
+  KubeConfig,
+  loadKubeConfig,
+  loadInClusterKubeConfig,
+  SERVICE_ACCOUNT_DIR,
+  type InClusterOptions,
+} from './kube-config.ts';
+export { describeForbidden, rbacMarkerFor, type ForbiddenRequest } from './forbidden.ts';
