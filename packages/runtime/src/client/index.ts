@@ -84,6 +84,9 @@ export {
 export {
   createTransport,
   DEFAULT_USER_AGENT,
+  sharedTransport,
+  type ObservedRequest,
+  type RequestObserver,
   type Transport,
   type TransportOptions,
   type TransportStats,
