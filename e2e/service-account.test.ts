@@ -207,5 +207,65 @@ describe('the scaffolded operator under its own ServiceAccount', { timeout: 600_
       /User \\?"system:serviceaccount:website-operator-system:website-operator-controller-manager\\?" cannot list resource \\?"configmaps\\?" in API group \\?"\\?"/,
     );
     assert.match(line, /add `@rbac groups=core resources=configmaps verbs=list`/);
+    await operator.stop();
+    operator = undefined;
+  });
+
+  step('restricted to one namespace, it gets Roles, not a ClusterRole, and reconciles there', async () => {
+    const restricted = 'sites-restricted';
+    const source = readFileSync(join(project, controller), 'utf8');
+    writeFileSync(
+      join(project, controller),
+      source
+        .replace(
+          ' * @rbac groups=web.example.com resources=websites/finalizers verbs=update\n',
+          `$&${configMapRule}`,
+        )
+        .replace(/^( \* @rbac .*)$/gm, `$1 namespace=${restricted}`),
+    );
+    const generated = await kubeforge(['generate'], project);
+    assert.equal(generated.code, 0, generated.stderr);
+    const role = readFileSync(join(project, 'config/rbac/role.yaml'), 'utf8');
+    assert.doesNotMatch(role, /kind: ClusterRole/);
+    assert.match(role, new RegExp(`kind: Role\nmetadata:\n  name: manager-role\n  namespace: ${restricted}`));
+    // config/rbac as written (config/default's kustomize namespace would move the Role).
+    identity?.cleanup();
+    identity = await createServiceAccountIdentity(cp.kubeConfig, {
+      manifests: { paths: [join(project, 'config/rbac')] },
+    });
+    assert.ok(identity.applied.includes(`Role ${restricted}/manager-role`));
+    assert.ok(identity.applied.includes(`RoleBinding ${restricted}/manager-rolebinding`));
+    const { KUBECONFIG: _kubeconfig, ...env } = baseEnv();
+    const ports = { probes: await freePort(), metrics: await freePort() };
+    operator = background('node src/main.ts', {
+      cwd: project,
+      env: {
+        ...env,
+        HOME: workdir,
+        ...identity.env,
+        WATCH_NAMESPACE: restricted,
+        PROBE_ADDRESS: `127.0.0.1:${ports.probes}`,
+        METRICS_ADDRESS: '0',
+      },
+    });
+    await eventually('the restricted operator to be ready', 60_000, async () =>
+      (await fetch(`http://127.0.0.1:${ports.probes}/readyz`)).ok ? true : undefined,
+    );
+    writeFileSync(
+      join(workdir, 'restricted.yaml'),
+      readFileSync(join(testdata, 'website/sample.yaml'), 'utf8').replace(
+        'name: hello',
+        `name: hello\n  namespace: ${restricted}`,
+      ),
+    );
+    await shOk(`kubectl apply -f ${join(workdir, 'restricted.yaml')}`, { cwd: project, env: kubectlEnv() });
+    await eventually('the restricted hello to be Ready', 60_000, async () => {
+      const { stdout } = await shOk(
+        `kubectl get website hello -n ${restricted} -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}'`,
+        { cwd: project, env: kubectlEnv() },
+      );
+      return stdout === 'True' ? true : undefined;
+    });
+    assert.doesNotMatch(operator.output(), /forbidden/i);
   });
 });
