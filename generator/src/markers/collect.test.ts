@@ -57,6 +57,29 @@ describe('collectMarkers', () => {
     ]);
   });
 
+  it('parses an rbac rule for one namespace, and rejects bad namespaces and namespaced URLs', () => {
+    const rbac = collect('/** @rbac groups=core resources=configmaps verbs=get namespace=web */', [
+      'controller',
+    ]);
+    assert.deepEqual(rbac.markers.getAll('rbac'), [
+      {
+        apiGroups: [''],
+        resources: ['configmaps'],
+        verbs: ['get'],
+        resourceNames: [],
+        nonResourceURLs: [],
+        namespace: 'web',
+      },
+    ]);
+    const [bad] = collect('/** @rbac groups=core resources=pods verbs=get namespace=Web_1 */', [
+      'controller',
+    ]).problems;
+    assert.match(bad ?? '', /^error invalid-marker: @rbac has an invalid namespace "Web_1"/);
+    assert.match(bad ?? '', /a namespace is a DNS label/);
+    const [urls] = collect('/** @rbac urls=/metrics verbs=get namespace=web */', ['controller']).problems;
+    assert.match(urls ?? '', /@rbac urls cannot be combined with namespace/);
+  });
+
   it('reports a bad argument with the syntax as hint', () => {
     const { problems } = collect('/** @minItems -1 */');
     assert.deepEqual(problems, [

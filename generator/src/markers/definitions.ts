@@ -461,7 +461,7 @@ export const markerDefinitions = {
     grammar: rbac,
     summary:
       'A permission the operator needs, collected from comments in `src/controllers/**` into `config/rbac/role.yaml`.',
-    details: `Lists are separated by \`;\`. The core group is \`groups=core\` (or \`groups=""\`). Verbs: ${rbacVerbs.join(', ')} or \`*\`. Rules are merged and sorted; the role always includes what the manager needs (its own kinds with /status and /finalizers, Leases for leader election, Events).`,
+    details: `Lists are separated by \`;\`. The core group is \`groups=core\` (or \`groups=""\`). Verbs: ${rbacVerbs.join(', ')} or \`*\`. Rules are merged and sorted; the role always includes what the manager needs (its own kinds with /status and /finalizers, Leases for leader election, Events). \`namespace=<ns>\` grants the rule in that namespace only, through a Role \`manager-role\` in it (kubebuilder's \`namespace=\`); when every \`@rbac\` tag names a namespace the operator is namespace-restricted: the manager's own rules go into each of those Roles and no ClusterRole is generated (cluster-scoped kinds excepted). Each Role gets a RoleBinding to the operator's ServiceAccount.`,
     example: `/**\n * @rbac groups=apps resources=deployments verbs=get;list;watch;create;update;patch;delete\n * @rbac groups=core resources=secrets verbs=get\n */\nexport class BackupScheduleReconciler {}`,
   }),
 } as const;

@@ -169,6 +169,7 @@ export const rbac = keyValues<RbacMarker>(
     { name: 'verbs', required: true, syntax: '<verb;...>' },
     { name: 'resourceNames', required: false, syntax: '<name;...>' },
     { name: 'urls', required: false, syntax: '</path;...>' },
+    { name: 'namespace', required: false, syntax: '<namespace>' },
   ],
   (pairs) => {
     const list = (key: string): readonly string[] => {
@@ -193,7 +194,29 @@ export const rbac = keyValues<RbacMarker>(
         return argumentError(`has an unknown verb "${verb}"`, `verbs: ${rbacVerbs.join(', ')} or *`);
       }
     }
-    return argumentOk({ apiGroups, resources, verbs, resourceNames: list('resourceNames'), nonResourceURLs });
+    const namespace = pairs.get('namespace');
+    if (namespace !== undefined) {
+      if (nonResourceURLs.length > 0) {
+        return argumentError(
+          'urls cannot be combined with namespace',
+          'non-resource URLs are granted cluster-wide only (a ClusterRole); drop namespace=',
+        );
+      }
+      if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace) || namespace.length > 63) {
+        return argumentError(
+          `has an invalid namespace "${namespace}"`,
+          'a namespace is a DNS label: at most 63 lowercase letters, digits and -, starting and ending with a letter or digit',
+        );
+      }
+    }
+    return argumentOk({
+      apiGroups,
+      resources,
+      verbs,
+      resourceNames: list('resourceNames'),
+      nonResourceURLs,
+      ...(namespace === undefined ? {} : { namespace }),
+    });
   },
 );
 

@@ -133,6 +133,8 @@ export interface RbacRule {
   readonly verbs: readonly string[];
   readonly resourceNames: readonly string[];
   readonly nonResourceURLs: readonly string[];
+  /** Granted in this namespace only (a Role); cluster-wide (the ClusterRole) when absent. */
+  readonly namespace?: string;
   /** Project-relative file that declared it. */
   readonly source: string;
 }

@@ -17,6 +17,12 @@ export {
   type InstallCrdsOptions,
 } from './crds.ts';
 export { createNamespace } from './namespaces.ts';
+export { readManifests, type Manifest, type ManifestSource } from './manifests.ts';
+export {
+  createServiceAccountIdentity,
+  type ServiceAccountIdentity,
+  type ServiceAccountIdentityOptions,
+} from './service-account.ts';
 export {
   installWebhooks,
   type InstalledWebhooks,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import type { KindModel, ProjectModel, RbacRule } from '../../model/index.ts';
 import { emitRbac, mergeRules } from './role.ts';
 
@@ -79,5 +79,91 @@ describe('emitRbac', () => {
       },
       { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
     ]);
+  });
+});
+
+describe('emitRbac with namespace=', () => {
+  const widgets = {
+    group: 'a.example.com',
+    plural: 'widgets',
+    scope: 'Namespaced',
+    versions: [{ subresources: { status: false } }],
+  } as unknown as KindModel;
+  const tenants = {
+    group: 'a.example.com',
+    plural: 'tenants',
+    scope: 'Cluster',
+    versions: [{ subresources: { status: false } }],
+  } as unknown as KindModel;
+  const inNamespace = (namespace: string, resources: string[]): RbacRule => ({
+    ...rule([''], resources, ['get', 'list', 'watch']),
+    namespace,
+  });
+  const documents = (
+    model: ProjectModel,
+  ): {
+    kind: string;
+    metadata: { name: string; namespace?: string };
+    rules?: { resources?: string[] }[];
+    subjects?: unknown[];
+  }[] => {
+    const [file] = emitRbac(model);
+    assert.ok(file);
+    return parseAllDocuments(file.contents).map((d) => d.toJS() as never);
+  };
+
+  it('puts namespaced tags in a Role per namespace, bound to the ServiceAccount, beside the ClusterRole', () => {
+    const docs = documents({
+      kinds: [widgets],
+      rbacRules: [rule(['apps'], ['deployments'], ['get']), inNamespace('web', ['configmaps'])],
+    });
+    assert.deepEqual(
+      docs.map((d) => [d.kind, d.metadata.namespace ?? '', d.metadata.name]),
+      [
+        ['ClusterRole', '', 'manager-role'],
+        ['Role', 'web', 'manager-role'],
+        ['RoleBinding', 'web', 'manager-rolebinding'],
+      ],
+    );
+    assert.deepEqual(docs[1]?.rules, [
+      { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch'] },
+    ]);
+    assert.deepEqual(docs[2]?.subjects, [
+      { kind: 'ServiceAccount', name: 'controller-manager', namespace: 'system' },
+    ]);
+    assert.ok(docs[0]?.rules?.some((r) => r.resources?.includes('widgets')));
+  });
+
+  it('gives a namespace-restricted operator Roles only, with the manager rules in each', () => {
+    const docs = documents({
+      kinds: [widgets],
+      rbacRules: [inNamespace('web', ['configmaps']), inNamespace('shop', ['secrets'])],
+    });
+    assert.deepEqual(
+      docs.map((d) => [d.kind, d.metadata.namespace ?? '']),
+      [
+        ['Role', 'shop'],
+        ['RoleBinding', 'shop'],
+        ['Role', 'web'],
+        ['RoleBinding', 'web'],
+      ],
+    );
+    for (const role of [docs[0], docs[2]]) {
+      const resources = role?.rules?.flatMap((r) => r.resources ?? []) ?? [];
+      for (const needed of ['widgets', 'widgets/finalizers', 'leases', 'events']) {
+        assert.ok(resources.includes(needed), `${role?.metadata.namespace ?? ''} grants ${needed}`);
+      }
+    }
+    assert.ok(!(docs[0]?.rules?.flatMap((r) => r.resources ?? []) ?? []).includes('configmaps'));
+  });
+
+  it('keeps a ClusterRole for cluster-scoped kinds of a namespace-restricted operator', () => {
+    const docs = documents({ kinds: [widgets, tenants], rbacRules: [inNamespace('web', ['configmaps'])] });
+    assert.deepEqual(
+      docs.map((d) => d.kind),
+      ['ClusterRole', 'Role', 'RoleBinding'],
+    );
+    const cluster = docs[0]?.rules?.flatMap((r) => r.resources ?? []) ?? [];
+    assert.deepEqual(cluster.sort(), ['tenants', 'tenants/finalizers']);
   });
 });

@@ -1,7 +1,13 @@
 /**
- * The RBAC emitter: one ClusterRole with the rules declared by `@rbac` tags plus what the
+ * The RBAC emitter: a ClusterRole with the rules declared by `@rbac` tags plus what the
  * manager itself needs, merged (same group and verbs -> one rule) and sorted, so the role
  * reads like controller-gen's and is byte-stable.
+ *
+ * Tags with `namespace=` become a Role of the same name in that namespace, as controller-gen
+ * emits them, with a RoleBinding to the operator's ServiceAccount. When every tag names a
+ * namespace the operator is namespace-restricted: the manager's own rules (its namespaced
+ * kinds, Leases, Events) go into each Role, and a ClusterRole is emitted only for what cannot
+ * be namespaced (cluster-scoped kinds).
  */
 import type { ProjectModel, RbacRule } from '../../model/index.ts';
 import type { OutputFile } from '../output-file.ts';
@@ -12,6 +18,8 @@ export interface RbacOptions {
   readonly roleName?: string;
   /** default `config/rbac/role.yaml` */
   readonly path?: string;
+  /** Subject of the Roles' bindings; default the scaffold's `system/controller-manager`. */
+  readonly serviceAccount?: { readonly namespace: string; readonly name: string };
 }
 
 export interface PolicyRule {
@@ -27,8 +35,11 @@ type DeclaredRule = Omit<RbacRule, 'source'>;
 const leaderElectionVerbs = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
 const eventVerbs = ['create', 'patch'];
 
-/** What the manager needs whatever the controllers declare. */
-export function managerRules(model: ProjectModel): readonly DeclaredRule[] {
+/**
+ * What the manager needs whatever the controllers declare; `scope` picks the rules of
+ * cluster-scoped kinds (`'cluster'`) or the rest (`'namespaced'`), default all.
+ */
+export function managerRules(model: ProjectModel, scope?: 'cluster' | 'namespaced'): readonly DeclaredRule[] {
   const rule = (apiGroups: string[], resources: string[], verbs: string[]): DeclaredRule => ({
     apiGroups,
     resources,
@@ -36,17 +47,24 @@ export function managerRules(model: ProjectModel): readonly DeclaredRule[] {
     resourceNames: [],
     nonResourceURLs: [],
   });
+  const kinds = model.kinds.filter(
+    (kind) => scope === undefined || (kind.scope === 'Cluster') === (scope === 'cluster'),
+  );
   return [
-    ...model.kinds.flatMap((kind) => [
+    ...kinds.flatMap((kind) => [
       rule([kind.group], [kind.plural], ['get', 'list', 'watch', 'update', 'patch']),
       ...(kind.versions.some((v) => v.subresources.status)
         ? [rule([kind.group], [`${kind.plural}/status`], ['get', 'update', 'patch'])]
         : []),
       rule([kind.group], [`${kind.plural}/finalizers`], ['update']),
     ]),
-    rule(['coordination.k8s.io'], ['leases'], leaderElectionVerbs),
-    rule([''], ['events'], eventVerbs),
-    rule(['events.k8s.io'], ['events'], eventVerbs),
+    ...(scope === 'cluster'
+      ? []
+      : [
+          rule(['coordination.k8s.io'], ['leases'], leaderElectionVerbs),
+          rule([''], ['events'], eventVerbs),
+          rule(['events.k8s.io'], ['events'], eventVerbs),
+        ]),
   ];
 }
 
@@ -105,20 +123,55 @@ function compareKeys(a: string, b: string): number {
 }
 
 export function emitRbac(model: ProjectModel, options: RbacOptions = {}): OutputFile[] {
-  const role = {
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'ClusterRole',
-    metadata: { name: options.roleName ?? 'manager-role' },
-    rules: mergeRules([...model.rbacRules, ...managerRules(model)]),
-  };
+  const roleName = options.roleName ?? 'manager-role';
+  const account = options.serviceAccount ?? { namespace: 'system', name: 'controller-manager' };
+  const clusterDeclared = model.rbacRules.filter((r) => r.namespace === undefined);
+  const byNamespace = new Map<string, DeclaredRule[]>();
+  for (const rule of model.rbacRules) {
+    if (rule.namespace === undefined) continue;
+    byNamespace.set(rule.namespace, [...(byNamespace.get(rule.namespace) ?? []), rule]);
+  }
+  const restricted = byNamespace.size > 0 && clusterDeclared.length === 0;
+  const clusterRules = mergeRules([
+    ...clusterDeclared,
+    ...managerRules(model, restricted ? 'cluster' : undefined),
+  ]);
+  const documents: object[] = [];
+  if (!restricted || clusterRules.length > 0) {
+    documents.push({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: roleName },
+      rules: clusterRules,
+    });
+  }
+  for (const namespace of [...byNamespace.keys()].sort()) {
+    const declared = byNamespace.get(namespace) ?? [];
+    documents.push(
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'Role',
+        metadata: { name: roleName, namespace },
+        rules: mergeRules([...declared, ...(restricted ? managerRules(model, 'namespaced') : [])]),
+      },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: roleName.replace(/-role$/, '') + '-rolebinding', namespace },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: roleName },
+        subjects: [{ kind: 'ServiceAccount', name: account.name, namespace: account.namespace }],
+      },
+    );
+  }
   const sources = [...new Set(model.rbacRules.map((r) => r.source))].sort();
-  return [
-    {
-      path: options.path ?? 'config/rbac/role.yaml',
-      contents: toYaml(role, [
-        `Source: @rbac tags in ${sources.length > 0 ? sources.join(', ') : 'src/controllers/**'} and the manager's own needs`,
-      ]),
-      ownership: 'generated',
-    },
+  const header = [
+    `Source: @rbac tags in ${sources.length > 0 ? sources.join(', ') : 'src/controllers/**'} and the manager's own needs`,
   ];
+  const contents = documents
+    .map((document, index) => {
+      const text = toYaml(document, index === 0 ? header : []);
+      return index === 0 ? text : text.slice(text.indexOf('\n---\n') + 1);
+    })
+    .join('');
+  return [{ path: options.path ?? 'config/rbac/role.yaml', contents, ownership: 'generated' }];
 }

@@ -102,7 +102,7 @@ test('the Deployment runs non-root, read-only, without capabilities, with probes
   assert.equal(container.readinessProbe.httpGet.path, '/readyz');
 });
 
-test('the default kustomization installs CRDs, RBAC and the manager in the project namespace', () => {
+test('the default kustomization installs CRDs, RBAC, the manager and its metrics Service in the project namespace', () => {
   const kustomization = parse(plannedFiles().get('config/default/kustomization.yaml') ?? '') as {
     namespace: string;
     namePrefix: string;
@@ -110,7 +110,38 @@ test('the default kustomization installs CRDs, RBAC and the manager in the proje
   };
   assert.equal(kustomization.namespace, 'website-operator-system');
   assert.equal(kustomization.namePrefix, 'website-operator-');
-  assert.deepEqual(kustomization.resources, ['../crd', '../rbac', '../manager']);
+  assert.deepEqual(kustomization.resources, ['../crd', '../rbac', '../manager', 'metrics_service.yaml']);
+});
+
+test('metrics are served on their own port, behind the review roles, readable with metrics-reader', () => {
+  const files = plannedFiles();
+  const rbac = parse(files.get('config/rbac/kustomization.yaml') ?? '') as { resources: string[] };
+  for (const file of [
+    'metrics_auth_role.yaml',
+    'metrics_auth_role_binding.yaml',
+    'metrics_reader_role.yaml',
+  ]) {
+    assert.ok(rbac.resources.includes(file), `config/rbac lists ${file}`);
+    assert.ok(files.has(`config/rbac/${file}`));
+  }
+  const reader = parse(files.get('config/rbac/metrics_reader_role.yaml') ?? '') as { rules: unknown[] };
+  assert.deepEqual(reader.rules, [{ nonResourceURLs: ['/metrics'], verbs: ['get'] }]);
+  const service = parse(files.get('config/default/metrics_service.yaml') ?? '') as {
+    spec: { ports: { port: number; targetPort: string }[] };
+  };
+  assert.deepEqual(
+    service.spec.ports.map((p) => [p.port, p.targetPort]),
+    [[8443, 'metrics']],
+  );
+  for (const path of [
+    'config/prometheus/monitor.yaml',
+    'config/prometheus/kustomization.yaml',
+    'config/network-policy/allow-metrics-traffic.yaml',
+    'config/network-policy/kustomization.yaml',
+  ]) {
+    assert.ok(files.has(path), `missing ${path}`);
+  }
+  assert.match(files.get('config/manager/manager.yaml') ?? '', /- --metrics-bind-address=:8443/);
 });
 
 test('init options: the name defaults to the directory, and is validated', () => {

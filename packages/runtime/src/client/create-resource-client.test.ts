@@ -19,6 +19,9 @@ import { ClientUsageError, isConflict, NetworkError } from './errors.ts';
 import type { BufferedResponse, HttpRequest, StreamingResponse, Transport } from './transport.ts';
 
 class FakeTransport implements Transport {
+  observe(): () => void {
+    return () => undefined;
+  }
   readonly timeoutMs = 1000;
   readonly requests: HttpRequest[] = [];
   readonly responses: BufferedResponse[] = [];

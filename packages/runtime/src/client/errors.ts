@@ -7,6 +7,7 @@
  * Aborting a call through its `signal` rejects with the signal's reason, not with these.
  */
 import type { Status, StatusCause } from '../api/index.ts';
+import { forbiddenHint } from './forbidden.ts';
 
 /** metav1.StatusReason values, plus `Unknown` when neither the body nor the HTTP code says more. */
 export type ApiErrorReason =
@@ -137,7 +138,8 @@ export class ApiError extends Error {
         ? (status.reason as ApiErrorReason)
         : reasonForStatusCode(code);
     const detail = status?.message ?? (body.length > 0 && body.length <= 512 ? body.trim() : '');
-    const message = `${detail || 'the server returned an error'} (${code} ${reason}${request ? `, ${request}` : ''})`;
+    const hint = reason === 'Forbidden' ? forbiddenHint(detail) : '';
+    const message = `${detail || 'the server returned an error'} (${code} ${reason}${request ? `, ${request}` : ''})${hint}`;
     return new ApiError(reason, message, {
       code,
       ...(status ? { status } : {}),

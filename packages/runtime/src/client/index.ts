@@ -84,6 +84,9 @@ export {
 export {
   createTransport,
   DEFAULT_USER_AGENT,
+  sharedTransport,
+  type ObservedRequest,
+  type RequestObserver,
   type Transport,
   type TransportOptions,
   type TransportStats,
@@ -91,4 +94,11 @@ export {
   type BufferedResponse,
   type StreamingResponse,
 } from './transport.ts';
-export { KubeConfig, loadKubeConfig } from './kube-config.ts';
+export {
+  KubeConfig,
+  loadKubeConfig,
+  loadInClusterKubeConfig,
+  SERVICE_ACCOUNT_DIR,
+  type InClusterOptions,
+} from './kube-config.ts';
+export { describeForbidden, rbacMarkerFor, type ForbiddenRequest } from './forbidden.ts';

@@ -73,6 +73,21 @@ export interface TransportStats {
   readonly queued: number;
 }
 
+/**
+ * One request as metrics see it (client-go's `rest_client_*` metrics): the HTTP method, the
+ * server's `host:port`, the status code or `<error>` when no answer came, and the time until
+ * the response headers arrived (a watch counts once, when its stream opens).
+ */
+export interface ObservedRequest {
+  readonly method: string;
+  readonly host: string;
+  readonly code: string;
+  readonly seconds: number;
+}
+
+/** Told about every request a transport sends, retries included; must not throw. */
+export type RequestObserver = (request: ObservedRequest) => void;
+
 /** The connection to one API server, shared by every resource client built from the same KubeConfig. */
 export interface Transport {
   readonly timeoutMs: number;
@@ -82,6 +97,8 @@ export interface Transport {
   send(request: HttpRequest): Promise<BufferedResponse>;
   /** Sends a request and returns the streaming body; a non-2xx status throws `ApiError`. */
   open(request: HttpRequest & { readonly method: 'GET' }): Promise<StreamingResponse>;
+  /** Calls `observer` after every request from now on; returns a function that stops it. */
+  observe(observer: RequestObserver): () => void;
   /** Stops accepting requests, waits for in-flight ones (including open watches) and closes the connections. */
   close(): Promise<void>;
   /** Stops accepting requests and aborts in-flight ones (open watches end with a NetworkError). */
@@ -235,6 +252,8 @@ class PoolTransport implements Transport {
   readonly #maxConnections: number | undefined;
   readonly #maxRetries: number;
   readonly #onWarning: ((warning: string, request: string) => void) | undefined;
+  readonly #host: string;
+  readonly #observers = new Set<RequestObserver>();
   #state: ConnectionState | undefined;
   #deriving: Promise<ConnectionState> | undefined;
   #closed = false;
@@ -267,6 +286,7 @@ class PoolTransport implements Transport {
     }
     this.#kubeConfig = kubeConfig;
     this.#origin = url.origin;
+    this.#host = url.host;
     this.#basePath = url.pathname.replace(/\/+$/, '');
     this.#proxyUrl = cluster.proxyUrl;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -353,6 +373,22 @@ class PoolTransport implements Transport {
     }
   }
 
+  observe(observer: RequestObserver): () => void {
+    this.#observers.add(observer);
+    return () => this.#observers.delete(observer);
+  }
+
+  #observed(method: string, code: string, startedAt: number): void {
+    if (this.#observers.size === 0) return;
+    const event: ObservedRequest = {
+      method,
+      host: this.#host,
+      code,
+      seconds: (performance.now() - startedAt) / 1000,
+    };
+    for (const observer of this.#observers) observer(event);
+  }
+
   stats(): TransportStats | undefined {
     const dispatcher = this.#state?.dispatcher;
     if (!(dispatcher instanceof Pool)) return undefined;
@@ -382,6 +418,7 @@ class PoolTransport implements Transport {
   ): Promise<Dispatcher.ResponseData> {
     const timeout = request.timeoutMs ?? this.timeoutMs;
     let response: Dispatcher.ResponseData;
+    const startedAt = performance.now();
     try {
       response = await state.dispatcher.request({
         origin: this.#origin,
@@ -394,8 +431,10 @@ class PoolTransport implements Transport {
         bodyTimeout,
       });
     } catch (error) {
+      this.#observed(request.method, '<error>', startedAt);
       throw this.#failure(error, request.signal, description);
     }
+    this.#observed(request.method, String(response.statusCode), startedAt);
     if (this.#onWarning !== undefined) {
       const warning = response.headers.warning;
       if (warning !== undefined) {

@@ -117,6 +117,7 @@ before(async () => {
     name: 'manager-test',
     logger: noopLogger,
     probes: { port: 0, host: '127.0.0.1' },
+    metricsServer: { port: 0, host: '127.0.0.1', secure: false },
     handleSignals: false,
     shutdownTimeoutMs: 2000,
     // This run's namespace only: on a shared cluster, Gadgets an earlier run left elsewhere
@@ -252,7 +253,8 @@ test('a reconcile that hangs past its timeout is abandoned and retried, and the 
 
 test('/metrics exposes controller-runtime names with values matching the run', async () => {
   await eventually(() => count('terminal') >= 1 && count('flaky') >= 4, 'earlier tests');
-  const text = await (await fetch(`${manager.probeUrl ?? ''}/metrics`)).text();
+  assert.equal((await fetch(`${manager.probeUrl ?? ''}/metrics`)).status, 404, 'not on the probe port');
+  const text = await (await fetch(`${manager.metricsUrl ?? ''}/metrics`)).text();
   const value = (series: string): number => {
     const line = text.split('\n').find((l) => l.startsWith(series + ' '));
     assert.ok(line !== undefined, `missing ${series}`);
@@ -276,6 +278,11 @@ test('/metrics exposes controller-runtime names with values matching the run', a
     1,
   );
   assert.match(text, /kubeforge_watch_reconnects_total\{resource="configmaps.v1 namespace=[^"]+"\} \d+/);
+  // client-go's names: the manager's list, watch and write requests to the API server.
+  const host = new URL(cp.kubeConfig.getCurrentCluster()?.server ?? '').host;
+  assert.ok(value(`rest_client_requests_total{code="200",method="GET",host="${host}"}`) >= 2);
+  assert.ok(value(`rest_client_request_duration_seconds_count{verb="GET",host="${host}"}`) >= 2);
+  assert.match(text, /rest_client_request_duration_seconds_bucket\{le="0.005",verb="GET",host="[^"]+"\}/);
 });
 
 test('repeated events are aggregated into one Event with a count', async () => {

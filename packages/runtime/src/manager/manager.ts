@@ -1,8 +1,9 @@
 /**
  * The manager runs an operator process: many controllers over one shared informer factory,
  * a client per controller whose reads come from the cache and writes go to the API server,
- * optional Lease-based leader election, the `/healthz` `/readyz` `/metrics` endpoints, JSON
- * logs, and signal handling.
+ * optional Lease-based leader election, the `/healthz` `/readyz` probes, `/metrics` on its
+ * own authenticated HTTPS port, the API client's `rest_client_*` metrics, JSON logs, and
+ * signal handling.
  *
  * Guarantees:
  * - Caches are filled on every replica (standbys take over warm), but controllers run only
@@ -40,6 +41,10 @@ import type { Metrics } from '../metrics/metrics.ts';
 import { createMetrics } from '../metrics/metrics.ts';
 import type { ProbeServer } from '../metrics/probe-server.ts';
 import { startProbeServer } from '../metrics/probe-server.ts';
+import type { MetricsServer } from '../metrics/metrics-server.ts';
+import { selfSignedMetricsCertificates, startMetricsServer } from '../metrics/metrics-server.ts';
+import { createReviewAuthorizer } from '../metrics/review-authorizer.ts';
+import { sharedTransport } from '../client/transport.ts';
 import { errorFields } from '../log/logger.ts';
 import { fileCertificates } from '../webhook/certs/file-source.ts';
 import type { WebhookRegistration, WebhookServer } from '../webhook/server.ts';
@@ -67,6 +72,7 @@ class OperatorManager implements Manager {
   readonly #untrack: (() => void)[] = [];
   #elector: LeaderElector | undefined;
   #probe: ProbeServer | undefined;
+  #metricsServer: MetricsServer | undefined;
   readonly #webhooks: WebhookRegistration[] = [];
   readonly #webhookRoutes = new WebhookRoutes();
   #webhookServer: WebhookServer | undefined;
@@ -139,6 +145,10 @@ class OperatorManager implements Manager {
     return this.#probe?.url;
   }
 
+  get metricsUrl(): string | undefined {
+    return this.#metricsServer?.url;
+  }
+
   add(blueprint: ControllerBlueprint): void {
     if (this.#started) {
       throw new ManagerError(
@@ -203,7 +213,9 @@ class OperatorManager implements Manager {
     this.#installSignalHandlers();
     try {
       for (const blueprint of this.#blueprints) this.#controllers.push(this.#createController(blueprint));
+      this.#untrack.push(sharedTransport(this.#options.kubeConfig).observe(this.metrics.restClient));
       await this.#startProbes();
+      await this.#startMetricsServer();
       await this.#startWebhooks();
       // Warm every cache on every replica: a standby that takes over reconciles at once.
       for (const blueprint of this.#blueprints) {
@@ -354,7 +366,6 @@ class OperatorManager implements Manager {
     this.#probe = await startProbeServer({
       port: probes.port,
       ...(probes.host !== undefined && { host: probes.host }),
-      registry: this.metrics.registry,
       logger: this.logger,
       healthz: { ping: () => true },
       readyz: {
@@ -368,7 +379,31 @@ class OperatorManager implements Manager {
         }),
       },
     });
-    this.logger.info('serving probes and metrics', { url: this.#probe.url });
+    this.logger.info('serving probes', { url: this.#probe.url });
+  }
+
+  async #startMetricsServer(): Promise<void> {
+    const options = this.#options.metricsServer;
+    if (options === undefined) return;
+    const logger = this.logger.child({ component: 'metrics' });
+    this.#metricsServer = await startMetricsServer({
+      port: options.port,
+      ...(options.host !== undefined && { host: options.host }),
+      registry: this.metrics.registry,
+      logger,
+      secure:
+        options.secure === false
+          ? false
+          : {
+              certificates: options.certificates ?? selfSignedMetricsCertificates(),
+              authorizer:
+                options.authorizer ?? createReviewAuthorizer({ kubeConfig: this.#options.kubeConfig }),
+            },
+    });
+    this.logger.info('serving metrics', {
+      url: this.#metricsServer.url,
+      secure: options.secure !== false,
+    });
   }
 
   /** Every replica serves webhooks: the API server calls whichever one the Service picks. */
@@ -428,6 +463,7 @@ class OperatorManager implements Manager {
     await this.informers.stop();
     await this.#webhookServer?.close();
     await this.#probe?.close();
+    await this.#metricsServer?.close();
     this.logger.info('manager stopped');
   }
 

@@ -8,6 +8,7 @@ import type { EventRecorder } from '../events/recorder.ts';
 import type { LeaderElectionTiming } from '../leader-election/config.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
+import type { ScrapeAuthorizer } from '../metrics/review-authorizer.ts';
 import type { CertificateSource } from '../webhook/certs/source.ts';
 import type { WebhookRegistration } from '../webhook/server.ts';
 
@@ -28,8 +29,25 @@ export interface ManagerOptions {
   readonly logger?: Logger;
   /** Default: a fresh prom-client registry with process metrics. */
   readonly metrics?: Metrics;
-  /** Serve `/healthz`, `/readyz` and `/metrics` on this port (`0`: any free port). Default: not served. */
+  /** Serve `/healthz` and `/readyz` on this port (`0`: any free port). Default: not served. */
   readonly probes?: { readonly port: number; readonly host?: string };
+  /**
+   * Serve `/metrics` on its own port (`0`: any free port), as controller-runtime's metrics
+   * server does. Default: not served. `secure` (default `true`): HTTPS, and every scrape
+   * authenticated with a TokenReview and authorized with a SubjectAccessReview of `get` on
+   * the `/metrics` non-resource URL (the operator then needs `create` on `tokenreviews` and
+   * `subjectaccessreviews`: config/rbac/metrics_auth_role.yaml). `certificates` default to a
+   * self-signed pair made at start-up for localhost, 127.0.0.1 and the host name;
+   * `authorizer` to the reviews through `kubeConfig`. `secure: false` serves plain HTTP to
+   * anyone (local development).
+   */
+  readonly metricsServer?: {
+    readonly port: number;
+    readonly host?: string;
+    readonly secure?: boolean;
+    readonly certificates?: CertificateSource;
+    readonly authorizer?: ScrapeAuthorizer;
+  };
   /**
    * The webhook server, run on every replica once a webhook is added. Defaults: port 9443,
    * all interfaces, certificates from `/tmp/k8s-webhook-server/serving-certs/tls.{crt,key}`
@@ -107,6 +125,8 @@ export interface Manager {
   readonly webhookUrl: string | undefined;
   /** The probe server's base URL once started, e.g. `http://127.0.0.1:8081`. */
   readonly probeUrl: string | undefined;
+  /** The metrics server's base URL once started, e.g. `https://127.0.0.1:8443`. */
+  readonly metricsUrl: string | undefined;
 }
 
 export class ManagerError extends Error {

@@ -1,7 +1,8 @@
 /**
  * metrics: Prometheus metrics under controller-runtime's names (reconciles, work queues,
- * leader election) plus kubeforge's watch health, the sink interfaces components report
- * through, and the `/healthz` `/readyz` `/metrics` probe server.
+ * leader election) and client-go's (`rest_client_*`) plus kubeforge's watch health, the sink
+ * interfaces components report through, the `/healthz` `/readyz` probe server, and the
+ * `/metrics` server with delegated authentication and authorization.
  */
 export {
   createMetrics,
@@ -30,3 +31,20 @@ export {
   type ProbeServer,
   type ProbeServerOptions,
 } from './probe-server.ts';
+export { restClientDurationBuckets } from './rest-client-metrics.ts';
+export {
+  startMetricsServer,
+  selfSignedMetricsCertificates,
+  MetricsServerError,
+  type MetricsServer,
+  type MetricsServerOptions,
+} from './metrics-server.ts';
+export {
+  createReviewAuthorizer,
+  kubeReviews,
+  type ReviewAuthorizerOptions,
+  type ReviewClient,
+  type ScrapeAuthorizer,
+  type ScrapeDecision,
+  type ReviewedUser,
+} from './review-authorizer.ts';

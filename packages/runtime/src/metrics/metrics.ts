@@ -7,6 +7,8 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { WorkQueueMetrics } from '../workqueue/metrics.ts';
 import { BufferedHistogram } from './buffered-histogram.ts';
 import { createWebhookMetrics } from './webhook-metrics.ts';
+import { createRestClientMetrics } from './rest-client-metrics.ts';
+import type { RequestObserver } from '../client/transport.ts';
 import type { ControllerMetrics, LeaderElectionMetrics, WatchMetrics, WebhookMetrics } from './sinks.ts';
 
 /** controller-runtime's buckets for `controller_runtime_reconcile_time_seconds`. */
@@ -30,7 +32,7 @@ export interface WatcherHealthCounters {
 }
 
 export interface Metrics {
-  /** Serve it at `/metrics` (see `startProbeServer`), or merge it into your own. */
+  /** Serve it at `/metrics` (see `startMetricsServer`), or merge it into your own. */
   readonly registry: Registry;
   /** The sink for one controller's reconciles. Repeated calls return the same sink. */
   controller(name: string): ControllerMetrics;
@@ -40,6 +42,11 @@ export interface Metrics {
   leaderElection(name: string): LeaderElectionMetrics;
   /** The sink for one webhook endpoint (label `webhook`: its path). */
   webhook(path: string): WebhookMetrics;
+  /**
+   * Counts the API client's requests (`rest_client_requests_total`,
+   * `rest_client_request_duration_seconds`); give it to `Transport.observe`.
+   */
+  readonly restClient: RequestObserver;
   /** The sink for one watched resource, for code that reports events as they happen. */
   watch(resource: string): WatchMetrics;
   /**
@@ -245,8 +252,11 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   const elections = new Map<string, LeaderElectionMetrics>();
   const webhooks = new Map<string, WebhookMetrics>();
 
+  const restClient = createRestClientMetrics(registers);
+
   return {
     registry,
+    restClient,
     controller(name) {
       return memo(controllers, name, () => {
         const labels = { controller: name };

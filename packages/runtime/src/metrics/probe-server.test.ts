@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createMetrics } from './metrics.ts';
 import { ProbeServerError, startProbeServer, type ProbeServer } from './probe-server.ts';
 
 async function fetchText(
@@ -15,10 +14,8 @@ describe('startProbeServer', () => {
   let server: ProbeServer;
   let cacheSynced = false;
   const warnings: string[] = [];
-  const metrics = createMetrics({ processMetrics: false });
 
   before(async () => {
-    metrics.workQueue('probe-test').add();
     server = await startProbeServer({
       port: 0,
       host: '127.0.0.1',
@@ -27,7 +24,6 @@ describe('startProbeServer', () => {
         'cache-sync': () => cacheSynced,
         leader: () => Promise.resolve(),
       },
-      registry: metrics.registry,
       checkTimeoutMs: 200,
       logger: { warn: (message, fields) => warnings.push(`${message} ${JSON.stringify(fields)}`) },
     });
@@ -106,13 +102,6 @@ describe('startProbeServer', () => {
     );
   });
 
-  it('serves the registry at /metrics in the Prometheus text format', async () => {
-    const res = await fetchText(`${server.url}/metrics`);
-    assert.equal(res.status, 200);
-    assert.match(res.type, /^text\/plain; version=0\.0\.4/);
-    assert.match(res.body, /^workqueue_adds_total\{name="probe-test",controller="probe-test"\} 1$/m);
-  });
-
   it('answers 404 for unknown paths and 405 for other methods', async () => {
     assert.equal((await fetchText(`${server.url}/nope`)).status, 404);
     const post = await fetchText(`${server.url}/healthz`, { method: 'POST' });
@@ -129,6 +118,7 @@ describe('startProbeServer', () => {
   it('answers ping when no checks are configured, and closes cleanly with open connections', async () => {
     const bare = await startProbeServer({ port: 0, host: '127.0.0.1' });
     assert.equal((await fetchText(`${bare.url}/readyz?verbose`)).body, '[+]ping ok\nreadyz check passed\n');
+    // Metrics are served by the metrics server, never on the probe port.
     assert.equal((await fetchText(`${bare.url}/metrics`)).status, 404);
     await bare.close();
     await assert.rejects(fetch(`${bare.url}/healthz`));

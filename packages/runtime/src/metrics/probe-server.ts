@@ -1,13 +1,13 @@
 /**
- * The HTTP endpoints an operator's Pod exposes: `/healthz` (liveness), `/readyz`
- * (readiness) and `/metrics` (Prometheus). Health endpoints follow the Kubernetes API
+ * The health endpoints an operator's Pod exposes to the kubelet: `/healthz` (liveness) and
+ * `/readyz` (readiness), plain HTTP without authentication, nothing else (metrics have their
+ * own, authenticated server: `metrics-server.ts`). Health endpoints follow the Kubernetes API
  * server's conventions: named checks, `?verbose` lists each one, `?exclude=<name>` skips
  * one, `/healthz/<name>` runs one alone; failures answer 500 and withhold the reason from
  * the aggregate (it is logged, and shown by the single-check endpoint).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Registry } from 'prom-client';
 
 /**
  * A named health check: passes when it returns (or resolves to) anything but `false`;
@@ -22,8 +22,6 @@ export interface ProbeServerOptions {
   readonly host?: string;
   readonly healthz?: Readonly<Record<string, HealthCheck>>;
   readonly readyz?: Readonly<Record<string, HealthCheck>>;
-  /** Served at `/metrics`; without it `/metrics` answers 404. */
-  readonly registry?: Registry;
   /** A check that has not settled after this long fails (default 10 000 ms). */
   readonly checkTimeoutMs?: number;
   /** Told about failing checks and scrape errors (a `Logger` fits). */
@@ -123,17 +121,6 @@ export async function startProbeServer(options: ProbeServerOptions): Promise<Pro
     return reply(200, `${lines.join('\n')}\n${endpoint} check passed\n`);
   };
 
-  const serveMetrics = async (): Promise<Reply> => {
-    const registry = options.registry;
-    if (registry === undefined) return reply(404, '404 page not found: no metrics registry configured\n');
-    try {
-      return reply(200, await registry.metrics(), registry.contentType);
-    } catch (err) {
-      options.logger?.warn('metrics scrape failed', { error: messageOf(err) });
-      return reply(500, 'failed to collect metrics\n');
-    }
-  };
-
   const route = async (req: IncomingMessage): Promise<Reply> => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return { ...reply(405, 'method not allowed\n'), allow: 'GET, HEAD' };
@@ -141,7 +128,6 @@ export async function startProbeServer(options: ProbeServerOptions): Promise<Pro
     const url = new URL(req.url ?? '/', 'http://probe');
     const [, first = '', ...rest] = url.pathname.split('/');
     if (first === 'healthz' || first === 'readyz') return serveHealth(first, rest.join('/'), url);
-    if (first === 'metrics' && rest.length === 0) return serveMetrics();
     return reply(404, '404 page not found\n');
   };
 

@@ -162,6 +162,7 @@ before(async () => {
     handleSignals: false,
     exit: () => undefined,
     probes: { port: 0, host: '127.0.0.1' },
+    metricsServer: { port: 0, host: '127.0.0.1', secure: false },
     webhook: {
       port: installed.port,
       host: '127.0.0.1',
@@ -339,7 +340,7 @@ test('a handler that throws lets the write through under failurePolicy Ignore', 
     spec: { replicas: 1 },
   });
   assert.equal(result.code, 0, result.stderr);
-  const text = await (await fetch(`${manager.probeUrl}/metrics`)).text();
+  const text = await (await fetch(`${manager.metricsUrl}/metrics`)).text();
   assert.match(text, /kubeforge_webhook_failures_total\{webhook="\/buggy",reason="HandlerFailed"\} [1-9]/);
 });
 
@@ -363,7 +364,7 @@ test('with the webhook down, failurePolicy Ignore lets the write through', async
 });
 
 test('the webhook metrics count requests under controller-runtime names', async () => {
-  const text = await (await fetch(`${manager.probeUrl}/metrics`)).text();
+  const text = await (await fetch(`${manager.metricsUrl}/metrics`)).text();
   assert.match(
     text,
     /controller_runtime_webhook_requests_total\{webhook="\/validate-webhooks-kubeforge-dev-v2-widget",code="200"\} [1-9]/,
