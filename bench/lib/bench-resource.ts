@@ -74,3 +74,32 @@ export function benchItem(namespace: string, name: string, value: number, sentAt
 export function itemName(index: number): string {
   return `item-${String(index).padStart(5, '0')}`;
 }
+
+/** A Secret, for the metadata-only rows of the cache-fill scenario. */
+export interface BenchSecret extends KubeObject {
+  data?: Record<string, string>;
+}
+
+export const secretResource = {
+  group: '',
+  version: 'v1',
+  kind: 'Secret',
+  plural: 'secrets',
+  namespaced: true,
+} as const satisfies ResourceDescriptor<BenchSecret>;
+
+export function secretsPath(namespace: string): string {
+  return `/api/v1/namespaces/${namespace}/secrets`;
+}
+
+/** A Secret named `secret-NNNNN` holding `dataBytes` bytes of data (distinct per Secret). */
+export function benchSecret(namespace: string, index: number, dataBytes: number): BenchSecret {
+  const data = Buffer.alloc(dataBytes, index % 251);
+  data.writeUInt32BE(index, 0);
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: `secret-${String(index).padStart(5, '0')}`, namespace },
+    data: { payload: data.toString('base64') },
+  };
+}

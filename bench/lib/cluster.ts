@@ -6,7 +6,14 @@
 import { createNamespace, installCRDs, startControlPlane, type ControlPlane } from '@kubeforge/testing';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { createBareUndiciClient, runConcurrently, type BareClient } from './bare-client.ts';
-import { benchItem, benchItemCrd, collectionPath, itemName } from './bench-resource.ts';
+import {
+  benchItem,
+  benchItemCrd,
+  benchSecret,
+  collectionPath,
+  itemName,
+  secretsPath,
+} from './bench-resource.ts';
 
 export interface BenchCluster {
   readonly kubeConfig: KubeConfig;
@@ -16,6 +23,8 @@ export interface BenchCluster {
   newNamespace(prefix: string): Promise<string>;
   /** Creates `count` BenchItems named `item-NNNNN` in `namespace`, as fast as the server allows. */
   fill(namespace: string, count: number): Promise<void>;
+  /** Creates `count` Secrets of `dataBytes` bytes of data each in `namespace`. */
+  fillSecrets(namespace: string, count: number, dataBytes: number): Promise<void>;
   /**
    * Deletes every BenchItem in `namespace` (one deletecollection request), best effort: a
    * failure (a 504 on tens of thousands of objects) is logged, never fails a scenario, as
@@ -48,6 +57,12 @@ export async function startBenchCluster(
         const path = collectionPath(namespace);
         await runConcurrently(count, FILL_CONCURRENCY, (i) =>
           fixtures.send('POST', path, benchItem(namespace, itemName(i), i)),
+        );
+      },
+      async fillSecrets(namespace, count, dataBytes) {
+        const path = secretsPath(namespace);
+        await runConcurrently(count, FILL_CONCURRENCY, (i) =>
+          fixtures.send('POST', path, benchSecret(namespace, i, dataBytes)),
         );
       },
       async empty(namespace) {

@@ -8,7 +8,15 @@
  *   writer's timestamp (`spec.sentAt`) and the handler call, until the parent says how many
  *   updates it wrote and they all arrived (or 10 s passed without a new one).
  */
-import { createInformer, createResourceClient, noopLogger, type Informer } from '@kubeforge/runtime';
+import {
+  createInformer,
+  createMetadataClient,
+  createResourceClient,
+  noopLogger,
+  type Informer,
+  type KubeObject,
+  type ListerWatcher,
+} from '@kubeforge/runtime';
 import {
   CustomObjectsApi,
   KubeConfig,
@@ -18,14 +26,25 @@ import {
   type KubernetesObject,
   type ObjectCache,
 } from '@kubernetes/client-node';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { bareWatch, createBareUndiciClient } from '../lib/bare-client.ts';
-import { benchItemResource, collectionPath, type BenchItem } from '../lib/bench-resource.ts';
+import { benchItemResource, collectionPath, secretResource, type BenchItem } from '../lib/bench-resource.ts';
 import { percentile } from '../lib/stats.ts';
 import { nextFromParent, sendToParent, workerInput } from '../lib/worker-process.ts';
 
 /** `bare-watch`: a list then one raw streaming watch (watch scenario only): the floor. */
+/**
+ * `kubeforge-secrets` and `kubeforge-secrets-metadata`: a full and a metadata-only informer
+ * over the namespace's Secrets (cache-fill's metadata-only rows).
+ */
 export type InformerContender =
-  'kubeforge' | 'kubeforge-keep-managed-fields' | 'kubeforge-watch-list' | 'client-node' | 'bare-watch';
+  | 'kubeforge'
+  | 'kubeforge-keep-managed-fields'
+  | 'kubeforge-watch-list'
+  | 'client-node'
+  | 'bare-watch'
+  | 'kubeforge-secrets'
+  | 'kubeforge-secrets-metadata';
 
 export interface InformerWorkerInput {
   readonly mode: 'fill' | 'watch';
@@ -44,6 +63,11 @@ export interface FillResult {
   readonly rssGrowth: number;
   readonly heapAfter: number;
   readonly rssAfter: number;
+  /** Growth of V8's committed heap (all spaces), and of new space's physical size alone. */
+  readonly heapCommittedGrowth: number;
+  readonly newSpaceGrowth: number;
+  /** Growth of memory outside the V8 heap that V8 knows of (Buffers, ArrayBuffers). */
+  readonly externalGrowth: number;
 }
 
 export interface WatchReady {
@@ -107,6 +131,29 @@ function kubeforgeCache(
     size: () => informer.indexer.size,
     onUpdate(handler) {
       informer.addEventHandler({ update: (_old, item) => handler(item) });
+    },
+    stop: () => informer.stop(),
+  };
+}
+
+/** A kubeforge informer over the namespace's Secrets, whole or by metadata only. */
+function secretsCache(kubeConfig: KubeConfig, namespace: string, metadataOnly: boolean): Cache {
+  const client: ListerWatcher<KubeObject> & { inNamespace(ns: string): ListerWatcher<KubeObject> } =
+    metadataOnly
+      ? createMetadataClient(kubeConfig, secretResource)
+      : createResourceClient(kubeConfig, secretResource);
+  const informer = createInformer(client, { namespace, logger: noopLogger });
+  return {
+    async warmUp() {
+      await client.inNamespace(namespace).list({ limit: 1 });
+    },
+    async start() {
+      informer.start();
+      if (!(await informer.waitForCacheSync())) throw new Error('kubeforge informer stopped before syncing');
+    },
+    size: () => informer.indexer.size,
+    onUpdate() {
+      throw new Error('the Secrets informers only fill');
     },
     stop: () => informer.stop(),
   };
@@ -197,14 +244,27 @@ function bareWatchCache(kubeConfig: KubeConfig, namespace: string): Cache {
  * that callback's objects (e.g. the response stream and its buffered body), so a GC there
  * would count transient memory as held by the cache.
  */
-async function settle(): Promise<{ heap: number; rss: number }> {
+async function settle(): Promise<{
+  heap: number;
+  rss: number;
+  heapCommitted: number;
+  newSpace: number;
+  external: number;
+}> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (gc === undefined) throw new Error('the informer worker needs --expose-gc');
   await new Promise((resolve) => setImmediate(resolve));
   gc();
   gc();
   const usage = process.memoryUsage();
-  return { heap: usage.heapUsed, rss: usage.rss };
+  const newSpace = getHeapSpaceStatistics().find((space) => space.space_name === 'new_space');
+  return {
+    heap: usage.heapUsed,
+    rss: usage.rss,
+    heapCommitted: usage.heapTotal,
+    newSpace: newSpace?.physical_space_size ?? 0,
+    external: usage.external,
+  };
 }
 
 function createCache(contender: InformerContender, kubeConfig: KubeConfig, namespace: string): Cache {
@@ -219,6 +279,10 @@ function createCache(contender: InformerContender, kubeConfig: KubeConfig, names
       return clientNodeCache(kubeConfig, namespace);
     case 'bare-watch':
       return bareWatchCache(kubeConfig, namespace);
+    case 'kubeforge-secrets':
+      return secretsCache(kubeConfig, namespace, false);
+    case 'kubeforge-secrets-metadata':
+      return secretsCache(kubeConfig, namespace, true);
   }
 }
 
@@ -245,6 +309,9 @@ async function main(): Promise<void> {
       rssGrowth: after.rss - before.rss,
       heapAfter: after.heap,
       rssAfter: after.rss,
+      heapCommittedGrowth: after.heapCommitted - before.heapCommitted,
+      newSpaceGrowth: after.newSpace - before.newSpace,
+      externalGrowth: after.external - before.external,
     } satisfies FillResult);
     return;
   }

@@ -5,6 +5,7 @@ export type {
   ManagedFieldsEntry,
   ObjectMeta,
   KubeObject,
+  PartialObjectMetadata,
   ListMeta,
   ObjectList,
   LabelSelectorRequirement,

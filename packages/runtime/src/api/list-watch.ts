@@ -3,7 +3,7 @@
  * informers depend only on {@link ListerWatcher}, so they can be unit-tested with fakes and
  * run against the real client unchanged.
  */
-import type { KubeObject, ObjectList, Status } from './object-meta.ts';
+import type { KubeObject, ListMeta, ObjectList, Status } from './object-meta.ts';
 
 export interface ListOptions {
   readonly labelSelector?: string;
@@ -56,6 +56,13 @@ export type WatchEvent<T> =
 
 export interface ListerWatcher<T extends KubeObject> {
   list(options: ListOptions): Promise<ObjectList<T>>;
+  /**
+   * The same request as `list`, read as it arrives: each item is handed to `each` as soon as
+   * it is decoded, in server order, and the list's metadata (resourceVersion, continue) is
+   * returned at the end, so the response body and the whole page never have to exist at once.
+   * What `each` throws rejects the call. Optional: the watcher uses `list` where it is absent.
+   */
+  listEach?(options: ListOptions, each: (item: T) => void): Promise<ListMeta>;
   /**
    * Opens a watch. The iterable ends when the server closes the stream; it throws an
    * `ApiError` when the server refuses the watch (e.g. 410 Gone) or the connection fails.

@@ -53,6 +53,17 @@ export interface KubeObject {
   metadata: ObjectMeta;
 }
 
+/**
+ * An object's type and metadata only: what a metadata-only client or informer reads (the API
+ * server's `meta.k8s.io/v1` PartialObjectMetadata, controller-runtime's `PartialObjectMetadata`).
+ * `apiVersion` and `kind` are the object's own (`v1`, `Secret`), not `meta.k8s.io/v1`.
+ */
+export interface PartialObjectMetadata extends KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+}
+
 export interface ListMeta {
   resourceVersion?: string;
   continue?: string;

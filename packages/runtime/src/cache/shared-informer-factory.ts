@@ -1,12 +1,21 @@
 /**
- * One informer per (resource, namespace, label selector, field selector), shared by everyone
- * who asks: controllers watching the same kind add handlers to the same informer and read the
- * same cache, so the API server sees one watch. Label selectors are compared in canonical form
- * (`b=2,a=1` and `a=1, b=2` share an informer).
+ * One informer per (resource, namespace, label selector, field selector, form), shared by
+ * everyone who asks: controllers watching the same kind add handlers to the same informer and
+ * read the same cache, so the API server sees one watch. Label selectors are compared in
+ * canonical form (`b=2,a=1` and `a=1, b=2` share an informer). The form is full objects
+ * (`informerFor`) or metadata only (`metadataInformerFor`): the two are distinct informers
+ * with distinct watches, as controller-runtime keeps them, and a metadata-only informer's
+ * objects are always `PartialObjectMetadata` whatever its ListerWatcher returns.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
-import { apiVersionOf, type KubeObject, type ListerWatcher, type ResourceDescriptor } from '../api/index.ts';
-import { createResourceClient } from '../client/index.ts';
+import {
+  apiVersionOf,
+  type KubeObject,
+  type ListerWatcher,
+  type PartialObjectMetadata,
+  type ResourceDescriptor,
+} from '../api/index.ts';
+import { createMetadataClient, createResourceClient, toPartialObjectMetadata } from '../client/index.ts';
 import type { Logger } from '../log/logger.ts';
 import { createInformer, waitForCacheSync } from './informer.ts';
 import { toSelector } from './label-selector-parser.ts';
@@ -19,10 +28,14 @@ export type SharedInformerFactoryOptions = (
       readonly listerWatcherFor?: undefined;
     }
   | {
-      /** Gives the ListerWatcher of a resource, scoped to `namespace` when one is given. */
+      /**
+       * Gives the ListerWatcher of a resource, scoped to `namespace` when one is given, and
+       * reading metadata only when `form.metadataOnly` (full objects it returns are cut down).
+       */
       readonly listerWatcherFor: (
         resource: ResourceDescriptor,
         namespace: string | undefined,
+        form: { readonly metadataOnly: boolean },
       ) => ListerWatcher<KubeObject>;
       readonly kubeConfig?: undefined;
     }
@@ -41,6 +54,7 @@ export type SharedInformerFactoryOptions = (
 interface Entry {
   readonly resource: ResourceDescriptor;
   readonly scope: InformerScope;
+  readonly metadataOnly: boolean;
   readonly informer: Informer<KubeObject>;
 }
 
@@ -49,8 +63,10 @@ function describe(
   namespace: string | undefined,
   labels: string,
   fields: string,
+  metadataOnly: boolean,
 ): string {
   const parts = [`${resource.plural}.${apiVersionOf(resource)}`];
+  if (metadataOnly) parts.push('metadata-only');
   if (namespace !== undefined) parts.push(`namespace=${namespace}`);
   if (labels !== '') parts.push(`labels=${labels}`);
   if (fields !== '') parts.push(`fields=${fields}`);
@@ -68,12 +84,25 @@ class Factory implements SharedInformerFactory {
   }
 
   informerFor<T extends KubeObject>(resource: ResourceDescriptor<T>, scope: InformerScope = {}): Informer<T> {
+    // The factory keys informers by resource, not by type; the caller names the type it reads.
+    return this.#informer(resource, scope, false) as unknown as Informer<T>;
+  }
+
+  metadataInformerFor(
+    resource: ResourceDescriptor,
+    scope: InformerScope = {},
+  ): Informer<PartialObjectMetadata> {
+    return this.#informer(resource, scope, true) as Informer<PartialObjectMetadata>;
+  }
+
+  #informer(resource: ResourceDescriptor, scope: InformerScope, metadataOnly: boolean): Informer<KubeObject> {
+    const method = metadataOnly ? 'metadataInformerFor' : 'informerFor';
     if (this.#stopped)
-      throw new Error('SharedInformerFactory: informerFor() after stop(); create a new factory');
+      throw new Error(`SharedInformerFactory: ${method}() after stop(); create a new factory`);
     const namespace = scope.namespace === '' ? undefined : scope.namespace;
     if (namespace !== undefined && !resource.namespaced) {
       throw new Error(
-        `${resource.plural}.${apiVersionOf(resource)} is cluster-scoped: informerFor() cannot scope it to namespace ${JSON.stringify(namespace)}`,
+        `${resource.plural}.${apiVersionOf(resource)} is cluster-scoped: ${method}() cannot scope it to namespace ${JSON.stringify(namespace)}`,
       );
     }
     const labels = toSelector(scope.labelSelector).toString();
@@ -85,21 +114,18 @@ class Factory implements SharedInformerFactory {
       namespace ?? '',
       labels,
       fields,
+      metadataOnly ? 'metadata' : 'full',
     ]);
     let entry = this.#entries.get(key);
     if (entry === undefined) {
       const o = this.#options;
-      const name = describe(resource, namespace, labels, fields);
-      const lw =
-        o.listerWatcherFor !== undefined
-          ? o.listerWatcherFor(resource, namespace)
-          : namespace === undefined
-            ? createResourceClient(o.kubeConfig, resource)
-            : createResourceClient(o.kubeConfig, resource).inNamespace(namespace);
+      const name = describe(resource, namespace, labels, fields, metadataOnly);
+      const lw = this.#listerWatcher(resource, namespace, metadataOnly);
+      const transform = metadataOnly ? metadataTransform(resource, o.transform) : o.transform;
       const informer = createInformer<KubeObject>(lw, {
         ...(labels === '' ? {} : { labelSelector: labels }),
         ...(fields === '' ? {} : { fieldSelector: fields }),
-        ...(o.transform === undefined ? {} : { transform: o.transform }),
+        ...(transform === undefined ? {} : { transform }),
         ...(o.keepManagedFields === undefined ? {} : { keepManagedFields: o.keepManagedFields }),
         ...(o.resyncPeriodMs === undefined ? {} : { resyncPeriodMs: o.resyncPeriodMs }),
         ...(o.freeze === undefined ? {} : { freeze: o.freeze }),
@@ -111,12 +137,24 @@ class Factory implements SharedInformerFactory {
         ...(labels === '' ? {} : { labelSelector: labels }),
         ...(fields === '' ? {} : { fieldSelector: fields }),
       };
-      entry = { resource, scope: normalized, informer };
+      entry = { resource, scope: normalized, metadataOnly, informer };
       this.#entries.set(key, entry);
       if (this.#started) informer.start();
     }
-    // The factory keys informers by resource, not by type; the caller names the type it reads.
-    return entry.informer as unknown as Informer<T>;
+    return entry.informer;
+  }
+
+  #listerWatcher(
+    resource: ResourceDescriptor,
+    namespace: string | undefined,
+    metadataOnly: boolean,
+  ): ListerWatcher<KubeObject> {
+    const o = this.#options;
+    if (o.listerWatcherFor !== undefined) return o.listerWatcherFor(resource, namespace, { metadataOnly });
+    const client = metadataOnly
+      ? createMetadataClient(o.kubeConfig, resource)
+      : createResourceClient(o.kubeConfig, resource);
+    return namespace === undefined ? client : client.inNamespace(namespace);
   }
 
   start(): void {
@@ -138,6 +176,27 @@ class Factory implements SharedInformerFactory {
   informers(): readonly Entry[] {
     return [...this.#entries.values()];
   }
+}
+
+/**
+ * What a metadata-only informer caches: the object cut down to PartialObjectMetadata with the
+ * resource's apiVersion and kind (a no-op on what a metadata client returns), then the
+ * factory's transform.
+ */
+function metadataTransform(
+  resource: ResourceDescriptor,
+  transform: Transform<KubeObject> | undefined,
+): Transform<KubeObject> {
+  const typeMeta = { apiVersion: apiVersionOf(resource), kind: resource.kind };
+  return (object) => {
+    const partial =
+      object.apiVersion === typeMeta.apiVersion &&
+      object.kind === typeMeta.kind &&
+      Object.keys(object).length === 3
+        ? object
+        : toPartialObjectMetadata(object, typeMeta);
+    return transform === undefined ? partial : transform(partial);
+  };
 }
 
 /**

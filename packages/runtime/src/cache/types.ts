@@ -8,7 +8,7 @@
  * (the default when `NODE_ENV=development`) cached objects are deep-frozen and a mutation
  * throws a TypeError at the offending line.
  */
-import type { KubeObject, ResourceDescriptor } from '../api/index.ts';
+import type { KubeObject, PartialObjectMetadata, ResourceDescriptor } from '../api/index.ts';
 import type { Logger } from '../log/logger.ts';
 import type { WatcherHealth, WatcherOptions } from '../watch/types.ts';
 import type { Selector } from './label-selector.ts';
@@ -195,6 +195,13 @@ export interface InformerScope {
 export interface SharedInformerFactory {
   /** `T` follows from a typed descriptor (`informerFor(deployments)` is an `Informer<Deployment>`). */
   informerFor<T extends KubeObject>(resource: ResourceDescriptor<T>, scope?: InformerScope): Informer<T>;
+  /**
+   * The metadata-only informer of `resource` in `scope` (controller-runtime's `OnlyMetadata`):
+   * it lists and watches `PartialObjectMetadata` (the object's apiVersion, kind and metadata),
+   * so data, spec and status are never transferred or cached. Distinct from the full
+   * informer of the same resource and scope: each has its own watch and cache.
+   */
+  metadataInformerFor(resource: ResourceDescriptor, scope?: InformerScope): Informer<PartialObjectMetadata>;
   /** Starts every informer created so far; informers created later start at once. */
   start(): void;
   /** Resolves `true` when every started informer synced, `false` if `signal` aborts first. */
@@ -205,6 +212,8 @@ export interface SharedInformerFactory {
   informers(): readonly {
     readonly resource: ResourceDescriptor;
     readonly scope: InformerScope;
+    /** Created by `metadataInformerFor`. */
+    readonly metadataOnly: boolean;
     readonly informer: Informer<KubeObject>;
   }[];
 }

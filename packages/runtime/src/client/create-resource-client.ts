@@ -7,6 +7,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import {
   apiVersionOf,
   type KubeObject,
+  type ListMeta,
   type ObjectList,
   type ResourceDescriptor,
   type Status,
@@ -41,6 +42,7 @@ import {
   requireName,
   withCheckedTypeMeta,
 } from './resource-scope.ts';
+import { readListStream } from './list-stream.ts';
 import { readWatchStream, withTypeMeta } from './watch-stream.ts';
 
 export interface ResourceClientOptions {
@@ -70,8 +72,41 @@ export function createResourceClient<T extends KubeObject>(
   resource: ResourceDescriptor<T>,
   options: ResourceClientOptions = {},
 ): ResourceClient<T> {
+  return createHttpResourceClient<T>(kubeConfig, resource, options, fullObjects);
+}
+
+/**
+ * How a client asks for objects and reads what comes back: the Accept headers of reads, and
+ * what each decoded object becomes (metadata-only clients keep type and metadata only).
+ */
+export interface ObjectForm {
+  readonly accept?: { readonly object: string; readonly list: string };
+  /** Finishes a decoded object in place or returns a replacement. */
+  readonly finish: <T extends KubeObject>(
+    object: T,
+    typeMeta: { readonly apiVersion: string; readonly kind: string },
+  ) => T;
+}
+
+/** Objects as the server stores them, with apiVersion and kind filled in where left out. */
+const fullObjects: ObjectForm = { finish: withTypeMeta };
+
+/** The client implementation with a given {@link ObjectForm}; for the other client flavours. */
+export function createHttpResourceClient<T extends KubeObject>(
+  kubeConfig: KubeConfig,
+  resource: ResourceDescriptor,
+  options: ResourceClientOptions,
+  form: ObjectForm,
+): ResourceClient<T> {
   const transport = options.transport ?? sharedTransport(kubeConfig);
-  return new HttpResourceClient<T>(transport, resource, createResourcePaths(resource), undefined, options);
+  return new HttpResourceClient<T>(
+    transport,
+    resource,
+    createResourcePaths(resource),
+    undefined,
+    options,
+    form,
+  );
 }
 
 class HttpResourceClient<T extends KubeObject> implements ResourceClient<T> {
@@ -82,6 +117,7 @@ class HttpResourceClient<T extends KubeObject> implements ResourceClient<T> {
   readonly #typeMeta: { readonly apiVersion: string; readonly kind: string };
   readonly #options: ResourceClientOptions;
   readonly #timeoutMs: number;
+  readonly #form: ObjectForm;
 
   constructor(
     transport: Transport,
@@ -89,6 +125,7 @@ class HttpResourceClient<T extends KubeObject> implements ResourceClient<T> {
     paths: ResourcePaths,
     namespace: string | undefined,
     options: ResourceClientOptions,
+    form: ObjectForm,
   ) {
     this.resource = resource;
     this.namespace = namespace;
@@ -97,6 +134,7 @@ class HttpResourceClient<T extends KubeObject> implements ResourceClient<T> {
     this.#typeMeta = { apiVersion: apiVersionOf(resource), kind: resource.kind };
     this.#options = options;
     this.#timeoutMs = options.timeoutMs ?? transport.timeoutMs;
+    this.#form = form;
   }
 
   inNamespace(namespace: string): ResourceClient<T> {
@@ -118,7 +156,14 @@ class HttpResourceClient<T extends KubeObject> implements ResourceClient<T> {
         `${describeResource(this.resource)}: this client is bound to namespace "${this.namespace}", not "${namespace}"`,
       );
     }
-    return new HttpResourceClient<T>(this.#transport, this.resource, this.#paths, namespace, this.#options);
+    return new HttpResourceClient<T>(
+      this.#transport,
+      this.resource,
+      this.#paths,
+      namespace,
+      this.#options,
+      this.#form,
+    );
   }
 
   async get(name: string, options: GetOptions = {}): Promise<T> {
@@ -130,11 +175,49 @@ class HttpResourceClient<T extends KubeObject> implements ResourceClient<T> {
       path,
       signal: options.signal,
       timeoutMs: options.timeoutMs,
+      accept: this.#form.accept?.object,
     });
     return this.#object(response);
   }
 
   async list(options: ClientListOptions = {}): Promise<ObjectList<T>> {
+    const response = await this.#send({
+      method: 'GET',
+      path: this.#listPath(options),
+      signal: options.signal,
+      timeoutMs: options.timeoutMs,
+      accept: this.#form.accept?.list,
+    });
+    const list = this.#decode(response) as Omit<ObjectList<T>, 'items'> & { items: T[] | null };
+    // Go encodes an empty slice as null in some lists.
+    list.items = (list.items ?? []).map((item) => this.#form.finish(item, this.#typeMeta));
+    return list as ObjectList<T>;
+  }
+
+  async listEach(options: ClientListOptions, each: (item: T) => void): Promise<ListMeta> {
+    const path = this.#listPath(options);
+    const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
+    const { signal } = options;
+    const response = await this.#transport.open({
+      method: 'GET',
+      path,
+      signal,
+      timeoutMs,
+      bodyTimeoutMs: timeoutMs,
+      accept: this.#form.accept?.list,
+    });
+    const envelope = await readListStream(
+      response.body,
+      (item) => each(this.#form.finish(item as T, this.#typeMeta)),
+      {
+        signal,
+        request: `GET ${this.#paths.collection(collectionNamespace(this.resource, this.namespace, options.namespace))}`,
+      },
+    );
+    return envelope.metadata;
+  }
+
+  #listPath(options: ClientListOptions): string {
     const namespace = collectionNamespace(this.resource, this.namespace, options.namespace);
     let path = this.#paths.collection(namespace);
     path = withParam(path, 'labelSelector', options.labelSelector);
@@ -142,18 +225,7 @@ class HttpResourceClient<T extends KubeObject> implements ResourceClient<T> {
     path = withParam(path, 'limit', options.limit);
     path = withParam(path, 'continue', options.continue);
     path = withParam(path, 'resourceVersion', options.resourceVersion);
-    path = withParam(path, 'resourceVersionMatch', options.resourceVersionMatch);
-    const response = await this.#send({
-      method: 'GET',
-      path,
-      signal: options.signal,
-      timeoutMs: options.timeoutMs,
-    });
-    const list = this.#decode(response) as Omit<ObjectList<T>, 'items'> & { items: T[] | null };
-    // Go encodes an empty slice as null in some lists.
-    list.items ??= [];
-    for (const item of list.items) withTypeMeta(item, this.#typeMeta);
-    return list as ObjectList<T>;
+    return withParam(path, 'resourceVersionMatch', options.resourceVersionMatch);
   }
 
   async listAll(options: ListAllOptions = {}): Promise<ObjectList<T>> {
@@ -351,16 +423,29 @@ class HttpResourceClient<T extends KubeObject> implements ResourceClient<T> {
     if (signal?.aborted) return;
     let response;
     try {
-      response = await this.#transport.open({ method: 'GET', path, signal, timeoutMs: this.#timeoutMs });
+      response = await this.#transport.open({
+        method: 'GET',
+        path,
+        signal,
+        timeoutMs: this.#timeoutMs,
+        accept: this.#form.accept?.object,
+      });
     } catch (error) {
       if (signal?.aborted) return;
       throw error;
     }
-    yield* readWatchStream<T>(response.body, this.#typeMeta, {
+    const events = readWatchStream<T>(response.body, this.#typeMeta, {
       signal,
       onActivity,
       request: `GET ${path.slice(0, path.indexOf('?'))}`,
     });
+    if (this.#form === fullObjects) {
+      yield* events;
+      return;
+    }
+    for await (const event of events) {
+      yield 'object' in event ? { ...event, object: this.#form.finish(event.object, this.#typeMeta) } : event;
+    }
   }
 
   async #replace(object: T, subresource: 'status' | undefined, options: WriteOptions): Promise<T> {
@@ -411,7 +496,7 @@ class HttpResourceClient<T extends KubeObject> implements ResourceClient<T> {
   }
 
   #object(response: BufferedResponse): T {
-    return withTypeMeta(this.#decode(response) as T, this.#typeMeta);
+    return this.#form.finish(this.#decode(response) as T, this.#typeMeta);
   }
 }
 

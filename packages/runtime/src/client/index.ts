@@ -18,8 +18,20 @@
  * await gadgets.modify('a', (gadget) => { gadget.spec.size += 1; }, { namespace: 'prod' });
  * for await (const event of gadgets.watch({ namespace: 'prod', signal })) { ... }
  * ```
+ *
+ * `createMetadataClient(kubeConfig, resource)` reads type and metadata only
+ * (`PartialObjectMetadata`), negotiated with the API server so the rest never crosses the
+ * wire. Lists can be read as they arrive (`listEach`): items are decoded one at a time.
  */
 export { createResourceClient, type ResourceClientOptions } from './create-resource-client.ts';
+export {
+  createMetadataClient,
+  toPartialObjectMetadata,
+  PARTIAL_OBJECT_METADATA_ACCEPT,
+  PARTIAL_OBJECT_METADATA_LIST_ACCEPT,
+  type MetadataClient,
+} from './metadata-client.ts';
+export { ListSplitter, readListStream, type ListEnvelope } from './list-stream.ts';
 export type {
   ResourceClient,
   RequestOptions,

@@ -11,6 +11,7 @@
 import type {
   KubeObject,
   ListerWatcher,
+  ListMeta,
   ListOptions,
   ObjectList,
   ResourceDescriptor,
@@ -148,6 +149,12 @@ export interface ResourceClient<T extends KubeObject> extends ListerWatcher<T> {
    * than the server keeps history), it falls back to one unpaginated consistent list.
    */
   listAll(options?: ListAllOptions): Promise<ObjectList<T>>;
+  /**
+   * One page like {@link ResourceClient.list}, read as it arrives: each item is decoded and
+   * handed to `each` before the next is read, so neither the response body nor the whole
+   * parsed page is ever held (what the informers list with). Returns the list's metadata.
+   */
+  listEach(options: ClientListOptions, each: (item: T) => void): Promise<ListMeta>;
 
   /** Creates the object; apiVersion and kind are filled in. Returns the stored object. */
   create(object: NewObject<T>, options?: WriteOptions): Promise<T>;

@@ -59,6 +59,18 @@ export interface HttpRequest {
   readonly contentType?: string;
   readonly signal?: AbortSignal | undefined;
   readonly timeoutMs?: number | undefined;
+  /**
+   * The Accept header; default `application/json`. E.g. metadata-only reads ask for
+   * `application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1`.
+   */
+  readonly accept?: string | undefined;
+}
+
+/** A streamed request: a watch (no body timeout) or a list read as it arrives. */
+export interface StreamRequest extends HttpRequest {
+  readonly method: 'GET';
+  /** No body bytes for this long fails the read; default none (a watch may be quiet for minutes). */
+  readonly bodyTimeoutMs?: number | undefined;
 }
 
 /** Connection counts of a transport, for metrics and tests. */
@@ -95,8 +107,11 @@ export interface Transport {
   stats(): TransportStats | undefined;
   /** Sends a request and reads the whole response; non-2xx statuses are returned, not thrown. */
   send(request: HttpRequest): Promise<BufferedResponse>;
-  /** Sends a request and returns the streaming body; a non-2xx status throws `ApiError`. */
-  open(request: HttpRequest & { readonly method: 'GET' }): Promise<StreamingResponse>;
+  /**
+   * Sends a request and returns the streaming body; a non-2xx status throws `ApiError`. A
+   * kept-alive connection found closed before the answer is replaced once, as in `send`.
+   */
+  open(request: StreamRequest): Promise<StreamingResponse>;
   /** Calls `observer` after every request from now on; returns a function that stops it. */
   observe(observer: RequestObserver): () => void;
   /** Stops accepting requests, waits for in-flight ones (including open watches) and closes the connections. */
@@ -153,7 +168,7 @@ interface Credentials {
 interface ConnectionState {
   readonly credentials: Credentials;
   readonly dispatcher: Dispatcher;
-  /** Request headers by content type (`''` for requests without a body). */
+  /** Request headers by content type (`''` for requests without a body) and Accept header. */
   readonly headers: Map<string, Record<string, string>>;
   readonly derivedAt: number;
 }
@@ -343,11 +358,21 @@ class PoolTransport implements Transport {
     }
   }
 
-  async open(request: HttpRequest & { readonly method: 'GET' }): Promise<StreamingResponse> {
+  async open(request: StreamRequest): Promise<StreamingResponse> {
     const description = `${request.method} ${pathOnly(request.path)}`;
     let state = await this.#current();
+    let resent = false;
     for (let attempt = 0; ; attempt++) {
-      const response = await this.#dispatch(state, request, description, 0);
+      let response: Dispatcher.ResponseData;
+      try {
+        response = await this.#dispatch(state, request, description, request.bodyTimeoutMs ?? 0);
+      } catch (error) {
+        if (!resent && isConnectionReset(error)) {
+          resent = true;
+          continue;
+        }
+        throw error;
+      }
       if (response.statusCode >= 200 && response.statusCode < 300) {
         return { statusCode: response.statusCode, body: response.body };
       }
@@ -424,7 +449,7 @@ class PoolTransport implements Transport {
         origin: this.#origin,
         path: this.#basePath + request.path,
         method: request.method,
-        headers: this.#headersFor(state, request.contentType),
+        headers: this.#headersFor(state, request.contentType, request.accept),
         body: request.body ?? null,
         signal: request.signal ?? null,
         headersTimeout: timeout,
@@ -444,11 +469,15 @@ class PoolTransport implements Transport {
     return response;
   }
 
-  #headersFor(state: ConnectionState, contentType: string | undefined): Record<string, string> {
-    const key = contentType ?? '';
+  #headersFor(
+    state: ConnectionState,
+    contentType: string | undefined,
+    accept: string | undefined,
+  ): Record<string, string> {
+    const key = accept === undefined ? (contentType ?? '') : `${contentType ?? ''} ${accept}`;
     let headers = state.headers.get(key);
     if (headers === undefined) {
-      headers = { ...state.credentials.headers, 'user-agent': this.#userAgent, accept: JSON_TYPE };
+      headers = { ...state.credentials.headers, 'user-agent': this.#userAgent, accept: accept ?? JSON_TYPE };
       if (contentType !== undefined) headers['content-type'] = contentType;
       state.headers.set(key, headers);
     }

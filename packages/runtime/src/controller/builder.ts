@@ -4,6 +4,7 @@
  * ```ts
  * const foo = controllerFor(fooResource) // a ResourceDescriptor<Foo>: the builder is typed with Foo
  *   .owns(deployments) // from @kubeforge/api/apps/v1; predicates see Deployments
+ *   .owns(secrets, { metadataOnly: true }) // cached as PartialObjectMetadata
  *   .withPredicates(or(generationChanged, labelsChanged))
  *   .maxConcurrentReconciles(4)
  *   .complete(reconcileFoo);
@@ -14,7 +15,7 @@
  * {@link ControllerBlueprint}, which a manager (or {@link createController}) turns into a
  * running controller.
  */
-import type { KubeObject, ResourceDescriptor } from '../api/index.ts';
+import type { KubeObject, PartialObjectMetadata, ResourceDescriptor } from '../api/index.ts';
 import type { InformerScope } from '../cache/types.ts';
 import type { RateLimiter } from '../workqueue/rate-limiters.ts';
 import type { WatchSource } from './types.ts';
@@ -45,6 +46,16 @@ export interface SourceOptions<T extends KubeObject> {
 
 export interface OwnsOptions<T extends KubeObject> extends SourceOptions<T>, OwnerMappingOptions {}
 
+/**
+ * Watch the kind by metadata only (controller-runtime's `OnlyMetadata`): the cache holds
+ * `PartialObjectMetadata` (apiVersion, kind, metadata) instead of whole objects, and
+ * predicates and mapping functions see that. For kinds whose data a controller never reads
+ * (Secrets, ConfigMaps, Pods it only counts or owns), it saves most of the memory and traffic.
+ */
+export interface MetadataOnly {
+  readonly metadataOnly: true;
+}
+
 interface BuilderState {
   readonly primaryResource: ResourceDescriptor;
   readonly primaryOptions: SourceOptions<KubeObject>;
@@ -74,9 +85,14 @@ export class ControllerBuilder<T extends KubeObject> {
    * Watches a child kind this controller creates: a change to a child enqueues the primary
    * object named by its controller ownerReference (see `setControllerReference`).
    */
+  owns(
+    child: ResourceDescriptor,
+    options: OwnsOptions<PartialObjectMetadata> & MetadataOnly,
+  ): ControllerBuilder<T>;
+  owns<C extends KubeObject>(child: ResourceDescriptor<C>, options?: OwnsOptions<C>): ControllerBuilder<T>;
   owns<C extends KubeObject>(
     child: ResourceDescriptor<C>,
-    options: OwnsOptions<C> = {},
+    options: OwnsOptions<C> | (OwnsOptions<PartialObjectMetadata> & MetadataOnly) = {},
   ): ControllerBuilder<T> {
     const source: WatchSource = {
       resource: child,
@@ -84,15 +100,29 @@ export class ControllerBuilder<T extends KubeObject> {
       predicates: (options.predicates ?? []) as readonly Predicate[],
       map: enqueueOwner(this.#state.primaryResource, options),
       ...(options.scope !== undefined && { scope: options.scope }),
+      ...('metadataOnly' in options && { metadataOnly: true }),
     };
     return this.#with({ owned: [...this.#state.owned, source] });
   }
 
-  /** Watches any kind; `map` names the primary objects a change to one of its objects concerns. */
+  /**
+   * Watches any kind; `map` names the primary objects a change to one of its objects concerns.
+   * With `{ metadataOnly: true }` it is given `PartialObjectMetadata` (see {@link MetadataOnly}).
+   */
+  watches(
+    resource: ResourceDescriptor,
+    map: MapFunc<PartialObjectMetadata>,
+    options: SourceOptions<PartialObjectMetadata> & MetadataOnly,
+  ): ControllerBuilder<T>;
   watches<W extends KubeObject>(
     resource: ResourceDescriptor<W>,
     map: MapFunc<W>,
-    options: SourceOptions<W> = {},
+    options?: SourceOptions<W>,
+  ): ControllerBuilder<T>;
+  watches<W extends KubeObject>(
+    resource: ResourceDescriptor<W>,
+    map: MapFunc<W> | MapFunc<PartialObjectMetadata>,
+    options: SourceOptions<W> | (SourceOptions<PartialObjectMetadata> & MetadataOnly) = {},
   ): ControllerBuilder<T> {
     const source: WatchSource = {
       resource,
@@ -100,6 +130,7 @@ export class ControllerBuilder<T extends KubeObject> {
       predicates: (options.predicates ?? []) as readonly Predicate[],
       map: enqueueMapped(map as MapFunc),
       ...(options.scope !== undefined && { scope: options.scope }),
+      ...('metadataOnly' in options && { metadataOnly: true }),
     };
     return this.#with({ watched: [...this.#state.watched, source] });
   }

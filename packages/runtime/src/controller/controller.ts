@@ -35,6 +35,7 @@ import {
   ControllerError,
   ControllerStoppedError,
   DEFAULT_RESYNC_PERIOD_MS,
+  informerForSource,
   validateControllerOptions,
 } from './types.ts';
 
@@ -86,7 +87,7 @@ class RunningController implements Controller {
     const sources = [this.#options.primary, ...(this.#options.sources ?? [])];
     const informers: Informer<KubeObject>[] = [];
     for (const source of sources) {
-      const informer = this.#options.informers.informerFor<KubeObject>(source.resource, source.scope ?? {});
+      const informer = informerForSource(this.#options.informers, source, source.scope ?? {});
       if (source === this.#options.primary) this.#primaryInformer = informer;
       informers.push(informer);
       this.#registrations.push(

@@ -45,6 +45,7 @@ export {
   CachedClientError,
   type Client,
   type ObjectClient,
+  type MetadataReader,
   type CachedClientOptions,
   type CachedReadOptions,
   type CachedListOptions,
@@ -66,5 +67,6 @@ export {
   type ControllerBlueprint,
   type SourceOptions,
   type OwnsOptions,
+  type MetadataOnly,
 } from './builder.ts';
 export { withFields } from './logging.ts';

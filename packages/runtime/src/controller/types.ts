@@ -2,8 +2,8 @@
  * The contract of a running controller: what it watches (sources), how it is configured, what
  * it reports, and its errors. The engine is in `controller.ts`.
  */
-import type { ResourceDescriptor } from '../api/index.ts';
-import type { InformerScope, SharedInformerFactory } from '../cache/types.ts';
+import type { KubeObject, ResourceDescriptor } from '../api/index.ts';
+import type { Informer, InformerScope, SharedInformerFactory } from '../cache/types.ts';
 import type { EventRecorder } from '../events/recorder.ts';
 import type { ControllerMetrics } from '../metrics/sinks.ts';
 import type { Logger } from '../log/logger.ts';
@@ -20,11 +20,27 @@ import type { Reconciler } from './reconciler.ts';
 export interface WatchSource {
   readonly resource: ResourceDescriptor;
   readonly scope?: InformerScope;
+  /**
+   * Watch through the resource's metadata-only informer: handlers, predicates and mapping
+   * functions see `PartialObjectMetadata` (see `SharedInformerFactory.metadataInformerFor`).
+   */
+  readonly metadataOnly?: boolean;
   /** All must pass for an event to be mapped. */
   readonly predicates: readonly Predicate[];
   readonly map: EventMapper;
   /** For logs: `for`, `owns` or `watches`. */
   readonly role: 'for' | 'owns' | 'watches';
+}
+
+/** The shared informer a source is fed by: the full one, or the metadata-only one. */
+export function informerForSource(
+  informers: SharedInformerFactory,
+  source: WatchSource,
+  scope: InformerScope,
+): Informer<KubeObject> {
+  return source.metadataOnly === true
+    ? informers.metadataInformerFor(source.resource, scope)
+    : informers.informerFor<KubeObject>(source.resource, scope);
 }
 
 /** Default period of the primary resync: 10 hours, as controller-runtime's SyncPeriod. */

@@ -27,6 +27,7 @@ import type { Client } from '../controller/client.ts';
 import { createCachedClient } from '../controller/client.ts';
 import type { ControllerBlueprint } from '../controller/builder.ts';
 import type { Controller, WatchSource } from '../controller/types.ts';
+import { informerForSource } from '../controller/types.ts';
 import { createController } from '../controller/controller.ts';
 import type { CoreEvent, EventRecorder } from '../events/recorder.ts';
 import { createEventRecorder, eventResource } from '../events/recorder.ts';
@@ -220,7 +221,7 @@ class OperatorManager implements Manager {
       // Warm every cache on every replica: a standby that takes over reconciles at once.
       for (const blueprint of this.#blueprints) {
         for (const source of [blueprint.primary, ...blueprint.sources]) {
-          this.informers.informerFor(source.resource, this.#scopeOf(source));
+          informerForSource(this.informers, source, this.#scopeOf(source));
         }
       }
       this.informers.start();
@@ -426,8 +427,8 @@ class OperatorManager implements Manager {
   }
 
   #trackWatchers(): void {
-    for (const { resource, scope, informer } of this.informers.informers()) {
-      const name = `${resource.plural}.${apiVersionOf(resource)}${scope.namespace !== undefined ? ` namespace=${scope.namespace}` : ''}`;
+    for (const { resource, scope, metadataOnly, informer } of this.informers.informers()) {
+      const name = `${resource.plural}.${apiVersionOf(resource)}${scope.namespace !== undefined ? ` namespace=${scope.namespace}` : ''}${metadataOnly ? ' metadata-only' : ''}`;
       if (this.#tracked.has(name)) continue;
       this.#tracked.add(name);
       this.#untrack.push(this.metrics.trackWatcher(name, informer));

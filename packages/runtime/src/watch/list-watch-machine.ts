@@ -233,7 +233,14 @@ export class ListWatchMachine<T extends KubeObject> {
       };
     } else options = { ...this.#selectors, ...paged };
 
-    const outcome = await listWithTimeout(this.#lw, options, this.#listTimeoutMs, this.#signal, this.#clock);
+    const outcome = await listWithTimeout(
+      this.#lw,
+      options,
+      this.#prepare,
+      this.#listTimeoutMs,
+      this.#signal,
+      this.#clock,
+    );
     if (this.#signal.aborted) return { state: STOPPED, events: [] };
     if (!outcome.ok) {
       const failure = outcome.kind;
@@ -258,13 +265,13 @@ export class ListWatchMachine<T extends KubeObject> {
       return { state: this.#retryLater('list', failure, outcome.error, state), events: [] };
     }
 
-    const { list } = outcome;
-    for (const item of list.items) state.items.push(this.#prepare(item));
-    const next = list.metadata.continue;
+    const { items, metadata } = outcome;
+    for (const item of items) state.items.push(item);
+    const next = metadata.continue;
     if (next !== undefined && next !== '') {
       return { state: { tag: 'listing', mode, items: state.items, continueToken: next }, events: [] };
     }
-    const resourceVersion = list.metadata.resourceVersion;
+    const resourceVersion = metadata.resourceVersion;
     if (resourceVersion === undefined || resourceVersion === '') {
       const error = new WatcherError(
         'MissingResourceVersion',

@@ -2,22 +2,28 @@
  * Requests the watcher makes outside a watch stream, bounded in time and cancellable by the
  * watcher's stop signal: a list with a timeout, and a backoff sleep.
  */
-import type { KubeObject, ListerWatcher, ListOptions, ObjectList } from '../api/index.ts';
+import type { KubeObject, ListerWatcher, ListMeta, ListOptions } from '../api/index.ts';
 import type { Clock } from '../workqueue/clock.ts';
 import { classifyFailure, WatcherError, type FailureKind } from './errors.ts';
 
+/** A page listed: its items (each passed through `prepare`) and the list's metadata. */
 export type ListOutcome<T> =
-  | { readonly ok: true; readonly list: ObjectList<T> }
+  | { readonly ok: true; readonly items: readonly T[]; readonly metadata: ListMeta }
   | { readonly ok: false; readonly error: unknown; readonly kind: FailureKind };
 
 /**
  * Lists with a deadline. The request is aborted after `timeoutMs` (a `ListTimeout` failure)
  * or when `signal` aborts; the abort is raced too, so a ListerWatcher that ignores its signal
  * cannot hang the caller. Never rejects.
+ *
+ * Each item goes through `prepare` as it arrives: through `listEach` when the ListerWatcher
+ * offers it (the page is never held as the server sent it), else after `list` resolves.
+ * A page that fails midway yields no items.
  */
 export async function listWithTimeout<T extends KubeObject>(
   lw: ListerWatcher<T>,
   options: ListOptions,
+  prepare: (item: T) => T,
   timeoutMs: number,
   signal: AbortSignal,
   clock: Clock,
@@ -32,9 +38,21 @@ export async function listWithTimeout<T extends KubeObject>(
     onAbort = () => reject(abort.signal.reason as Error);
     abort.signal.addEventListener('abort', onAbort, { once: true });
   });
+  const items: T[] = [];
+  const request = { ...options, signal: abort.signal };
+  const listing: Promise<ListMeta> =
+    lw.listEach === undefined
+      ? lw.list(request).then((list) => {
+          for (const item of list.items) items.push(prepare(item));
+          return list.metadata;
+        })
+      : lw.listEach(request, (item) => {
+          // Items arriving after a timeout or stop belong to an abandoned page.
+          if (!abort.signal.aborted) items.push(prepare(item));
+        });
   try {
-    const list = await Promise.race([lw.list({ ...options, signal: abort.signal }), aborted]);
-    return { ok: true, list };
+    const metadata = await Promise.race([listing, aborted]);
+    return { ok: true, items, metadata };
   } catch (error) {
     const timedOut = abort.signal.aborted && abort.signal.reason === timeout;
     return timedOut

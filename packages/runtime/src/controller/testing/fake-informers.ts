@@ -4,7 +4,7 @@
  * synchronously, and a factory handing them out. Not a cache implementation: no watch, no
  * indexes beyond the namespace.
  */
-import type { KubeObject, ResourceDescriptor } from '../../api/index.ts';
+import type { KubeObject, PartialObjectMetadata, ResourceDescriptor } from '../../api/index.ts';
 import { objectKey } from '../../api/index.ts';
 import type {
   EventHandler,
@@ -131,20 +131,41 @@ export class FakeInformer<T extends KubeObject> implements Informer<T> {
 export class FakeInformerFactory implements SharedInformerFactory {
   readonly #informers = new Map<
     string,
-    { resource: ResourceDescriptor; scope: InformerScope; informer: FakeInformer<KubeObject> }
+    {
+      resource: ResourceDescriptor;
+      scope: InformerScope;
+      metadataOnly: boolean;
+      informer: FakeInformer<KubeObject>;
+    }
   >();
 
   informerFor<T extends KubeObject>(
     resource: ResourceDescriptor,
     scope: InformerScope = {},
   ): FakeInformer<T> {
-    const key = `${resource.group}/${resource.plural}/${scope.namespace ?? ''}`;
+    return this.#informer(resource, scope, false) as unknown as FakeInformer<T>;
+  }
+
+  /** A separate fake per resource and scope; tests push PartialObjectMetadata into it. */
+  metadataInformerFor(
+    resource: ResourceDescriptor,
+    scope: InformerScope = {},
+  ): FakeInformer<PartialObjectMetadata> {
+    return this.#informer(resource, scope, true) as FakeInformer<PartialObjectMetadata>;
+  }
+
+  #informer(
+    resource: ResourceDescriptor,
+    scope: InformerScope,
+    metadataOnly: boolean,
+  ): FakeInformer<KubeObject> {
+    const key = `${resource.group}/${resource.plural}/${scope.namespace ?? ''}/${metadataOnly ? 'metadata' : 'full'}`;
     let entry = this.#informers.get(key);
     if (entry === undefined) {
-      entry = { resource, scope, informer: new FakeInformer<KubeObject>() };
+      entry = { resource, scope, metadataOnly, informer: new FakeInformer<KubeObject>() };
       this.#informers.set(key, entry);
     }
-    return entry.informer as unknown as FakeInformer<T>;
+    return entry.informer;
   }
 
   start(): void {
@@ -165,6 +186,7 @@ export class FakeInformerFactory implements SharedInformerFactory {
   informers(): readonly {
     resource: ResourceDescriptor;
     scope: InformerScope;
+    metadataOnly: boolean;
     informer: Informer<KubeObject>;
   }[] {
     return [...this.#informers.values()];
