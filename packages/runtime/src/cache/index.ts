@@ -35,6 +35,8 @@ export type {
   InformerHealth,
   Informer,
   InformerScope,
+  InformerLease,
+  SharedInformerEntry,
   SharedInformerFactory,
 } from './types.ts';
 export { NAMESPACE_INDEX } from './types.ts';

@@ -3,6 +3,11 @@
  * who asks: controllers watching the same kind add handlers to the same informer and read the
  * same cache, so the API server sees one watch. Label selectors are compared in canonical form
  * (`b=2,a=1` and `a=1, b=2` share an informer).
+ *
+ * Informers are reference-counted: `acquire` hands out a lease, and releasing the last lease
+ * of an informer stops its watch and forgets it, so its cache can be garbage-collected (a
+ * later `acquire` of the same scope starts a fresh one). `informerFor` pins the informer for
+ * the factory's lifetime instead: leases never remove a pinned informer.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import { apiVersionOf, type KubeObject, type ListerWatcher, type ResourceDescriptor } from '../api/index.ts';
@@ -10,7 +15,15 @@ import { createResourceClient } from '../client/index.ts';
 import type { Logger } from '../log/logger.ts';
 import { createInformer, waitForCacheSync } from './informer.ts';
 import { toSelector } from './label-selector-parser.ts';
-import type { Informer, InformerOptions, InformerScope, SharedInformerFactory, Transform } from './types.ts';
+import type {
+  Informer,
+  InformerLease,
+  InformerOptions,
+  InformerScope,
+  SharedInformerEntry,
+  SharedInformerFactory,
+  Transform,
+} from './types.ts';
 
 export type SharedInformerFactoryOptions = (
   | {
@@ -42,6 +55,10 @@ interface Entry {
   readonly resource: ResourceDescriptor;
   readonly scope: InformerScope;
   readonly informer: Informer<KubeObject>;
+  /** Leases not yet released. */
+  references: number;
+  /** Handed out by `informerFor`: kept until the factory stops, whatever the leases. */
+  pinned: boolean;
 }
 
 function describe(
@@ -68,8 +85,37 @@ class Factory implements SharedInformerFactory {
   }
 
   informerFor<T extends KubeObject>(resource: ResourceDescriptor<T>, scope: InformerScope = {}): Informer<T> {
+    const entry = this.#entry(resource, scope, 'informerFor');
+    entry.pinned = true;
+    // The factory keys informers by resource, not by type; the caller names the type it reads.
+    return entry.informer as unknown as Informer<T>;
+  }
+
+  acquire<T extends KubeObject>(
+    resource: ResourceDescriptor<T>,
+    scope: InformerScope = {},
+  ): InformerLease<T> {
+    const entry = this.#entry(resource, scope, 'acquire');
+    entry.references++;
+    let released: Promise<void> | undefined;
+    return {
+      informer: entry.informer as unknown as Informer<T>,
+      release: () => (released ??= this.#release(entry)),
+    };
+  }
+
+  #release(entry: Entry): Promise<void> {
+    entry.references--;
+    if (entry.references > 0 || entry.pinned || this.#stopped) return Promise.resolve();
+    for (const [key, value] of this.#entries) {
+      if (value === entry) this.#entries.delete(key);
+    }
+    return entry.informer.stop();
+  }
+
+  #entry(resource: ResourceDescriptor, scope: InformerScope, caller: string): Entry {
     if (this.#stopped)
-      throw new Error('SharedInformerFactory: informerFor() after stop(); create a new factory');
+      throw new Error(`SharedInformerFactory: ${caller}() after stop(); create a new factory`);
     const namespace = scope.namespace === '' ? undefined : scope.namespace;
     if (namespace !== undefined && !resource.namespaced) {
       throw new Error(
@@ -111,12 +157,11 @@ class Factory implements SharedInformerFactory {
         ...(labels === '' ? {} : { labelSelector: labels }),
         ...(fields === '' ? {} : { fieldSelector: fields }),
       };
-      entry = { resource, scope: normalized, informer };
+      entry = { resource, scope: normalized, informer, references: 0, pinned: false };
       this.#entries.set(key, entry);
       if (this.#started) informer.start();
     }
-    // The factory keys informers by resource, not by type; the caller names the type it reads.
-    return entry.informer as unknown as Informer<T>;
+    return entry;
   }
 
   start(): void {
@@ -135,14 +180,21 @@ class Factory implements SharedInformerFactory {
     await Promise.all([...this.#entries.values()].map((e) => e.informer.stop()));
   }
 
-  informers(): readonly Entry[] {
-    return [...this.#entries.values()];
+  informers(): readonly SharedInformerEntry[] {
+    return [...this.#entries.values()].map(({ resource, scope, informer, references, pinned }) => ({
+      resource,
+      scope,
+      informer,
+      references,
+      pinned,
+    }));
   }
 }
 
 /**
- * Creates a factory of shared informers. Typical use: `informerFor(resource, scope)` from
- * every controller, then `start()` and `await waitForCacheSync(signal)` before reconciling.
+ * Creates a factory of shared informers. Typical use: `acquire(resource, scope)` from every
+ * controller (or `informerFor` for informers that live as long as the factory), then `start()`
+ * and `await waitForCacheSync(signal)` before reconciling; release the leases when done.
  */
 export function createSharedInformerFactory(options: SharedInformerFactoryOptions): SharedInformerFactory {
   return new Factory(options);

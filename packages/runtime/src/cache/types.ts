@@ -189,22 +189,51 @@ export interface InformerScope {
 }
 
 /**
+ * A counted reference to a shared informer. The holder may read its cache and add handlers
+ * until it releases the lease; handlers it added should be removed first.
+ */
+export interface InformerLease<T extends KubeObject> {
+  readonly informer: Informer<T>;
+  /**
+   * Drops this reference; idempotent. When it was the informer's last one (and the informer
+   * is not pinned by `informerFor`), the informer stops its watch and leaves the factory, and
+   * the promise resolves once it stopped; otherwise it resolves at once.
+   */
+  release(): Promise<void>;
+}
+
+/** One informer of a factory as `informers()` reports it. */
+export interface SharedInformerEntry {
+  readonly resource: ResourceDescriptor;
+  readonly scope: InformerScope;
+  readonly informer: Informer<KubeObject>;
+  /** Leases not yet released. */
+  readonly references: number;
+  /** Created or asked for through `informerFor`: kept until the factory stops. */
+  readonly pinned: boolean;
+}
+
+/**
  * Hands out one informer per (resource, namespace, label selector, field selector), shared by
  * every caller that asks, so one watch feeds all their handlers and listers.
  */
 export interface SharedInformerFactory {
-  /** `T` follows from a typed descriptor (`informerFor(deployments)` is an `Informer<Deployment>`). */
+  /**
+   * The informer of a scope, pinned until the factory stops (leases never remove it).
+   * `T` follows from a typed descriptor (`informerFor(deployments)` is an `Informer<Deployment>`).
+   */
   informerFor<T extends KubeObject>(resource: ResourceDescriptor<T>, scope?: InformerScope): Informer<T>;
+  /**
+   * A counted reference to the informer of a scope, created (and started, if the factory has
+   * started) on the first one. Releasing the last reference stops the watch and frees the cache.
+   */
+  acquire<T extends KubeObject>(resource: ResourceDescriptor<T>, scope?: InformerScope): InformerLease<T>;
   /** Starts every informer created so far; informers created later start at once. */
   start(): void;
   /** Resolves `true` when every started informer synced, `false` if `signal` aborts first. */
   waitForCacheSync(signal?: AbortSignal): Promise<boolean>;
   /** Stops every informer. */
   stop(): Promise<void>;
-  /** Informers created so far with their scope, e.g. for health endpoints. */
-  informers(): readonly {
-    readonly resource: ResourceDescriptor;
-    readonly scope: InformerScope;
-    readonly informer: Informer<KubeObject>;
-  }[];
+  /** The informers the factory holds now (released ones are gone) with their scope, e.g. for health endpoints. */
+  informers(): readonly SharedInformerEntry[];
 }

@@ -3,7 +3,8 @@
  * it reports, and its errors. The engine is in `controller.ts`.
  */
 import type { ResourceDescriptor } from '../api/index.ts';
-import type { InformerScope, SharedInformerFactory } from '../cache/types.ts';
+import type { ResourceScope } from '../cache/resource-scope.ts';
+import type { SharedInformerFactory } from '../cache/types.ts';
 import type { EventRecorder } from '../events/recorder.ts';
 import type { ControllerMetrics } from '../metrics/sinks.ts';
 import type { Logger } from '../log/logger.ts';
@@ -19,7 +20,8 @@ import type { Reconciler } from './reconciler.ts';
 /** One watched collection and how its changes become requests. */
 export interface WatchSource {
   readonly resource: ResourceDescriptor;
-  readonly scope?: InformerScope;
+  /** What of the kind is watched: namespaces (one informer each), label and field selectors. */
+  readonly scope?: ResourceScope;
   /** All must pass for an event to be mapped. */
   readonly predicates: readonly Predicate[];
   readonly map: EventMapper;
@@ -85,8 +87,9 @@ export interface Controller {
    */
   start(): Promise<boolean>;
   /**
-   * Stops intake, waits up to the timeout for in-flight reconciles, then aborts their signals
-   * and unregisters handlers. Idempotent; resolves when done.
+   * Stops intake, waits up to the timeout for in-flight reconciles, then aborts their signals,
+   * unregisters handlers and releases its informer leases (informers no one else holds stop).
+   * Idempotent; resolves when done.
    */
   stop(options?: StopOptions): Promise<void>;
   status(): ControllerStatus;

@@ -12,8 +12,10 @@ import type {
   Indexer,
   Informer,
   InformerHealth,
+  InformerLease,
   InformerScope,
   Lister,
+  SharedInformerEntry,
   SharedInformerFactory,
 } from '../../cache/types.ts';
 
@@ -131,20 +133,60 @@ export class FakeInformer<T extends KubeObject> implements Informer<T> {
 export class FakeInformerFactory implements SharedInformerFactory {
   readonly #informers = new Map<
     string,
-    { resource: ResourceDescriptor; scope: InformerScope; informer: FakeInformer<KubeObject> }
+    {
+      resource: ResourceDescriptor;
+      scope: InformerScope;
+      informer: FakeInformer<KubeObject>;
+      references: number;
+      pinned: boolean;
+    }
   >();
+
+  #entry(resource: ResourceDescriptor, scope: InformerScope) {
+    const key = `${resource.group}/${resource.plural}/${scope.namespace ?? ''}`;
+    let entry = this.#informers.get(key);
+    if (entry === undefined) {
+      entry = { resource, scope, informer: new FakeInformer<KubeObject>(), references: 0, pinned: false };
+      this.#informers.set(key, entry);
+    }
+    return entry;
+  }
 
   informerFor<T extends KubeObject>(
     resource: ResourceDescriptor,
     scope: InformerScope = {},
   ): FakeInformer<T> {
-    const key = `${resource.group}/${resource.plural}/${scope.namespace ?? ''}`;
-    let entry = this.#informers.get(key);
-    if (entry === undefined) {
-      entry = { resource, scope, informer: new FakeInformer<KubeObject>() };
-      this.#informers.set(key, entry);
-    }
+    const entry = this.#entry(resource, scope);
+    entry.pinned = true;
     return entry.informer as unknown as FakeInformer<T>;
+  }
+
+  /** Counts references; releasing the last one of an unpinned informer forgets it. */
+  acquire<T extends KubeObject>(resource: ResourceDescriptor, scope: InformerScope = {}): InformerLease<T> {
+    const entry = this.#entry(resource, scope);
+    entry.references++;
+    let released = false;
+    return {
+      informer: entry.informer as unknown as FakeInformer<T>,
+      release: () => {
+        if (released) return Promise.resolve();
+        released = true;
+        entry.references--;
+        if (entry.references === 0 && !entry.pinned) {
+          for (const [key, value] of this.#informers) if (value === entry) this.#informers.delete(key);
+        }
+        return Promise.resolve();
+      },
+    };
+  }
+
+  /** The informer a scope has now, without creating or counting one. */
+  peek<T extends KubeObject>(
+    resource: ResourceDescriptor,
+    scope: InformerScope = {},
+  ): FakeInformer<T> | undefined {
+    const key = `${resource.group}/${resource.plural}/${scope.namespace ?? ''}`;
+    return this.#informers.get(key)?.informer as unknown as FakeInformer<T> | undefined;
   }
 
   start(): void {
@@ -162,11 +204,7 @@ export class FakeInformerFactory implements SharedInformerFactory {
     return Promise.resolve();
   }
 
-  informers(): readonly {
-    resource: ResourceDescriptor;
-    scope: InformerScope;
-    informer: Informer<KubeObject>;
-  }[] {
+  informers(): readonly SharedInformerEntry[] {
     return [...this.#informers.values()];
   }
 }
