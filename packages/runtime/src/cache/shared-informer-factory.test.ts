@@ -102,4 +102,55 @@ describe('shared informer factory', () => {
     assert.throws(() => factory.informerFor(configMaps), /after stop/);
     assert.throws(() => factory.start(), /after stop/);
   });
+
+  it('counts leases: the last release stops the watch and forgets the informer', async () => {
+    const { factory, created } = setup();
+    const a = factory.acquire(configMaps, { namespace: 'x' });
+    const b = factory.acquire(configMaps, { namespace: 'x' });
+    assert.equal(a.informer, b.informer, 'leases of one scope share the informer');
+    factory.start();
+    assert.equal(await factory.waitForCacheSync(AbortSignal.timeout(5000)), true);
+    const watch = await created[0]!.lw.watchNumber(1);
+    assert.deepEqual(
+      factory.informers().map((e) => [e.scope.namespace, e.references, e.pinned]),
+      [['x', 2, false]],
+    );
+
+    await a.release();
+    await a.release();
+    assert.equal(
+      watch.closed,
+      false,
+      'another lease still holds the informer (and a second release is a no-op)',
+    );
+    assert.equal(factory.informers()[0]?.references, 1);
+
+    await b.release();
+    assert.equal(watch.closed, true, 'the last release stopped the watch');
+    assert.equal(a.informer.health().state, 'stopped');
+    assert.deepEqual(factory.informers(), [], 'the factory no longer holds the informer or its cache');
+
+    const again = factory.acquire(configMaps, { namespace: 'x' });
+    assert.notEqual(again.informer, a.informer, 'a later lease starts a fresh informer');
+    assert.equal(again.informer.started, true);
+    assert.equal(await again.informer.waitForCacheSync(AbortSignal.timeout(5000)), true);
+    assert.equal(created.length, 2);
+    await again.release();
+  });
+
+  it('keeps an informer that informerFor pinned after its leases are released', async () => {
+    const { factory, created } = setup();
+    const pinned = factory.informerFor(configMaps);
+    const lease = factory.acquire(configMaps);
+    assert.equal(lease.informer, pinned);
+    factory.start();
+    await factory.waitForCacheSync(AbortSignal.timeout(5000));
+    const watch = await created[0]!.lw.watchNumber(1);
+    await lease.release();
+    assert.equal(watch.closed, false);
+    assert.deepEqual(
+      factory.informers().map((e) => [e.references, e.pinned]),
+      [[0, true]],
+    );
+  });
 });

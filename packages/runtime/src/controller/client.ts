@@ -177,18 +177,16 @@ function createObjectClient(resource: ResourceDescriptor, reader: Reader): Objec
     signal: AbortSignal | undefined,
   ): Promise<ScopedCache<KubeObject>[]> => {
     const scopes = reader.scopesFor(resource);
-    const inside = scopes.filter(
-      (s) => s.namespaces === undefined || (namespace !== undefined && s.namespaces.includes(namespace)),
-    );
+    // A read across namespaces merges every scope; a read in one namespace needs a scope covering it.
+    const inside =
+      namespace === undefined
+        ? scopes
+        : scopes.filter((s) => s.namespaces === undefined || s.namespaces.includes(namespace));
     if (inside.length === 0) {
-      const where =
-        namespace === undefined ? 'across every namespace' : `in namespace ${JSON.stringify(namespace)}`;
       const hint = reader.options.widenHint?.(resource) ?? 'widen the cache scope';
       throw new CachedClientError(
         'OutsideScope',
-        `${call}: ${owner} caches ${resource.plural} only in ${scopes.map(describeScope).join('; ') || 'no scope'}, so a read ${where} is outside the cache; ${
-          namespace === undefined ? 'pass { namespace } for one of them, ' : ''
-        }${hint}, or read from the API server with .api`,
+        `${call}: ${owner} caches ${resource.plural} only in ${scopes.map(describeScope).join('; ') || 'no scope'}, so a read in namespace ${JSON.stringify(namespace)} is outside the cache; ${hint}, or read from the API server with .api`,
       );
     }
     const caches = inside.map((scope) => reader.cacheFor(resource, scope));
