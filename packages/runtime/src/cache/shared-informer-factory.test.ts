@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterEach, describe, it } from 'node:test';
 import type { KubeObject, ResourceDescriptor } from '../api/index.ts';
 import { noopLogger } from '../log/logger.ts';
@@ -152,5 +154,28 @@ describe('shared informer factory', () => {
       factory.informers().map((e) => [e.references, e.pinned]),
       [[0, true]],
     );
+  });
+
+  it("frees a released informer's cache even while the closed watch's abort reason is kept", async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const { factory, created } = setup();
+    factory.start();
+    const cached = await (async () => {
+      const lease = factory.acquire(configMaps, { namespace: 'x' });
+      await lease.informer.waitForCacheSync(AbortSignal.timeout(5000));
+      await created[0]!.lw.watchNumber(1);
+      const object = lease.informer.lister.list()[0];
+      assert.ok(object);
+      await lease.release();
+      return new WeakRef(object);
+    })();
+    // An HTTP client may keep an aborted request, and with it its signal's reason, on a pooled
+    // connection until the next request; this test keeps the fake's (it holds every watch).
+    const reason: unknown = created[0]!.lw.watches[0]?.options.signal?.reason;
+    assert.ok(reason instanceof Error, 'the watch was aborted');
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    assert.equal(cached.deref(), undefined, 'nothing reachable holds the cached objects');
   });
 });

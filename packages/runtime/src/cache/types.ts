@@ -190,7 +190,9 @@ export interface InformerScope {
 
 /**
  * A counted reference to a shared informer. The holder may read its cache and add handlers
- * until it releases the lease; handlers it added should be removed first.
+ * until it releases the lease; handlers it added should be removed first. After the release,
+ * drop references to the lease and its informer too: a stopped informer still holds its
+ * cache, which is freed only once nothing references it.
  */
 export interface InformerLease<T extends KubeObject> {
   readonly informer: Informer<T>;

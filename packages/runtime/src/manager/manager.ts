@@ -90,6 +90,8 @@ class OperatorManager implements Manager {
   readonly #webhookRoutes = new WebhookRoutes();
   #webhookServer: WebhookServer | undefined;
   #started = false;
+  /** Set once the controllers added so far have been created and their caches acquired. */
+  #managing = false;
   #leading = false;
   #cachesSynced = false;
   #stopping: Promise<void> | undefined;
@@ -172,7 +174,7 @@ class OperatorManager implements Manager {
         `manager.add: a controller named "${blueprint.name}" was already added; give one another name with .named(...)`,
       );
     }
-    if (!this.#started) {
+    if (!this.#managing) {
       // Validates now (names, scopes), so mistakes surface at add(), not at start().
       this.#createController(blueprint, this.#clientFor(blueprint));
       this.#blueprints.push(blueprint);
@@ -271,6 +273,8 @@ class OperatorManager implements Manager {
       await this.#startProbes();
       await this.#startWebhooks();
       // Warm every cache on every replica: a standby that takes over reconciles at once.
+      // From here on, add() manages a new controller itself.
+      this.#managing = true;
       for (const blueprint of [...this.#blueprints]) this.#manage(blueprint);
       this.informers.start();
       this.#trackWatchers();
