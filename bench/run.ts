@@ -33,6 +33,7 @@ import {
 } from './lib/report.ts';
 import { messageOf, type BenchContext, type Scenario } from './lib/scenario.ts';
 import { cacheFillScenario } from './scenarios/cache-fill.ts';
+import { cacheRemovalScenario } from './scenarios/cache-removal.ts';
 import { endToEndScenario } from './scenarios/end-to-end.ts';
 import { generatorScenario } from './scenarios/generator.ts';
 import { watchScenario } from './scenarios/watch.ts';
@@ -43,6 +44,7 @@ import { writesScenario } from './scenarios/writes.ts';
 const SCENARIOS: Readonly<Record<ScenarioId, Scenario>> = {
   writes: writesScenario,
   'cache-fill': cacheFillScenario,
+  'cache-removal': cacheRemovalScenario,
   watch: watchScenario,
   'end-to-end': endToEndScenario,
   workqueue: workqueueScenario,

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 export const SCENARIO_IDS = [
   'writes',
   'cache-fill',
+  'cache-removal',
   'watch',
   'end-to-end',
   'workqueue',

@@ -1,7 +1,9 @@
 /**
  * cache: stores and indexers fed by the watcher, informers that notify handlers of changes,
- * listers over the cache, a shared informer factory (one watch per resource and scope), and
- * label selectors used both server-side and against the cache.
+ * listers over the cache, a shared informer factory (one watch per resource and scope,
+ * reference-counted leases whose last release stops the watch), scopes (a set of namespaces,
+ * label and field selectors) with one reader over the informers of a scope, and label
+ * selectors used both server-side and against the cache.
  *
  * ```ts
  * const factory = createSharedInformerFactory({ kubeConfig, transform: dropManagedFields });
@@ -35,6 +37,8 @@ export type {
   InformerHealth,
   Informer,
   InformerScope,
+  InformerLease,
+  SharedInformerEntry,
   SharedInformerFactory,
 } from './types.ts';
 export { NAMESPACE_INDEX } from './types.ts';
@@ -61,3 +65,14 @@ export { createInformer, waitForCacheSync, type ScopableListerWatcher } from './
 export { createLister } from './lister.ts';
 export { dropManagedFields, deepFreeze } from './prepare.ts';
 export { createSharedInformerFactory, type SharedInformerFactoryOptions } from './shared-informer-factory.ts';
+export {
+  ScopeError,
+  normalizeScope,
+  withDefaults,
+  informerScopes,
+  coversNamespace,
+  describeScope,
+  type ResourceScope,
+  type NormalizedScope,
+} from './resource-scope.ts';
+export { acquireScopedCache, type ScopedCache } from './scoped-cache.ts';

@@ -3,9 +3,15 @@
  * everyone who asks: controllers watching the same kind add handlers to the same informer and
  * read the same cache, so the API server sees one watch. Label selectors are compared in
  * canonical form (`b=2,a=1` and `a=1, b=2` share an informer). The form is full objects
- * (`informerFor`) or metadata only (`metadataInformerFor`): the two are distinct informers
- * with distinct watches, as controller-runtime keeps them, and a metadata-only informer's
- * objects are always `PartialObjectMetadata` whatever its ListerWatcher returns.
+ * (`informerFor`, `acquire`) or metadata only (`metadataInformerFor`, `acquireMetadata`): the
+ * two are distinct informers with distinct watches, as controller-runtime keeps them, and a
+ * metadata-only informer's objects are always `PartialObjectMetadata` whatever its
+ * ListerWatcher returns.
+ *
+ * Informers are reference-counted: `acquire` hands out a lease, and releasing the last lease
+ * of an informer stops its watch and forgets it, so its cache can be garbage-collected (a
+ * later `acquire` of the same scope starts a fresh one). `informerFor` pins the informer for
+ * the factory's lifetime instead: leases never remove a pinned informer.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import {
@@ -19,7 +25,15 @@ import { createMetadataClient, createResourceClient, toPartialObjectMetadata } f
 import type { Logger } from '../log/logger.ts';
 import { createInformer, waitForCacheSync } from './informer.ts';
 import { toSelector } from './label-selector-parser.ts';
-import type { Informer, InformerOptions, InformerScope, SharedInformerFactory, Transform } from './types.ts';
+import type {
+  Informer,
+  InformerLease,
+  InformerOptions,
+  InformerScope,
+  SharedInformerEntry,
+  SharedInformerFactory,
+  Transform,
+} from './types.ts';
 
 export type SharedInformerFactoryOptions = (
   | {
@@ -56,6 +70,10 @@ interface Entry {
   readonly scope: InformerScope;
   readonly metadataOnly: boolean;
   readonly informer: Informer<KubeObject>;
+  /** Leases not yet released. */
+  references: number;
+  /** Handed out by `informerFor`: kept until the factory stops, whatever the leases. */
+  pinned: boolean;
 }
 
 function describe(
@@ -66,10 +84,10 @@ function describe(
   metadataOnly: boolean,
 ): string {
   const parts = [`${resource.plural}.${apiVersionOf(resource)}`];
-  if (metadataOnly) parts.push('metadata-only');
   if (namespace !== undefined) parts.push(`namespace=${namespace}`);
   if (labels !== '') parts.push(`labels=${labels}`);
   if (fields !== '') parts.push(`fields=${fields}`);
+  if (metadataOnly) parts.push('metadata-only');
   return parts.join(' ');
 }
 
@@ -84,25 +102,60 @@ class Factory implements SharedInformerFactory {
   }
 
   informerFor<T extends KubeObject>(resource: ResourceDescriptor<T>, scope: InformerScope = {}): Informer<T> {
+    const entry = this.#entry(resource, scope, 'informerFor', false);
+    entry.pinned = true;
     // The factory keys informers by resource, not by type; the caller names the type it reads.
-    return this.#informer(resource, scope, false) as unknown as Informer<T>;
+    return entry.informer as unknown as Informer<T>;
   }
 
   metadataInformerFor(
     resource: ResourceDescriptor,
     scope: InformerScope = {},
   ): Informer<PartialObjectMetadata> {
-    return this.#informer(resource, scope, true) as Informer<PartialObjectMetadata>;
+    const entry = this.#entry(resource, scope, 'metadataInformerFor', true);
+    entry.pinned = true;
+    return entry.informer as Informer<PartialObjectMetadata>;
   }
 
-  #informer(resource: ResourceDescriptor, scope: InformerScope, metadataOnly: boolean): Informer<KubeObject> {
-    const method = metadataOnly ? 'metadataInformerFor' : 'informerFor';
+  acquire<T extends KubeObject>(
+    resource: ResourceDescriptor<T>,
+    scope: InformerScope = {},
+  ): InformerLease<T> {
+    return this.#lease(this.#entry(resource, scope, 'acquire', false));
+  }
+
+  acquireMetadata(
+    resource: ResourceDescriptor,
+    scope: InformerScope = {},
+  ): InformerLease<PartialObjectMetadata> {
+    return this.#lease(this.#entry(resource, scope, 'acquireMetadata', true));
+  }
+
+  #lease<T extends KubeObject>(entry: Entry): InformerLease<T> {
+    entry.references++;
+    let released: Promise<void> | undefined;
+    return {
+      informer: entry.informer as unknown as Informer<T>,
+      release: () => (released ??= this.#release(entry)),
+    };
+  }
+
+  #release(entry: Entry): Promise<void> {
+    entry.references--;
+    if (entry.references > 0 || entry.pinned || this.#stopped) return Promise.resolve();
+    for (const [key, value] of this.#entries) {
+      if (value === entry) this.#entries.delete(key);
+    }
+    return entry.informer.stop();
+  }
+
+  #entry(resource: ResourceDescriptor, scope: InformerScope, caller: string, metadataOnly: boolean): Entry {
     if (this.#stopped)
-      throw new Error(`SharedInformerFactory: ${method}() after stop(); create a new factory`);
+      throw new Error(`SharedInformerFactory: ${caller}() after stop(); create a new factory`);
     const namespace = scope.namespace === '' ? undefined : scope.namespace;
     if (namespace !== undefined && !resource.namespaced) {
       throw new Error(
-        `${resource.plural}.${apiVersionOf(resource)} is cluster-scoped: ${method}() cannot scope it to namespace ${JSON.stringify(namespace)}`,
+        `${resource.plural}.${apiVersionOf(resource)} is cluster-scoped: ${caller}() cannot scope it to namespace ${JSON.stringify(namespace)}`,
       );
     }
     const labels = toSelector(scope.labelSelector).toString();
@@ -137,11 +190,11 @@ class Factory implements SharedInformerFactory {
         ...(labels === '' ? {} : { labelSelector: labels }),
         ...(fields === '' ? {} : { fieldSelector: fields }),
       };
-      entry = { resource, scope: normalized, metadataOnly, informer };
+      entry = { resource, scope: normalized, metadataOnly, informer, references: 0, pinned: false };
       this.#entries.set(key, entry);
       if (this.#started) informer.start();
     }
-    return entry.informer;
+    return entry;
   }
 
   #listerWatcher(
@@ -173,9 +226,27 @@ class Factory implements SharedInformerFactory {
     await Promise.all([...this.#entries.values()].map((e) => e.informer.stop()));
   }
 
-  informers(): readonly Entry[] {
-    return [...this.#entries.values()];
+  informers(): readonly SharedInformerEntry[] {
+    return [...this.#entries.values()].map(
+      ({ resource, scope, metadataOnly, informer, references, pinned }) => ({
+        resource,
+        scope,
+        metadataOnly,
+        informer,
+        references,
+        pinned,
+      }),
+    );
   }
+}
+
+/**
+ * Creates a factory of shared informers. Typical use: `acquire(resource, scope)` from every
+ * controller (or `informerFor` for informers that live as long as the factory), then `start()`
+ * and `await waitForCacheSync(signal)` before reconciling; release the leases when done.
+ */
+export function createSharedInformerFactory(options: SharedInformerFactoryOptions): SharedInformerFactory {
+  return new Factory(options);
 }
 
 /**
@@ -197,12 +268,4 @@ function metadataTransform(
         : toPartialObjectMetadata(object, typeMeta);
     return transform === undefined ? partial : transform(partial);
   };
-}
-
-/**
- * Creates a factory of shared informers. Typical use: `informerFor(resource, scope)` from
- * every controller, then `start()` and `await waitForCacheSync(signal)` before reconciling.
- */
-export function createSharedInformerFactory(options: SharedInformerFactoryOptions): SharedInformerFactory {
-  return new Factory(options);
 }

@@ -189,11 +189,43 @@ export interface InformerScope {
 }
 
 /**
+ * A counted reference to a shared informer. The holder may read its cache and add handlers
+ * until it releases the lease; handlers it added should be removed first. After the release,
+ * drop references to the lease and its informer too: a stopped informer still holds its
+ * cache, which is freed only once nothing references it.
+ */
+export interface InformerLease<T extends KubeObject> {
+  readonly informer: Informer<T>;
+  /**
+   * Drops this reference; idempotent. When it was the informer's last one (and the informer
+   * is not pinned by `informerFor`), the informer stops its watch and leaves the factory, and
+   * the promise resolves once it stopped; otherwise it resolves at once.
+   */
+  release(): Promise<void>;
+}
+
+/** One informer of a factory as `informers()` reports it. */
+export interface SharedInformerEntry {
+  readonly resource: ResourceDescriptor;
+  readonly scope: InformerScope;
+  /** Created by `metadataInformerFor` or `acquireMetadata`. */
+  readonly metadataOnly: boolean;
+  readonly informer: Informer<KubeObject>;
+  /** Leases not yet released. */
+  readonly references: number;
+  /** Created or asked for through `informerFor`: kept until the factory stops. */
+  readonly pinned: boolean;
+}
+
+/**
  * Hands out one informer per (resource, namespace, label selector, field selector), shared by
  * every caller that asks, so one watch feeds all their handlers and listers.
  */
 export interface SharedInformerFactory {
-  /** `T` follows from a typed descriptor (`informerFor(deployments)` is an `Informer<Deployment>`). */
+  /**
+   * The informer of a scope, pinned until the factory stops (leases never remove it).
+   * `T` follows from a typed descriptor (`informerFor(deployments)` is an `Informer<Deployment>`).
+   */
   informerFor<T extends KubeObject>(resource: ResourceDescriptor<T>, scope?: InformerScope): Informer<T>;
   /**
    * The metadata-only informer of `resource` in `scope` (controller-runtime's `OnlyMetadata`):
@@ -202,18 +234,19 @@ export interface SharedInformerFactory {
    * informer of the same resource and scope: each has its own watch and cache.
    */
   metadataInformerFor(resource: ResourceDescriptor, scope?: InformerScope): Informer<PartialObjectMetadata>;
+  /**
+   * A counted reference to the informer of a scope, created (and started, if the factory has
+   * started) on the first one. Releasing the last reference stops the watch and frees the cache.
+   */
+  acquire<T extends KubeObject>(resource: ResourceDescriptor<T>, scope?: InformerScope): InformerLease<T>;
+  /** A counted reference to the metadata-only informer of a scope (see `metadataInformerFor`). */
+  acquireMetadata(resource: ResourceDescriptor, scope?: InformerScope): InformerLease<PartialObjectMetadata>;
   /** Starts every informer created so far; informers created later start at once. */
   start(): void;
   /** Resolves `true` when every started informer synced, `false` if `signal` aborts first. */
   waitForCacheSync(signal?: AbortSignal): Promise<boolean>;
   /** Stops every informer. */
   stop(): Promise<void>;
-  /** Informers created so far with their scope, e.g. for health endpoints. */
-  informers(): readonly {
-    readonly resource: ResourceDescriptor;
-    readonly scope: InformerScope;
-    /** Created by `metadataInformerFor`. */
-    readonly metadataOnly: boolean;
-    readonly informer: Informer<KubeObject>;
-  }[];
+  /** The informers the factory holds now (released ones are gone) with their scope, e.g. for health endpoints. */
+  informers(): readonly SharedInformerEntry[];
 }

@@ -16,7 +16,7 @@
  * running controller.
  */
 import type { KubeObject, PartialObjectMetadata, ResourceDescriptor } from '../api/index.ts';
-import type { InformerScope } from '../cache/types.ts';
+import type { ResourceScope } from '../cache/resource-scope.ts';
 import type { RateLimiter } from '../workqueue/rate-limiters.ts';
 import type { WatchSource } from './types.ts';
 import { ControllerError } from './types.ts';
@@ -40,8 +40,12 @@ export interface ControllerBlueprint {
 export interface SourceOptions<T extends KubeObject> {
   /** Only events passing every predicate are enqueued (in addition to `withPredicates`). */
   readonly predicates?: readonly Predicate<T>[];
-  /** Narrow the watch (namespace, label or field selector); default: the manager's scope. */
-  readonly scope?: InformerScope;
+  /**
+   * Narrow the watch: `namespaces` (one informer each), `labelSelector`, `fieldSelector`. Each
+   * field left out comes from the manager's cache scope for the kind. The controller's client
+   * reads the kind through this scope too; reads outside it throw.
+   */
+  readonly scope?: ResourceScope;
 }
 
 export interface OwnsOptions<T extends KubeObject> extends SourceOptions<T>, OwnerMappingOptions {}

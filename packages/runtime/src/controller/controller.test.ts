@@ -380,3 +380,48 @@ test('watches maps changes of another kind to the requests its map function name
   assert.deepEqual(seen, ['target']);
   await controller.stop();
 });
+
+test('a source over several namespaces gets one informer each, and stopping releases every lease', async () => {
+  const seen: string[] = [];
+  const informers = new FakeInformerFactory();
+  const blueprint = controllerFor(foo)
+    .owns(cm, { scope: { namespaces: ['y', 'x'] } })
+    .complete((r) => {
+      seen.push(r.name);
+      return Promise.resolve({});
+    });
+  const controller = createController({ ...blueprint, informers, client: noClient, clock: new FakeClock() });
+  const started = controller.start();
+  assert.deepEqual(
+    informers.informers().map((e) => [e.resource.plural, e.scope.namespace, e.references]),
+    [
+      ['foos', undefined, 1],
+      ['configmaps', 'x', 1],
+      ['configmaps', 'y', 1],
+    ],
+  );
+  informers.peek(foo)?.sync([]);
+  informers.peek(cm, { namespace: 'x' })?.sync([]);
+  informers.peek(cm, { namespace: 'y' })?.sync([]);
+  assert.equal(await started, true);
+  const owned = (namespace: string): KubeObject => ({
+    metadata: {
+      name: `child-${namespace}`,
+      namespace,
+      ownerReferences: [
+        {
+          apiVersion: 'samples.kubeforge.dev/v1',
+          kind: 'Foo',
+          name: `owner-${namespace}`,
+          uid: 'u',
+          controller: true,
+        },
+      ],
+    },
+  });
+  informers.peek(cm, { namespace: 'y' })?.set(owned('y'));
+  await tick();
+  assert.deepEqual(seen, ['owner-y'], 'a change in any namespace of the scope enqueues its owner');
+  await controller.stop();
+  assert.deepEqual(informers.informers(), [], 'every lease was released');
+});

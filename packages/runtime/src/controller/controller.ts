@@ -14,7 +14,8 @@
 import { randomUUID } from 'node:crypto';
 import type { KubeObject } from '../api/index.ts';
 import { splitObjectKey } from '../api/index.ts';
-import type { HandlerRegistration, Informer } from '../cache/types.ts';
+import { informerScopes, normalizeScope, type NormalizedScope } from '../cache/resource-scope.ts';
+import type { HandlerRegistration, Informer, InformerLease } from '../cache/types.ts';
 import { noopEventRecorder } from '../events/recorder.ts';
 import type { ControllerMetrics } from '../metrics/sinks.ts';
 import { noopControllerMetrics } from '../metrics/sinks.ts';
@@ -35,7 +36,7 @@ import {
   ControllerError,
   ControllerStoppedError,
   DEFAULT_RESYNC_PERIOD_MS,
-  informerForSource,
+  acquireForSource,
   validateControllerOptions,
 } from './types.ts';
 
@@ -52,10 +53,12 @@ class RunningController implements Controller {
   readonly #clock: Clock;
   readonly #workers: number;
   readonly #registrations: HandlerRegistration[] = [];
+  readonly #leases: InformerLease<KubeObject>[] = [];
+  readonly #scopes: ReadonlyMap<WatchSource, NormalizedScope>;
   readonly #inFlight = new Set<AbortController>();
   readonly #abandoned = new Set<string>();
   readonly #stopSignal = new AbortController();
-  #primaryInformer: Informer<KubeObject> | undefined;
+  readonly #primaryInformers: Informer<KubeObject>[] = [];
   #workerLoops: Promise<void>[] = [];
   #resyncTimer: TimerHandle | undefined;
   #started = false;
@@ -71,6 +74,17 @@ class RunningController implements Controller {
     this.#logger = withFields(options.logger ?? noopLogger, { controller: options.name });
     this.#metrics = options.metrics ?? noopControllerMetrics;
     this.#workers = options.maxConcurrentReconciles ?? 1;
+    // Validated here, so a bad scope fails when the controller is created, not when it starts.
+    this.#scopes = new Map(
+      [options.primary, ...(options.sources ?? [])].map((source) => [
+        source,
+        normalizeScope(
+          source.resource,
+          source.scope ?? {},
+          `controller ${options.name}: ${source.role} ${source.resource.plural}`,
+        ),
+      ]),
+    );
     this.queue = createRateLimitingQueue<string>({
       name: options.name,
       clock: this.#clock,
@@ -87,14 +101,20 @@ class RunningController implements Controller {
     const sources = [this.#options.primary, ...(this.#options.sources ?? [])];
     const informers: Informer<KubeObject>[] = [];
     for (const source of sources) {
-      const informer = informerForSource(this.#options.informers, source, source.scope ?? {});
-      if (source === this.#options.primary) this.#primaryInformer = informer;
-      informers.push(informer);
-      this.#registrations.push(
-        informer.addEventHandler(this.#handlerFor(source), {
-          name: `${this.name}/${source.role}/${source.resource.plural}`,
-        }),
-      );
+      const scope = this.#scopes.get(source) ?? normalizeScope(source.resource, {}, this.name);
+      // One informer per namespace of the scope (or one over every namespace).
+      for (const informerScope of informerScopes(scope)) {
+        const lease = acquireForSource(this.#options.informers, source, informerScope);
+        this.#leases.push(lease);
+        const informer = lease.informer;
+        if (source === this.#options.primary) this.#primaryInformers.push(informer);
+        informers.push(informer);
+        this.#registrations.push(
+          informer.addEventHandler(this.#handlerFor(source), {
+            name: `${this.name}/${source.role}/${source.resource.plural}${informerScope.namespace === undefined ? '' : `/${informerScope.namespace}`}`,
+          }),
+        );
+      }
     }
     this.#options.informers.start();
     this.#logger.info('waiting for caches to sync', {
@@ -144,6 +164,7 @@ class RunningController implements Controller {
       for (const controller of this.#inFlight) controller.abort(new ControllerStoppedError(this.name));
     }
     await Promise.all(this.#registrations.map((r) => r.remove()));
+    await Promise.all(this.#leases.splice(0).map((l) => l.release()));
     this.#logger.info('controller stopped');
   }
 
@@ -195,7 +216,7 @@ class RunningController implements Controller {
     this.#resyncTimer = this.#clock.setTimer(
       () => {
         if (this.#stopSignal.signal.aborted) return;
-        const keys = this.#primaryInformer?.indexer.keys() ?? [];
+        const keys = this.#primaryInformers.flatMap((i) => i.indexer.keys());
         this.#logger.debug('periodic resync', { objects: keys.length });
         for (const key of keys) this.queue.add(key);
         this.#scheduleResync();

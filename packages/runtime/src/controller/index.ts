@@ -43,6 +43,8 @@ export {
 export {
   createCachedClient,
   CachedClientError,
+  type CachedClient,
+  type CachedClientErrorReason,
   type Client,
   type ObjectClient,
   type MetadataReader,

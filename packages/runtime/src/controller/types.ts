@@ -3,7 +3,8 @@
  * it reports, and its errors. The engine is in `controller.ts`.
  */
 import type { KubeObject, ResourceDescriptor } from '../api/index.ts';
-import type { Informer, InformerScope, SharedInformerFactory } from '../cache/types.ts';
+import type { ResourceScope } from '../cache/resource-scope.ts';
+import type { InformerLease, InformerScope, SharedInformerFactory } from '../cache/types.ts';
 import type { EventRecorder } from '../events/recorder.ts';
 import type { ControllerMetrics } from '../metrics/sinks.ts';
 import type { Logger } from '../log/logger.ts';
@@ -19,9 +20,10 @@ import type { Reconciler } from './reconciler.ts';
 /** One watched collection and how its changes become requests. */
 export interface WatchSource {
   readonly resource: ResourceDescriptor;
-  readonly scope?: InformerScope;
+  /** What of the kind is watched: namespaces (one informer each), label and field selectors. */
+  readonly scope?: ResourceScope;
   /**
-   * Watch through the resource's metadata-only informer: handlers, predicates and mapping
+   * Watch through the resource's metadata-only informers: handlers, predicates and mapping
    * functions see `PartialObjectMetadata` (see `SharedInformerFactory.metadataInformerFor`).
    */
   readonly metadataOnly?: boolean;
@@ -32,15 +34,15 @@ export interface WatchSource {
   readonly role: 'for' | 'owns' | 'watches';
 }
 
-/** The shared informer a source is fed by: the full one, or the metadata-only one. */
-export function informerForSource(
+/** A lease on the shared informer a source is fed by: the full one, or the metadata-only one. */
+export function acquireForSource(
   informers: SharedInformerFactory,
   source: WatchSource,
   scope: InformerScope,
-): Informer<KubeObject> {
+): InformerLease<KubeObject> {
   return source.metadataOnly === true
-    ? informers.metadataInformerFor(source.resource, scope)
-    : informers.informerFor<KubeObject>(source.resource, scope);
+    ? informers.acquireMetadata(source.resource, scope)
+    : informers.acquire<KubeObject>(source.resource, scope);
 }
 
 /** Default period of the primary resync: 10 hours, as controller-runtime's SyncPeriod. */
@@ -101,8 +103,9 @@ export interface Controller {
    */
   start(): Promise<boolean>;
   /**
-   * Stops intake, waits up to the timeout for in-flight reconciles, then aborts their signals
-   * and unregisters handlers. Idempotent; resolves when done.
+   * Stops intake, waits up to the timeout for in-flight reconciles, then aborts their signals,
+   * unregisters handlers and releases its informer leases (informers no one else holds stop).
+   * Idempotent; resolves when done.
    */
   stop(options?: StopOptions): Promise<void>;
   status(): ControllerStatus;

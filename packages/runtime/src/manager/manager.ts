@@ -15,19 +15,25 @@
  *   finish within `shutdownTimeoutMs`, then releases the lease so a standby takes over at once.
  * - `/readyz` fails until every cache synced and, with leader election, until the election
  *   is decided (a holder is known).
+ * - Caches stay inside the configured scopes (`cache`): watches and reads of a kind use its
+ *   scope, and a read outside it throws instead of starting a wider watch.
+ * - Controllers can be added and removed while the manager runs. Each holds leases on its
+ *   informers (and its client on those it read); removing it releases them, and an informer
+ *   nobody holds any more stops its watch and frees its cache.
  */
 import { hostname } from 'node:os';
 import type { KubeObject, ResourceDescriptor } from '../api/index.ts';
 import { apiVersionOf } from '../api/index.ts';
-import type { InformerScope, SharedInformerFactory } from '../cache/types.ts';
+import { informerScopes, normalizeScope, sameScope, type NormalizedScope } from '../cache/resource-scope.ts';
+import type { Informer, InformerLease, SharedInformerFactory } from '../cache/types.ts';
 import { createSharedInformerFactory } from '../cache/shared-informer-factory.ts';
 import { createResourceClient } from '../client/create-resource-client.ts';
 import type { ResourceClient } from '../client/resource-client.ts';
-import type { Client } from '../controller/client.ts';
+import type { CachedClient, Client } from '../controller/client.ts';
 import { createCachedClient } from '../controller/client.ts';
 import type { ControllerBlueprint } from '../controller/builder.ts';
 import type { Controller, WatchSource } from '../controller/types.ts';
-import { informerForSource } from '../controller/types.ts';
+import { acquireForSource } from '../controller/types.ts';
 import { createController } from '../controller/controller.ts';
 import type { CoreEvent, EventRecorder } from '../events/recorder.ts';
 import { createEventRecorder, eventResource } from '../events/recorder.ts';
@@ -50,15 +56,27 @@ import { errorFields } from '../log/logger.ts';
 import { fileCertificates } from '../webhook/certs/file-source.ts';
 import type { WebhookRegistration, WebhookServer } from '../webhook/server.ts';
 import { startWebhookServer, WebhookRoutes } from '../webhook/server.ts';
+import { createCacheScopes, type CacheScopes } from './cache-scopes.ts';
+import { FieldIndexes, type FieldIndexFunc } from './field-indexes.ts';
 import type { Manager, ManagerOptions } from './types.ts';
 import { ManagerError } from './types.ts';
+
+/** A controller the manager holds, with what it holds in the cache. */
+interface ManagedController {
+  readonly blueprint: ControllerBlueprint;
+  readonly controller: Controller;
+  /** The reconciler's client, reading the controller's scopes. */
+  readonly client: CachedClient;
+  /** Leases that keep the controller's caches warm on every replica, leading or not. */
+  readonly warm: readonly InformerLease<KubeObject>[];
+}
 
 export function createManager(options: ManagerOptions): Manager {
   return new OperatorManager(options);
 }
 
 class OperatorManager implements Manager {
-  readonly client: Client;
+  readonly client: CachedClient;
   readonly informers: SharedInformerFactory;
   readonly metrics: Metrics;
   readonly logger: Logger;
@@ -66,18 +84,22 @@ class OperatorManager implements Manager {
   readonly #options: ManagerOptions;
   readonly #timing: LeaderElectionTiming | undefined;
   readonly #blueprints: ControllerBlueprint[] = [];
-  readonly #controllers: Controller[] = [];
+  readonly #controllers: ManagedController[] = [];
+  readonly #scopes: CacheScopes;
+  readonly #indexes = new FieldIndexes();
   readonly #recorders = new Map<string, EventRecorder>();
   readonly #apiClients = new Map<string, ResourceClient<KubeObject>>();
   readonly #stop = new AbortController();
-  readonly #untrack: (() => void)[] = [];
   #elector: LeaderElector | undefined;
+  #unobserveRestClient: (() => void) | undefined;
   #probe: ProbeServer | undefined;
   #metricsServer: MetricsServer | undefined;
   readonly #webhooks: WebhookRegistration[] = [];
   readonly #webhookRoutes = new WebhookRoutes();
   #webhookServer: WebhookServer | undefined;
   #started = false;
+  /** Set once the controllers added so far have been created and their caches acquired. */
+  #managing = false;
   #leading = false;
   #cachesSynced = false;
   #stopping: Promise<void> | undefined;
@@ -106,6 +128,7 @@ class OperatorManager implements Manager {
         );
       }
     }
+    this.#scopes = createCacheScopes(options.cache);
     this.informers =
       options.informers ??
       createSharedInformerFactory({
@@ -121,7 +144,10 @@ class OperatorManager implements Manager {
     this.client = createCachedClient({
       informers: this.informers,
       apiClient: (resource) => this.#apiClient(resource),
-      ...(options.cache?.namespace !== undefined && { scope: { namespace: options.cache.namespace } }),
+      scopesFor: (resource) => [this.#scopes.normalizedOfKind(resource)],
+      indexersFor: (resource) => this.#indexes.of(resource),
+      owner: 'manager.client',
+      widenHint: (resource) => this.#scopes.widenHint(resource),
     });
   }
 
@@ -151,11 +177,8 @@ class OperatorManager implements Manager {
   }
 
   add(blueprint: ControllerBlueprint): void {
-    if (this.#started) {
-      throw new ManagerError(
-        'AlreadyStarted',
-        `manager.add(${blueprint.name}): add controllers before start()`,
-      );
+    if (this.#stopping !== undefined) {
+      throw new ManagerError('Stopped', `manager.add(${blueprint.name}): the manager is stopping`);
     }
     if (this.#blueprints.some((b) => b.name === blueprint.name)) {
       throw new ManagerError(
@@ -163,7 +186,53 @@ class OperatorManager implements Manager {
         `manager.add: a controller named "${blueprint.name}" was already added; give one another name with .named(...)`,
       );
     }
+    if (!this.#managing) {
+      // Validates now (names, scopes), so mistakes surface at add(), not at start().
+      this.#createController(blueprint, this.#clientFor(blueprint));
+      this.#blueprints.push(blueprint);
+      return;
+    }
+    const managed = this.#manage(blueprint);
     this.#blueprints.push(blueprint);
+    this.#trackWatchers();
+    this.logger.info('controller added to the running manager', { controller: blueprint.name });
+    if (this.#leading) void this.#startController(managed);
+  }
+
+  async remove(name: string): Promise<void> {
+    const index = this.#blueprints.findIndex((b) => b.name === name);
+    if (index < 0) {
+      throw new ManagerError(
+        'UnknownController',
+        `manager.remove(${JSON.stringify(name)}): no such controller; the manager holds ${
+          this.#blueprints.map((b) => JSON.stringify(b.name)).join(', ') || 'none'
+        }`,
+      );
+    }
+    this.#blueprints.splice(index, 1);
+    const at = this.#controllers.findIndex((m) => m.blueprint.name === name);
+    if (at < 0) return;
+    const [managed] = this.#controllers.splice(at, 1);
+    if (managed === undefined) return;
+    await this.#dispose(managed, this.#shutdownTimeoutMs());
+    this.#trackWatchers();
+    this.logger.info('controller removed', { controller: name });
+  }
+
+  indexField<T extends KubeObject>(
+    resource: ResourceDescriptor<T>,
+    name: string,
+    index: (obj: T) => string | readonly string[] | undefined,
+  ): void {
+    const indexers = this.#indexes.declare(resource, name, index as FieldIndexFunc<KubeObject>);
+    for (const entry of this.informers.informers()) {
+      if (
+        entry.resource.plural === resource.plural &&
+        apiVersionOf(entry.resource) === apiVersionOf(resource)
+      ) {
+        entry.informer.addIndexers(indexers);
+      }
+    }
   }
 
   eventRecorder(component: string): EventRecorder {
@@ -213,17 +282,14 @@ class OperatorManager implements Manager {
     const signal = this.#stop.signal;
     this.#installSignalHandlers();
     try {
-      for (const blueprint of this.#blueprints) this.#controllers.push(this.#createController(blueprint));
-      this.#untrack.push(sharedTransport(this.#options.kubeConfig).observe(this.metrics.restClient));
+      this.#unobserveRestClient = sharedTransport(this.#options.kubeConfig).observe(this.metrics.restClient);
       await this.#startProbes();
       await this.#startMetricsServer();
       await this.#startWebhooks();
       // Warm every cache on every replica: a standby that takes over reconciles at once.
-      for (const blueprint of this.#blueprints) {
-        for (const source of [blueprint.primary, ...blueprint.sources]) {
-          informerForSource(this.informers, source, this.#scopeOf(source));
-        }
-      }
+      // From here on, add() manages a new controller itself.
+      this.#managing = true;
+      for (const blueprint of [...this.#blueprints]) this.#manage(blueprint);
       this.informers.start();
       this.#trackWatchers();
       this.logger.info('waiting for caches to sync', { controllers: this.#blueprints.map((b) => b.name) });
@@ -262,12 +328,7 @@ class OperatorManager implements Manager {
     const stopped = new Promise<void>((resolve) =>
       signal.addEventListener('abort', () => resolve(), { once: true }),
     );
-    const starting = this.#controllers.map((c) =>
-      c.start().catch((err: unknown) => {
-        this.logger.error('controller failed to start', { controller: c.name, error: errorFields(err) });
-        return false;
-      }),
-    );
+    const starting = this.#controllers.map((m) => this.#startController(m));
     await Promise.race([Promise.all(starting), stopped]);
     this.#trackWatchers();
     await stopped;
@@ -279,8 +340,75 @@ class OperatorManager implements Manager {
   }
 
   async #stopControllers(timeoutMs: number, abort = false): Promise<void> {
-    await Promise.all(this.#controllers.map((c) => c.stop({ timeoutMs, abort })));
     this.#leading = false;
+    await Promise.all(this.#controllers.map((m) => m.controller.stop({ timeoutMs, abort })));
+  }
+
+  #startController(managed: ManagedController): Promise<boolean> {
+    return managed.controller.start().catch((err: unknown) => {
+      this.logger.error('controller failed to start', {
+        controller: managed.controller.name,
+        error: errorFields(err),
+      });
+      return false;
+    });
+  }
+
+  /** Creates the controller of `blueprint` and acquires its caches (they fill at once once the factory started). */
+  #manage(blueprint: ControllerBlueprint): ManagedController {
+    const client = this.#clientFor(blueprint);
+    const controller = this.#createController(blueprint, client);
+    const warm: InformerLease<KubeObject>[] = [];
+    for (const source of [blueprint.primary, ...blueprint.sources]) {
+      const scope = normalizeScope(
+        source.resource,
+        this.#scopes.ofSource(source),
+        `controller ${blueprint.name}: ${source.role} ${source.resource.plural}`,
+      );
+      for (const informerScope of informerScopes(scope)) {
+        warm.push(acquireForSource(this.informers, source, informerScope));
+      }
+    }
+    const managed: ManagedController = { blueprint, controller, client, warm };
+    this.#controllers.push(managed);
+    return managed;
+  }
+
+  /** Stops a controller, then releases what it and its client held. */
+  async #dispose(managed: ManagedController, timeoutMs: number): Promise<void> {
+    await managed.controller.stop({ timeoutMs });
+    await managed.client.release();
+    await Promise.all(managed.warm.map((l) => l.release()));
+  }
+
+  /**
+   * The reconciler's client: a kind the controller watches is read through the scopes of its
+   * sources of that kind; any other kind through the manager's scope for it.
+   */
+  #clientFor(blueprint: ControllerBlueprint): CachedClient {
+    const declared = new Map<string, NormalizedScope[]>();
+    for (const source of [blueprint.primary, ...blueprint.sources]) {
+      const key = `${source.resource.plural}.${apiVersionOf(source.resource)}`;
+      const scope = normalizeScope(
+        source.resource,
+        this.#scopes.ofSource(source),
+        `controller ${blueprint.name}: ${source.role} ${source.resource.plural}`,
+      );
+      const scopes = declared.get(key) ?? [];
+      if (!scopes.some((s) => sameScope(s, scope))) scopes.push(scope);
+      declared.set(key, scopes);
+    }
+    return createCachedClient({
+      informers: this.informers,
+      apiClient: (resource) => this.#apiClient(resource),
+      scopesFor: (resource) =>
+        declared.get(`${resource.plural}.${apiVersionOf(resource)}`) ?? [
+          this.#scopes.normalizedOfKind(resource),
+        ],
+      indexersFor: (resource) => this.#indexes.of(resource),
+      owner: `controller ${JSON.stringify(blueprint.name)}`,
+      widenHint: (resource) => this.#scopes.widenHint(resource),
+    });
   }
 
   /** How long in-flight reconciles may run after the lease is lost: half the margin before it expires elsewhere. */
@@ -294,15 +422,18 @@ class OperatorManager implements Manager {
     return this.#options.shutdownTimeoutMs ?? 30_000;
   }
 
-  #createController(blueprint: ControllerBlueprint): Controller {
-    const withScope = (source: WatchSource): WatchSource => ({ ...source, scope: this.#scopeOf(source) });
+  #createController(blueprint: ControllerBlueprint, client: Client): Controller {
+    const withScope = (source: WatchSource): WatchSource => ({
+      ...source,
+      scope: this.#scopes.ofSource(source),
+    });
     return createController({
       name: blueprint.name,
       primary: withScope(blueprint.primary),
       sources: blueprint.sources.map(withScope),
       reconciler: blueprint.reconciler,
       informers: this.informers,
-      client: this.client,
+      client,
       recorder: this.eventRecorder(blueprint.name),
       logger: this.logger,
       metrics: this.metrics.controller(blueprint.name),
@@ -317,12 +448,6 @@ class OperatorManager implements Manager {
         : this.#options.syncPeriodMs !== undefined && { resyncPeriodMs: this.#options.syncPeriodMs }),
       ...(blueprint.rateLimiter !== undefined && { rateLimiter: blueprint.rateLimiter }),
     });
-  }
-
-  #scopeOf(source: WatchSource): InformerScope {
-    if (source.scope !== undefined) return source.scope;
-    const namespace = this.#options.cache?.namespace;
-    return namespace !== undefined && source.resource.namespaced ? { namespace } : {};
   }
 
   #apiClient(resource: ResourceDescriptor): ResourceClient<KubeObject> {
@@ -426,16 +551,27 @@ class OperatorManager implements Manager {
     });
   }
 
+  /** Tracks the health of informers the factory holds, and stops tracking released ones. */
   #trackWatchers(): void {
+    const current = new Set(this.informers.informers().map((e) => e.informer));
+    for (const [informer, { untrack }] of this.#tracked) {
+      if (current.has(informer)) continue;
+      untrack();
+      this.#tracked.delete(informer);
+    }
+    const names = new Set([...this.#tracked.values()].map((t) => t.name));
     for (const { resource, scope, metadataOnly, informer } of this.informers.informers()) {
       const name = `${resource.plural}.${apiVersionOf(resource)}${scope.namespace !== undefined ? ` namespace=${scope.namespace}` : ''}${metadataOnly ? ' metadata-only' : ''}`;
-      if (this.#tracked.has(name)) continue;
-      this.#tracked.add(name);
-      this.#untrack.push(this.metrics.trackWatcher(name, informer));
+      if (this.#tracked.has(informer) || names.has(name)) continue;
+      names.add(name);
+      this.#tracked.set(informer, { name, untrack: this.metrics.trackWatcher(name, informer) });
     }
   }
 
-  readonly #tracked = new Set<string>();
+  readonly #tracked = new Map<
+    Informer<KubeObject>,
+    { readonly name: string; readonly untrack: () => void }
+  >();
 
   #installSignalHandlers(): void {
     if (this.#options.handleSignals === false) return;
@@ -460,7 +596,12 @@ class OperatorManager implements Manager {
       process.removeListener('SIGINT', this.#signalHandler);
     }
     await Promise.all([...this.#recorders.values()].map((r) => r.flush()));
-    for (const untrack of this.#untrack.splice(0)) untrack();
+    for (const { untrack } of this.#tracked.values()) untrack();
+    this.#tracked.clear();
+    this.#unobserveRestClient?.();
+    this.#unobserveRestClient = undefined;
+    await Promise.all(this.#controllers.map((m) => m.client.release()));
+    await this.client.release();
     await this.informers.stop();
     await this.#webhookServer?.close();
     await this.#probe?.close();

@@ -1,6 +1,7 @@
 /** The manager's public contract: its options, its interface and its error. */
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { KubeObject } from '../api/index.ts';
+import type { KubeObject, ResourceDescriptor } from '../api/index.ts';
+import type { ResourceScope } from '../cache/resource-scope.ts';
 import type { SharedInformerFactory, Transform } from '../cache/types.ts';
 import type { ControllerBlueprint } from '../controller/builder.ts';
 import type { Client } from '../controller/client.ts';
@@ -65,12 +66,29 @@ export interface ManagerOptions {
   /** Enable leader election; default off (every replica reconciles). */
   readonly leaderElection?: LeaderElectionOptions;
   /**
-   * Restrict every cache to one namespace (namespaced kinds), transform cached objects, keep
-   * `metadata.managedFields` in them (dropped by default; see InformerOptions), and sync them
-   * with watch-list where the server offers it (`watchList`; see WatcherOptions).
+   * What the caches hold and how: the namespaces every namespaced kind is cached in
+   * (`namespaces`, one informer per namespace; `namespace` for just one), default label and
+   * field selectors, per-kind scopes (`byResource`), a transform of cached objects,
+   * `metadata.managedFields` kept (dropped by default; see InformerOptions), and watch-list
+   * where the server offers it (`watchList`; see WatcherOptions).
+   *
+   * Controllers' watches and every cached read stay inside these scopes: a read outside them
+   * throws `CachedClientError('OutsideScope')` rather than starting a wider watch.
    */
   readonly cache?: {
+    /** Namespaces to cache namespaced kinds in; default every namespace. */
+    readonly namespaces?: readonly string[];
+    /** Shorthand for `namespaces: [namespace]`. */
     readonly namespace?: string;
+    /** Cache only objects with these labels (every kind), unless `byResource` says otherwise. */
+    readonly labelSelector?: string;
+    /** Cache only objects with these fields (every kind), unless `byResource` says otherwise. */
+    readonly fieldSelector?: string;
+    /**
+     * Per-kind scopes (controller-runtime's `ByObject`): each field set here replaces the
+     * default for that kind (`namespaces` only for namespaced kinds). One entry per kind.
+     */
+    readonly byResource?: readonly ResourceCacheScope[];
     readonly transform?: Transform<KubeObject>;
     readonly keepManagedFields?: boolean;
     readonly watchList?: boolean;
@@ -92,9 +110,36 @@ export interface ManagerOptions {
   readonly exit?: (code: number) => void;
 }
 
+/** The cache scope of one kind (see `ManagerOptions.cache.byResource`). */
+export interface ResourceCacheScope extends ResourceScope {
+  readonly resource: ResourceDescriptor;
+}
+
 export interface Manager {
-  /** Adds a controller; only before `start()`. */
+  /**
+   * Adds a controller, before or after `start()`. On a running manager its informers are
+   * acquired (and filled) at once and, while this replica leads, the controller starts once
+   * they synced. Names are unique among the controllers the manager holds.
+   */
   add(blueprint: ControllerBlueprint): void;
+  /**
+   * Removes a controller: stops its intake and workers, drains its queue (in-flight
+   * reconciles get `shutdownTimeoutMs`), and releases its informers and its client's: an
+   * informer no other controller or reader holds stops its watch and frees its cache.
+   * Throws `UnknownController` for a name the manager does not hold.
+   */
+  remove(name: string): Promise<void>;
+  /**
+   * Declares an index over a kind's cache (controller-runtime's `IndexField`), queried with
+   * `client.resource(kind).list({ matchingFields: { [name]: value } })`. `index` returns the
+   * values an object is found under (none: not indexed). Applies to the kind's informers now
+   * and later; declaring another function under a taken name throws.
+   */
+  indexField<T extends KubeObject>(
+    resource: ResourceDescriptor<T>,
+    name: string,
+    index: (obj: T) => string | readonly string[] | undefined,
+  ): void;
   /**
    * Serves a webhook (`defaulting(...)`, `validating(...)`, `admission(...)`,
    * `conversion(...)`) on every replica; only before `start()`. `/readyz` then waits until
@@ -108,7 +153,10 @@ export interface Manager {
   start(): Promise<void>;
   /** Graceful shutdown (see the module comment); idempotent. */
   stop(): Promise<void>;
-  /** Cache-backed reads, API writes: the client reconcilers get. */
+  /**
+   * Cache-backed reads inside the manager's cache scopes, API writes. Each reconciler gets a
+   * client of its own that reads its controller's scopes (see `CachedClient`).
+   */
   readonly client: Client;
   readonly informers: SharedInformerFactory;
   readonly metrics: Metrics;
@@ -130,7 +178,13 @@ export interface Manager {
 }
 
 export class ManagerError extends Error {
-  readonly reason: 'InvalidOptions' | 'AlreadyStarted' | 'DuplicateController' | 'LeaderElectionLost';
+  readonly reason:
+    | 'InvalidOptions'
+    | 'AlreadyStarted'
+    | 'DuplicateController'
+    | 'UnknownController'
+    | 'Stopped'
+    | 'LeaderElectionLost';
   constructor(reason: ManagerError['reason'], message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = 'ManagerError';

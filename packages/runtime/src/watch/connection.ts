@@ -83,10 +83,23 @@ export function nextEvent<T>(
 
 /** Aborts the request and releases the iterator, without waiting for either. */
 export function closeConnection(connection: Connection<unknown>): void {
-  connection.abort.abort();
+  connection.abort.abort(closedReason());
   try {
     connection.iterator.return?.().catch(() => undefined);
   } catch {
     // The iterator is unusable either way.
   }
+}
+
+/**
+ * The abort reason of a closed connection, its stack already formatted. An error's stack is
+ * formatted lazily, and until then V8 keeps every frame's receiver alive: the watcher and,
+ * through its `prepare`, the informer and its whole cache. The HTTP client may keep an aborted
+ * request (with its reason) on a pooled connection until the next request, so a removed
+ * informer's cache would stay reachable until then.
+ */
+function closedReason(): DOMException {
+  const reason = new DOMException('the watch connection was closed', 'AbortError');
+  Reflect.get(reason, 'stack'); // reading the stack formats it, which releases the frames
+  return reason;
 }

@@ -12,8 +12,10 @@ import type {
   Indexer,
   Informer,
   InformerHealth,
+  InformerLease,
   InformerScope,
   Lister,
+  SharedInformerEntry,
   SharedInformerFactory,
 } from '../../cache/types.ts';
 
@@ -128,22 +130,42 @@ export class FakeInformer<T extends KubeObject> implements Informer<T> {
   }
 }
 
+interface FakeEntry {
+  resource: ResourceDescriptor;
+  scope: InformerScope;
+  metadataOnly: boolean;
+  informer: FakeInformer<KubeObject>;
+  references: number;
+  pinned: boolean;
+}
+
 export class FakeInformerFactory implements SharedInformerFactory {
-  readonly #informers = new Map<
-    string,
-    {
-      resource: ResourceDescriptor;
-      scope: InformerScope;
-      metadataOnly: boolean;
-      informer: FakeInformer<KubeObject>;
+  readonly #informers = new Map<string, FakeEntry>();
+
+  #entry(resource: ResourceDescriptor, scope: InformerScope, metadataOnly = false): FakeEntry {
+    const key = `${resource.group}/${resource.plural}/${scope.namespace ?? ''}${metadataOnly ? '/metadata' : ''}`;
+    let entry = this.#informers.get(key);
+    if (entry === undefined) {
+      entry = {
+        resource,
+        scope,
+        metadataOnly,
+        informer: new FakeInformer<KubeObject>(),
+        references: 0,
+        pinned: false,
+      };
+      this.#informers.set(key, entry);
     }
-  >();
+    return entry;
+  }
 
   informerFor<T extends KubeObject>(
     resource: ResourceDescriptor,
     scope: InformerScope = {},
   ): FakeInformer<T> {
-    return this.#informer(resource, scope, false) as unknown as FakeInformer<T>;
+    const entry = this.#entry(resource, scope);
+    entry.pinned = true;
+    return entry.informer as unknown as FakeInformer<T>;
   }
 
   /** A separate fake per resource and scope; tests push PartialObjectMetadata into it. */
@@ -151,21 +173,47 @@ export class FakeInformerFactory implements SharedInformerFactory {
     resource: ResourceDescriptor,
     scope: InformerScope = {},
   ): FakeInformer<PartialObjectMetadata> {
-    return this.#informer(resource, scope, true) as FakeInformer<PartialObjectMetadata>;
+    const entry = this.#entry(resource, scope, true);
+    entry.pinned = true;
+    return entry.informer as FakeInformer<PartialObjectMetadata>;
   }
 
-  #informer(
+  /** Counts references; releasing the last one of an unpinned informer forgets it. */
+  acquire<T extends KubeObject>(resource: ResourceDescriptor, scope: InformerScope = {}): InformerLease<T> {
+    return this.#lease(this.#entry(resource, scope));
+  }
+
+  acquireMetadata(
     resource: ResourceDescriptor,
-    scope: InformerScope,
-    metadataOnly: boolean,
-  ): FakeInformer<KubeObject> {
-    const key = `${resource.group}/${resource.plural}/${scope.namespace ?? ''}/${metadataOnly ? 'metadata' : 'full'}`;
-    let entry = this.#informers.get(key);
-    if (entry === undefined) {
-      entry = { resource, scope, metadataOnly, informer: new FakeInformer<KubeObject>() };
-      this.#informers.set(key, entry);
-    }
-    return entry.informer;
+    scope: InformerScope = {},
+  ): InformerLease<PartialObjectMetadata> {
+    return this.#lease(this.#entry(resource, scope, true));
+  }
+
+  #lease<T extends KubeObject>(entry: FakeEntry): InformerLease<T> {
+    entry.references++;
+    let released = false;
+    return {
+      informer: entry.informer as unknown as FakeInformer<T>,
+      release: () => {
+        if (released) return Promise.resolve();
+        released = true;
+        entry.references--;
+        if (entry.references === 0 && !entry.pinned) {
+          for (const [key, value] of this.#informers) if (value === entry) this.#informers.delete(key);
+        }
+        return Promise.resolve();
+      },
+    };
+  }
+
+  /** The informer a scope has now, without creating or counting one. */
+  peek<T extends KubeObject>(
+    resource: ResourceDescriptor,
+    scope: InformerScope = {},
+  ): FakeInformer<T> | undefined {
+    const key = `${resource.group}/${resource.plural}/${scope.namespace ?? ''}`;
+    return this.#informers.get(key)?.informer as unknown as FakeInformer<T> | undefined;
   }
 
   start(): void {
@@ -183,12 +231,7 @@ export class FakeInformerFactory implements SharedInformerFactory {
     return Promise.resolve();
   }
 
-  informers(): readonly {
-    resource: ResourceDescriptor;
-    scope: InformerScope;
-    metadataOnly: boolean;
-    informer: Informer<KubeObject>;
-  }[] {
+  informers(): readonly SharedInformerEntry[] {
     return [...this.#informers.values()];
   }
 }
