@@ -351,7 +351,13 @@ class HttpResourceClient<T extends KubeObject> implements ResourceClient<T> {
     if (signal?.aborted) return;
     let response;
     try {
-      response = await this.#transport.open({ method: 'GET', path, signal, timeoutMs: this.#timeoutMs });
+      response = await this.#transport.open({
+        method: 'GET',
+        path,
+        signal,
+        timeoutMs: this.#timeoutMs,
+        watch: true,
+      });
     } catch (error) {
       if (signal?.aborted) return;
       throw error;
