@@ -335,6 +335,7 @@ class OperatorManager implements Manager {
           kubeConfig: this.#options.kubeConfig,
           namespace: le.namespace,
           name: le.leaseName,
+          logger: this.logger.child({ component: 'leader-election' }),
         }),
         logger: this.logger.child({ component: 'leader-election' }),
         metrics: this.metrics.leaderElection(le.leaseName),
