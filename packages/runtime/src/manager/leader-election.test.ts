@@ -205,6 +205,7 @@ test('a leader that loses its lease aborts in-flight reconciles, stops its contr
   const exitCodes: number[] = [];
   const reconcileStarts: number[] = [];
   const aborted: unknown[] = [];
+  const callbacks: string[] = [];
   const manager = createManager({
     kubeConfig: cp.kubeConfig,
     logger: noopLogger,
@@ -218,6 +219,9 @@ test('a leader that loses its lease aborts in-flight reconciles, stops its contr
       leaseDurationMs: 4000,
       renewDeadlineMs: 3000,
       retryPeriodMs: 500,
+      onStartedLeading: (signal) => callbacks.push(`started aborted=${signal.aborted}`),
+      onStoppedLeading: () => callbacks.push('stopped'),
+      onNewLeader: (identity) => callbacks.push(`leader ${identity}`),
     },
   });
   manager.add(
@@ -261,6 +265,11 @@ test('a leader that loses its lease aborts in-flight reconciles, stops its contr
   );
   const exitedAt = Date.now();
   assert.deepEqual(exitCodes, [1]);
+  assert.deepEqual(
+    callbacks,
+    ['leader victim', 'started aborted=false', 'leader intruder', 'stopped'],
+    'the leadership callbacks, in order',
+  );
   assert.equal(aborted.length, 1, 'the in-flight reconcile was aborted');
   assert.equal(manager.isLeading(), false);
   // The leader notices at its next renewal (every 500 ms) and stops within the drain margin.

@@ -39,11 +39,12 @@ import { createLogger } from '../log/logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { createMetrics } from '../metrics/metrics.ts';
 import type { ProbeServer } from '../metrics/probe-server.ts';
-import { startProbeServer } from '../metrics/probe-server.ts';
+import { HealthCheckError, startProbeServer } from '../metrics/probe-server.ts';
 import { errorFields } from '../log/logger.ts';
 import { fileCertificates } from '../webhook/certs/file-source.ts';
 import type { WebhookRegistration, WebhookServer } from '../webhook/server.ts';
 import { startWebhookServer, WebhookRoutes } from '../webhook/server.ts';
+import { installProcessFailureHandlers } from './process-failures.ts';
 import type { Manager, ManagerOptions } from './types.ts';
 import { ManagerError } from './types.ts';
 
@@ -108,7 +109,12 @@ class OperatorManager implements Manager {
         ...(options.cache?.keepManagedFields !== undefined && {
           keepManagedFields: options.cache.keepManagedFields,
         }),
-        ...(options.cache?.watchList !== undefined && { watcher: { watchList: options.cache.watchList } }),
+        ...((options.cache?.watcher !== undefined || options.cache?.watchList !== undefined) && {
+          watcher: {
+            ...options.cache.watcher,
+            ...(options.cache.watchList !== undefined && { watchList: options.cache.watchList }),
+          },
+        }),
       });
     this.#createElector();
     this.client = createCachedClient({
@@ -201,6 +207,14 @@ class OperatorManager implements Manager {
   async #run(): Promise<void> {
     const signal = this.#stop.signal;
     this.#installSignalHandlers();
+    this.#untrack.push(
+      installProcessFailureHandlers({
+        policy: this.#options.processFailures ?? 'exit',
+        logger: this.logger,
+        metrics: this.metrics,
+        exit: (code) => this.#exit(code),
+      }),
+    );
     try {
       for (const blueprint of this.#blueprints) this.#controllers.push(this.#createController(blueprint));
       await this.#startProbes();
@@ -340,13 +354,47 @@ class OperatorManager implements Manager {
         logger: this.logger.child({ component: 'leader-election' }),
         metrics: this.metrics.leaderElection(le.leaseName),
         callbacks: {
-          onStartedLeading: (leading) => this.#runControllers(leading),
+          onStartedLeading: (leading) => {
+            this.#notify('onStartedLeading', () => le.onStartedLeading?.(leading));
+            return this.#runControllers(leading);
+          },
+          onStoppedLeading: () => this.#notify('onStoppedLeading', () => le.onStoppedLeading?.()),
           onNewLeader: (holder) => {
             this.logger.info('new leader observed', { leader: holder, identity: this.identity });
+            this.#notify('onNewLeader', () => le.onNewLeader?.(holder));
           },
         },
       });
     }
+  }
+
+  /** Runs a user's leadership callback; a throw is logged, never fatal. */
+  #notify(callback: string, run: () => void): void {
+    try {
+      run();
+    } catch (error) {
+      this.logger.error(`leaderElection.${callback} failed`, { error: errorFields(error) });
+    }
+  }
+
+  /**
+   * The `/readyz` informers check: passes once the controllers' caches synced; until then it
+   * names each informer not synced and why, in words safe to show (phase, the failed
+   * operation and its reason code; never server messages).
+   */
+  #informersReady(): true {
+    if (this.#cachesSynced) return true;
+    const waiting: string[] = [];
+    for (const { resource, scope, informer } of this.informers.informers()) {
+      const health = informer.health();
+      if (health.synced) continue;
+      const name = `${resource.plural}.${apiVersionOf(resource)}${scope.namespace !== undefined ? ` in ${scope.namespace}` : ''}`;
+      const failure = health.lastError;
+      waiting.push(
+        `${name} not synced: ${health.state}${failure === undefined ? '' : `, last failure ${failure.operation} ${failure.reason}`}`,
+      );
+    }
+    throw new HealthCheckError(waiting.length > 0 ? waiting.join('; ') : 'caches not synced yet');
   }
 
   async #startProbes(): Promise<void> {
@@ -360,7 +408,7 @@ class OperatorManager implements Manager {
       healthz: { ping: () => true },
       readyz: {
         // The controllers' caches; informers started later by reads of other kinds do not count.
-        informers: () => this.#cachesSynced,
+        informers: () => this.#informersReady(),
         ...(this.#elector !== undefined && {
           'leader-election': () => this.#elector?.leader() !== undefined,
         }),
