@@ -7,6 +7,9 @@
  * plugins, token files, auth providers) they are re-derived at most every
  * `authRefreshIntervalMs`, and once more when the server answers 401; the request is then
  * retried once if the credentials changed. Static credentials cost nothing per request.
+ * A token file (the in-cluster service account token, or an auth provider's `tokenFile`) is
+ * read by the transport itself on every re-derivation: client-node caches it for 60 s, which
+ * would delay recovery after the kubelet rotates it.
  *
  * Watches (`open` with `watch: true`) travel over HTTP/2 when the server offers it (every
  * kube-apiserver does), multiplexed on one connection that is pinged every
@@ -162,6 +165,14 @@ interface ConnectionState {
   readonly derivedAt: number;
 }
 
+/** The token file the current user's auth provider reads (in-cluster: the service account token). */
+function tokenFileOf(kubeConfig: KubeConfig): string | undefined {
+  const config = (
+    kubeConfig.getCurrentUser()?.authProvider as { config?: { tokenFile?: unknown } } | undefined
+  )?.config;
+  return typeof config?.tokenFile === 'string' && config.tokenFile !== '' ? config.tokenFile : undefined;
+}
+
 /** Credentials that can change over time need periodic re-derivation. */
 function hasChangeableCredentials(kubeConfig: KubeConfig): boolean {
   const user = kubeConfig.getCurrentUser();
@@ -185,6 +196,19 @@ async function deriveCredentials(kubeConfig: KubeConfig): Promise<Credentials> {
       headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
   }
   if (options.auth) headers.authorization = `Basic ${Buffer.from(options.auth).toString('base64')}`;
+  const tokenFile = tokenFileOf(kubeConfig);
+  if (tokenFile !== undefined) {
+    try {
+      const token = readFileSync(tokenFile, 'utf8').trim();
+      if (token !== '') headers.authorization = `Bearer ${token}`;
+    } catch (error) {
+      throw new ClientUsageError(
+        'KubeConfig',
+        `could not read the token file "${tokenFile}" of context "${kubeConfig.getCurrentContext()}": ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
+    }
+  }
   return {
     tls: {
       ca: options.ca as Buffer | string | undefined,
