@@ -382,6 +382,10 @@ class PoolTransport implements Transport {
     for (let attempt = 0; ; attempt++) {
       const response = await this.#dispatch(state, request, description, 0);
       if (response.statusCode >= 200 && response.statusCode < 300) {
+        // The consumer reads errors through its iteration; one that arrives after it stopped
+        // reading (a connection reset as the stream is released) must not become an uncaught
+        // exception.
+        response.body.on('error', ignoreLateError);
         return { statusCode: response.statusCode, body: response.body };
       }
       let body: string;
@@ -589,6 +593,10 @@ class PoolTransport implements Transport {
       connections: this.#maxConnections ?? null,
     });
   }
+}
+
+function ignoreLateError(): void {
+  // See open().
 }
 
 function isConnectionReset(error: unknown): boolean {
