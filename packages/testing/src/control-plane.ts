@@ -64,7 +64,12 @@ export interface LocalControlPlane {
   stopApiServer(): Promise<void>;
   /** Starts the API server again on the same port with the same certificates and tokens. */
   startApiServer(): Promise<void>;
-  restartApiServer(): Promise<void>;
+  /**
+   * Stops the API server and starts it again, resolving once it is ready. With
+   * `{ kill: true }` it is killed with SIGKILL (no graceful shutdown: watches are cut, no
+   * GOAWAY), as when the process or its node dies.
+   */
+  restartApiServer(options?: { readonly kill?: boolean }): Promise<void>;
   /**
    * Compacts etcd up to its current revision, so watches resuming from an older
    * resourceVersion that reach etcd get 410 Gone. The API server's watch cache still serves
@@ -281,8 +286,8 @@ async function startLocal(
         await processes.apiServer?.stop();
       },
       startApiServer,
-      restartApiServer: async () => {
-        await processes.apiServer?.stop();
+      restartApiServer: async (options = {}) => {
+        await processes.apiServer?.stop(options.kill === true ? 0 : undefined);
         await startApiServer();
       },
       compactEtcd: () => compactEtcd(etcdUrl),

@@ -73,9 +73,17 @@ export class ManagedProcess {
     }
   }
 
-  /** SIGTERM to the process group, SIGKILL after `graceMs`; resolves once the process has exited. */
+  /**
+   * SIGTERM to the process group, SIGKILL after `graceMs` (at once when `graceMs <= 0`);
+   * resolves once the process has exited.
+   */
   async stop(graceMs = 5_000): Promise<void> {
     if (this.#exit) return;
+    if (graceMs <= 0) {
+      this.#signalGroup('SIGKILL');
+      await this.#exited;
+      return;
+    }
     this.#signalGroup('SIGTERM');
     const timer = setTimeout(() => this.#signalGroup('SIGKILL'), graceMs);
     try {

@@ -350,7 +350,8 @@ describe('watch', () => {
       events.map((event) => event.type),
       ['added', 'bookmark', 'error'],
     );
-    assert.equal(activity, 3);
+    assert.equal(activity, 4, 'once when the response opened, then once per chunk');
+    assert.equal(transport.last().watch, true, 'sent as a watch (pinged HTTP/2 connection)');
     assert.equal(
       transport.last().path,
       '/apis/runtime.kubeforge.dev/v1/namespaces/prod/gadgets?watch=true&allowWatchBookmarks=true&resourceVersion=5&timeoutSeconds=300',

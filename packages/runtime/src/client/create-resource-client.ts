@@ -429,6 +429,7 @@ class HttpResourceClient<T extends KubeObject> implements ResourceClient<T> {
         signal,
         timeoutMs: this.#timeoutMs,
         accept: this.#form.accept?.object,
+        watch: true,
       });
     } catch (error) {
       if (signal?.aborted) return;

@@ -1,4 +1,9 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { KubeConfig } from '@kubernetes/client-node';
 import { ClientUsageError } from './errors.ts';
@@ -50,5 +55,40 @@ describe('createTransport', () => {
 
   test('identifies itself as kubeforge/<version>', () => {
     assert.match(DEFAULT_USER_AGENT, /^kubeforge\/\d+\.\d+\.\d+ /);
+  });
+});
+
+describe('credentials from a token file', () => {
+  test('after a 401 the token file is read again at once and the request retried', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kf-token-'));
+    const tokenFile = join(dir, 'token');
+    writeFileSync(tokenFile, 'old-token\n');
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(req.headers.authorization ?? '');
+      res.writeHead(req.headers.authorization === 'Bearer new-token' ? 200 : 401, {
+        'content-type': 'application/json',
+      });
+      res.end('{}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromClusterAndUser(
+      { name: 'c', server: `http://127.0.0.1:${port}`, skipTLSVerify: true },
+      { name: 'u', authProvider: { name: 'tokenFile', config: { tokenFile } } },
+    );
+    const transport = createTransport(kubeConfig, { authRefreshIntervalMs: 3_600_000 });
+    try {
+      assert.equal((await transport.send({ method: 'GET', path: '/version' })).statusCode, 401);
+      writeFileSync(tokenFile, 'new-token\n'); // the kubelet rotates the token
+      const response = await transport.send({ method: 'GET', path: '/version' });
+      assert.equal(response.statusCode, 200, `authorizations sent: ${seen.join(', ')}`);
+      assert.deepEqual(seen.slice(-2), ['Bearer old-token', 'Bearer new-token']);
+    } finally {
+      await transport.destroy();
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

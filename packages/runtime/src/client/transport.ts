@@ -7,6 +7,18 @@
  * plugins, token files, auth providers) they are re-derived at most every
  * `authRefreshIntervalMs`, and once more when the server answers 401; the request is then
  * retried once if the credentials changed. Static credentials cost nothing per request.
+ * A token file (the in-cluster service account token, or an auth provider's `tokenFile`) is
+ * read by the transport itself on every re-derivation: client-node caches it for 60 s, which
+ * would delay recovery after the kubelet rotates it.
+ *
+ * Watches (`open` with `watch: true`) travel over HTTP/2 when the server offers it (every
+ * kube-apiserver does), multiplexed on one connection that is pinged every
+ * `watchPingIntervalMs`: a ping left unanswered until the next one resets the connection, so
+ * a connection that died silently (NAT or load balancer forgot it, hung peer) ends every
+ * watch on it with a `NetworkError` within two intervals (15-30 s by default), whether or not
+ * the server sends bookmarks. This is what client-go gets from HTTP/2 `ReadIdleTimeout` and
+ * `PingTimeout`. Other requests stay on HTTP/1.1 keep-alive connections (undici's fastest
+ * path), which TCP keep-alive probes after 30 s idle.
  */
 import { readFileSync } from 'node:fs';
 import type { RequestOptions as HttpsRequestOptions } from 'node:https';
@@ -33,6 +45,13 @@ export interface TransportOptions {
   readonly maxRetries?: number;
   /** Called with each `Warning` header the server sends (deprecations, unknown fields). */
   readonly onWarning?: (warning: string, request: string) => void;
+  /**
+   * Watches share an HTTP/2 connection pinged this often; a ping unanswered by the next one
+   * resets the connection (dead-connection detection within 1-2 intervals). Default 15 000 ms.
+   * `0` sends watches over HTTP/1.1 without pings (then only the watcher's idle timeout
+   * notices a silently dead connection). Ignored through an HTTP proxy (`proxy-url`).
+   */
+  readonly watchPingIntervalMs?: number;
 }
 
 /** A response read to the end. */
@@ -64,6 +83,8 @@ export interface HttpRequest {
    * `application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1`.
    */
   readonly accept?: string | undefined;
+  /** A watch: sent over the pinged HTTP/2 connection (see the module comment). */
+  readonly watch?: boolean | undefined;
 }
 
 /** A streamed request: a watch (no body timeout) or a list read as it arrives. */
@@ -136,6 +157,7 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_AUTH_REFRESH_MS = 10_000;
 const JSON_TYPE = 'application/json';
 const DEFAULT_MAX_RETRIES = 10;
+const DEFAULT_WATCH_PING_INTERVAL_MS = 15_000;
 /** Longest Retry-After wait honoured per retry. */
 const MAX_RETRY_AFTER_SECONDS = 60;
 
@@ -168,9 +190,19 @@ interface Credentials {
 interface ConnectionState {
   readonly credentials: Credentials;
   readonly dispatcher: Dispatcher;
+  /** Where watches go: the pinged HTTP/2 pool, or `dispatcher` when pings are off. */
+  readonly watchDispatcher: Dispatcher;
   /** Request headers by content type (`''` for requests without a body) and Accept header. */
   readonly headers: Map<string, Record<string, string>>;
   readonly derivedAt: number;
+}
+
+/** The token file the current user's auth provider reads (in-cluster: the service account token). */
+function tokenFileOf(kubeConfig: KubeConfig): string | undefined {
+  const config = (
+    kubeConfig.getCurrentUser()?.authProvider as { config?: { tokenFile?: unknown } } | undefined
+  )?.config;
+  return typeof config?.tokenFile === 'string' && config.tokenFile !== '' ? config.tokenFile : undefined;
 }
 
 /** Credentials that can change over time need periodic re-derivation. */
@@ -196,6 +228,19 @@ async function deriveCredentials(kubeConfig: KubeConfig): Promise<Credentials> {
       headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
   }
   if (options.auth) headers.authorization = `Basic ${Buffer.from(options.auth).toString('base64')}`;
+  const tokenFile = tokenFileOf(kubeConfig);
+  if (tokenFile !== undefined) {
+    try {
+      const token = readFileSync(tokenFile, 'utf8').trim();
+      if (token !== '') headers.authorization = `Bearer ${token}`;
+    } catch (error) {
+      throw new ClientUsageError(
+        'KubeConfig',
+        `could not read the token file "${tokenFile}" of context "${kubeConfig.getCurrentContext()}": ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
+    }
+  }
   return {
     tls: {
       ca: options.ca as Buffer | string | undefined,
@@ -266,6 +311,7 @@ class PoolTransport implements Transport {
   readonly #refreshMs: number;
   readonly #maxConnections: number | undefined;
   readonly #maxRetries: number;
+  readonly #watchPingIntervalMs: number;
   readonly #onWarning: ((warning: string, request: string) => void) | undefined;
   readonly #host: string;
   readonly #observers = new Set<RequestObserver>();
@@ -310,6 +356,13 @@ class PoolTransport implements Transport {
     this.#refreshMs = options.authRefreshIntervalMs ?? DEFAULT_AUTH_REFRESH_MS;
     this.#maxConnections = options.maxConnections;
     this.#maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
+    this.#watchPingIntervalMs = options.watchPingIntervalMs ?? DEFAULT_WATCH_PING_INTERVAL_MS;
+    if (!Number.isInteger(this.#watchPingIntervalMs) || this.#watchPingIntervalMs < 0) {
+      throw new ClientUsageError(
+        'InvalidOption',
+        `watchPingIntervalMs must be a whole number of milliseconds >= 0, got ${String(options.watchPingIntervalMs)}; use 0 to turn watch pings off`,
+      );
+    }
     this.#onWarning = options.onWarning;
   }
 
@@ -374,6 +427,10 @@ class PoolTransport implements Transport {
         throw error;
       }
       if (response.statusCode >= 200 && response.statusCode < 300) {
+        // The consumer reads errors through its iteration; one that arrives after it stopped
+        // reading (a connection reset as the stream is released) must not become an uncaught
+        // exception.
+        response.body.on('error', ignoreLateError);
         return { statusCode: response.statusCode, body: response.body };
       }
       let body: string;
@@ -415,10 +472,24 @@ class PoolTransport implements Transport {
   }
 
   stats(): TransportStats | undefined {
-    const dispatcher = this.#state?.dispatcher;
-    if (!(dispatcher instanceof Pool)) return undefined;
-    const { connected, free, running, queued } = dispatcher.stats;
-    return { connected, idle: free, running, queued };
+    const state = this.#state;
+    if (state === undefined || !(state.dispatcher instanceof Pool)) return undefined;
+    const pools =
+      state.watchDispatcher === state.dispatcher
+        ? [state.dispatcher]
+        : [state.dispatcher, state.watchDispatcher];
+    let connected = 0;
+    let idle = 0;
+    let running = 0;
+    let queued = 0;
+    for (const pool of pools) {
+      if (!(pool instanceof Pool)) continue;
+      connected += pool.stats.connected;
+      idle += pool.stats.free;
+      running += pool.stats.running;
+      queued += pool.stats.queued;
+    }
+    return { connected, idle, running, queued };
   }
 
   async close(): Promise<void> {
@@ -426,6 +497,8 @@ class PoolTransport implements Transport {
     const state = this.#state;
     this.#state = undefined;
     await state?.dispatcher.close();
+    if (state !== undefined && state.watchDispatcher !== state.dispatcher)
+      await state.watchDispatcher.close();
   }
 
   async destroy(): Promise<void> {
@@ -433,6 +506,8 @@ class PoolTransport implements Transport {
     const state = this.#state;
     this.#state = undefined;
     await state?.dispatcher.destroy();
+    if (state !== undefined && state.watchDispatcher !== state.dispatcher)
+      await state.watchDispatcher.destroy();
   }
 
   async #dispatch(
@@ -445,7 +520,8 @@ class PoolTransport implements Transport {
     let response: Dispatcher.ResponseData;
     const startedAt = performance.now();
     try {
-      response = await state.dispatcher.request({
+      const dispatcher = request.watch === true ? state.watchDispatcher : state.dispatcher;
+      response = await dispatcher.request({
         origin: this.#origin,
         path: this.#basePath + request.path,
         method: request.method,
@@ -516,19 +592,34 @@ class PoolTransport implements Transport {
   #install(credentials: Credentials): ConnectionState {
     const previous = this.#state;
     let dispatcher: Dispatcher;
+    let watchDispatcher: Dispatcher;
     if (previous !== undefined && sameTls(previous.credentials.tls, credentials.tls)) {
       dispatcher = previous.dispatcher;
+      watchDispatcher = previous.watchDispatcher;
     } else {
-      dispatcher = this.#createDispatcher(credentials.tls);
+      dispatcher = this.#createDispatcher(credentials.tls, false);
+      watchDispatcher =
+        this.#watchPingIntervalMs > 0 && this.#proxyUrl === undefined
+          ? this.#createDispatcher(credentials.tls, true)
+          : dispatcher;
       // In-flight requests (including watches) finish on the old pool. close() rejects only
       // when the pool was already destroyed, which leaves nothing to clean up.
       previous?.dispatcher.close().catch(() => undefined);
+      if (previous !== undefined && previous.watchDispatcher !== previous.dispatcher) {
+        previous.watchDispatcher.close().catch(() => undefined);
+      }
     }
     const headers =
       previous?.dispatcher === dispatcher && sameHeaders(previous.credentials.headers, credentials.headers)
         ? previous.headers
         : new Map<string, Record<string, string>>();
-    const state: ConnectionState = { credentials, dispatcher, headers, derivedAt: performance.now() };
+    const state: ConnectionState = {
+      credentials,
+      dispatcher,
+      watchDispatcher,
+      headers,
+      derivedAt: performance.now(),
+    };
     this.#state = state;
     return state;
   }
@@ -542,7 +633,7 @@ class PoolTransport implements Transport {
     return changed ? renewed : undefined;
   }
 
-  #createDispatcher(tls: TlsMaterial): Dispatcher {
+  #createDispatcher(tls: TlsMaterial, watches: boolean): Dispatcher {
     const connect = {
       ...definedOnly(tls),
       keepAlive: true,
@@ -552,14 +643,28 @@ class PoolTransport implements Transport {
     if (this.#proxyUrl !== undefined) {
       return new ProxyAgent({ uri: this.#proxyUrl, requestTls: connect });
     }
+    if (watches) {
+      return new Pool(this.#origin, {
+        connect,
+        // HTTP/2 where the server offers it (ALPN); HTTP/1.1 otherwise, without pings.
+        allowH2: true,
+        h2Options: { pingInterval: this.#watchPingIntervalMs },
+        keepAliveTimeout: 30_000,
+        connections: this.#maxConnections ?? null,
+      });
+    }
     return new Pool(this.#origin, {
       connect,
-      // HTTP/1.1: undici's fastest path; each watch holds its own connection.
+      // HTTP/1.1: undici's fastest path for requests that read a whole response.
       allowH2: false,
       keepAliveTimeout: 30_000,
       connections: this.#maxConnections ?? null,
     });
   }
+}
+
+function ignoreLateError(): void {
+  // See open().
 }
 
 function isConnectionReset(error: unknown): boolean {

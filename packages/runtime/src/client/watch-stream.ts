@@ -10,7 +10,7 @@ import { NetworkError } from './errors.ts';
 export interface WatchStreamOptions {
   /** When aborted, the iteration ends quietly (the transport destroys the body). */
   readonly signal?: AbortSignal | undefined;
-  /** Called for every chunk of bytes, events and keep-alives alike. */
+  /** Called once the response is open (headers received), then for every chunk of bytes. */
   readonly onActivity?: (() => void) | undefined;
   /** `METHOD path`, for error messages. */
   readonly request: string;
@@ -29,6 +29,7 @@ export async function* readWatchStream<T extends KubeObject>(
   const { signal, onActivity } = options;
   body.setEncoding('utf8');
   const splitter = new LineSplitter();
+  onActivity?.();
   try {
     for await (const chunk of body as AsyncIterable<string>) {
       onActivity?.();

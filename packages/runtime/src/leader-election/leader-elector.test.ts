@@ -69,6 +69,28 @@ class MemoryLock implements ResourceLock {
   }
 }
 
+/** A MemoryLock that reports every write to its observers, as the Lease watch does. */
+class ObservedMemoryLock extends MemoryLock {
+  readonly #observers = new Set<(snapshot: LockSnapshot | undefined) => void>();
+  observe(onChange: (snapshot: LockSnapshot | undefined) => void, signal: AbortSignal): void {
+    this.#observers.add(onChange);
+    signal.addEventListener('abort', () => this.#observers.delete(onChange), { once: true });
+  }
+  override write(record: LeaderElectionRecord): LockSnapshot {
+    const written = super.write(record);
+    for (const observer of this.#observers) observer(written);
+    return written;
+  }
+}
+
+const ghost = (holderIdentity: string, at: number): LeaderElectionRecord => ({
+  holderIdentity,
+  leaseDurationSeconds: 15,
+  acquireTime: at,
+  renewTime: at,
+  leaderTransitions: 0,
+});
+
 const settle = async (): Promise<void> => {
   for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
 };
@@ -421,5 +443,35 @@ describe('LeaderElector', () => {
     await tick(clock, 10);
     assert.deepEqual(b.result, { outcome: 'stopped', wasLeader: false, released: false });
     assert.ok(!b.events.some((e) => e.startsWith('stopped@')), 'onStoppedLeading is for leaders only');
+  });
+
+  it('a standby that watches the lock counts from the renewal it saw and acquires the moment the lease expires', async () => {
+    const clock = new FakeClock(0);
+    const lock = new ObservedMemoryLock();
+    lock.write(ghost('dead-leader', 0));
+    const b = candidate('b', lock, clock);
+    await tick(clock, 1_500, 10);
+    lock.write(ghost('dead-leader', 1_500)); // its last renewal, between two of b's polls
+    await tick(clock, 15_000 - 10, 10);
+    assert.equal(b.elector.isLeader(), false, "not before the lease could expire by b's own count");
+    await tick(clock, 20, 10);
+    assert.equal(b.elector.isLeader(), true);
+    assert.ok(b.events.includes('started@16500'), b.events.join(', '));
+    b.stop();
+    await settle();
+  });
+
+  it('a standby that watches the lock acquires at once when the holder releases it', async () => {
+    const clock = new FakeClock(0);
+    const lock = new ObservedMemoryLock();
+    lock.write(ghost('leaving', 0));
+    const b = candidate('b', lock, clock);
+    await tick(clock, 5_000, 10);
+    lock.write({ ...ghost('', 5_000), leaseDurationSeconds: 1 });
+    await settle();
+    assert.equal(b.elector.isLeader(), true);
+    assert.ok(b.events.includes('started@5000'), b.events.join(', '));
+    b.stop();
+    await settle();
   });
 });

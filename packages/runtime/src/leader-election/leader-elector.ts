@@ -6,6 +6,11 @@
  *   expired once `leaseDurationSeconds` passed on *its own* clock since it last *observed*
  *   the record change. Remote timestamps (`renewTime`) are written for humans, never
  *   compared with the local clock, so clock skew between replicas cannot cause two leaders.
+ * - Standbys watch the lock when it supports it (`ResourceLock.observe`): they see each
+ *   renewal as it happens, so they count from the renewal itself rather than from their next
+ *   poll, try to acquire the moment the lease expires by that count, and try at once when the
+ *   holder releases it. They also poll every retry period, in case the watch is down. With the
+ *   defaults a standby takes over at most ~15 s after the leader's last renewal.
  * - The leader stops leading (aborts the signal given to `onStartedLeading`) when it has not
  *   renewed for `renewDeadlineMs`, counted from the start of its last successful renewal —
  *   before any standby can consider the lease expired (`leaseDurationMs` later). It also
@@ -120,6 +125,8 @@ class Elector implements LeaderElector {
   #observedAt = 0;
   #reportedLeader: string | undefined;
   #running = false;
+  /** Ends the standby's current wait early (set while it waits). */
+  #wake: (() => void) | undefined;
 
   constructor(options: LeaderElectorOptions) {
     this.identity = options.identity ?? defaultLeaderIdentity();
@@ -151,11 +158,14 @@ class Elector implements LeaderElector {
     }
     this.#running = true;
     this.#metrics?.leading(false);
+    const observing = new AbortController();
+    this.#lock.observe?.((snapshot) => this.#observed_(snapshot), observing.signal);
     try {
       const acquiredAt = await this.#acquire(signal);
       if (acquiredAt === undefined) return { outcome: 'stopped', wasLeader: false, released: false };
       return await this.#lead(acquiredAt, signal);
     } finally {
+      observing.abort();
       this.#running = false;
     }
   }
@@ -184,9 +194,49 @@ class Elector implements LeaderElector {
         this.#logger?.info('acquired leader lease', { lease: this.#name, identity: this.identity });
         return started;
       }
-      await sleep(this.#clock, retryPeriodMs * (1 + this.#random() * retryJitterFactor), signal);
+      // Poll every (jittered) retry period, but wake the moment the observed lease expires,
+      // or when the watch reports a change (a release, a renewal to count from).
+      let wait = retryPeriodMs * (1 + this.#random() * retryJitterFactor);
+      // Zero means this attempt already came after expiry and failed: wait a retry period.
+      const expiresIn = this.#expiresIn(this.#clock.now());
+      if (expiresIn !== undefined && expiresIn > 0) wait = Math.min(wait, expiresIn);
+      const woken = new AbortController();
+      this.#wake = () => woken.abort();
+      const onAbort = (): void => woken.abort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      await sleep(this.#clock, wait, woken.signal);
+      signal?.removeEventListener('abort', onAbort);
+      this.#wake = undefined;
     }
     return undefined;
+  }
+
+  /** Milliseconds until another holder's observed lease expires; `undefined` when free or ours. */
+  #expiresIn(now: number): number | undefined {
+    const observed = this.#observed;
+    if (observed === undefined) return undefined;
+    const holder = observed.record.holderIdentity;
+    if (holder === '' || holder === this.identity) return undefined;
+    return Math.max(0, this.#observedAt + observed.record.leaseDurationSeconds * 1000 - now);
+  }
+
+  /**
+   * A change seen by the lock's watch. Recorded with the local time it arrived (never earlier
+   * than the write itself, so counting expiry from it is safe). While leading, echoes of this
+   * process's own writes are ignored: the elector knows them already, with their versions.
+   */
+  #observed_(snapshot: LockSnapshot | undefined): void {
+    if (snapshot === undefined) {
+      this.#wake?.();
+      return;
+    }
+    const observed = this.#observed;
+    if (observed?.version === snapshot.version) return;
+    if (this.isLeader() && snapshot.record.holderIdentity === this.identity) return;
+    if (observed !== undefined && sameRecord(observed.record, snapshot.record)) return;
+    this.#observe(snapshot, this.#clock.now());
+    this.#reportTransition();
+    this.#wake?.();
   }
 
   async #lead(acquiredAt: number, signal: AbortSignal | undefined): Promise<LeaderElectionResult> {

@@ -1,13 +1,16 @@
 /**
  * The lock leader election contends for: a coordination.k8s.io/v1 Lease. Writes use
  * optimistic concurrency — every update carries the resourceVersion the elector last read,
- * so two candidates can never both win the same round.
+ * so two candidates can never both win the same round. Candidates also watch the Lease
+ * (`observe`), so a standby learns of each renewal and release as it happens.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { KubeObject, MicroTime, ResourceDescriptor } from '../api/index.ts';
+import { assertNever, type KubeObject, type MicroTime, type ResourceDescriptor } from '../api/index.ts';
 import { createResourceClient } from '../client/create-resource-client.ts';
 import { isNotFound } from '../client/errors.ts';
 import type { ResourceClient } from '../client/resource-client.ts';
+import { errorFields, noopLogger, type Logger } from '../log/logger.ts';
+import { createWatcher } from '../watch/watcher.ts';
 import { LeaderElectionConfigError } from './config.ts';
 
 /** What a lock records about its holder; times are epoch milliseconds. */
@@ -42,6 +45,13 @@ export interface ResourceLock {
   update(record: LeaderElectionRecord, version: string, options?: LockRequestOptions): Promise<LockSnapshot>;
   /** `namespace/name`, for logs and metrics. */
   describe(): string;
+  /**
+   * Optional: reports every change of the stored record as it happens (`undefined` when the
+   * lock object is deleted), until `signal` aborts. Never throws; failures are retried. The
+   * elector uses it to time expiry from the renewal it saw and to notice a release at once;
+   * without it, the elector polls every retry period.
+   */
+  observe?(onChange: (snapshot: LockSnapshot | undefined) => void, signal: AbortSignal): void;
 }
 
 /** coordination.k8s.io/v1 Lease. */
@@ -73,6 +83,8 @@ export interface LeaseLockOptions {
   readonly client?: ResourceClient<Lease>;
   /** Labels put on the Lease when it is created. */
   readonly labels?: Readonly<Record<string, string>>;
+  /** Logs of the Lease watch (failures are logged at warn and retried). Default: none. */
+  readonly logger?: Logger;
 }
 
 export function createLeaseLock(options: LeaseLockOptions): ResourceLock {
@@ -99,6 +111,43 @@ export function createLeaseLock(options: LeaseLockOptions): ResourceLock {
 
   return {
     describe: () => `${namespace}/${name}`,
+    observe(onChange, signal) {
+      const watcher = createWatcher<Lease>(client.inNamespace(namespace), {
+        fieldSelector: `metadata.name=${name}`,
+        name: `lease ${namespace}/${name}`,
+        logger: options.logger ?? noopLogger,
+        signal,
+      });
+      // Recorded like a read, so an update from this version keeps the Lease's other fields.
+      const toSnapshot = snapshot;
+      void (async () => {
+        for await (const event of watcher) {
+          switch (event.type) {
+            case 'listed': {
+              const lease = event.objects[0];
+              onChange(lease === undefined ? undefined : toSnapshot(lease));
+              break;
+            }
+            case 'added':
+            case 'modified':
+              onChange(toSnapshot(event.object));
+              break;
+            case 'deleted':
+              onChange(undefined);
+              break;
+            case 'bookmark':
+              break;
+            default:
+              assertNever(event, 'watcher event');
+          }
+        }
+      })().catch((error: unknown) => {
+        (options.logger ?? noopLogger).error('the lease watch ended; the elector polls instead', {
+          lease: `${namespace}/${name}`,
+          error: errorFields(error),
+        });
+      });
+    },
     async get(opts = {}) {
       try {
         return snapshot(await client.get(name, { namespace, ...signalOf(opts) }));

@@ -85,7 +85,24 @@ describe('errorFields', () => {
       code: 410,
       cause: { name: 'Error', message: 'connection reset' },
     });
-    assert.deepEqual(errorFields('plain'), { message: 'plain' });
+  });
+
+  it('keeps the type and value of a thrown non-Error', () => {
+    assert.deepEqual(errorFields(undefined), {
+      message: 'non-Error thrown: undefined',
+      thrownType: 'undefined',
+    });
+    assert.deepEqual(errorFields('plain'), { message: 'non-Error thrown: "plain"', thrownType: 'string' });
+    assert.deepEqual(errorFields(42), { message: 'non-Error thrown: 42', thrownType: 'number' });
+    assert.deepEqual(errorFields(null), { message: 'non-Error thrown: null', thrownType: 'null' });
+    assert.deepEqual(errorFields({ code: 7 }), {
+      message: 'non-Error thrown: {"code":7}',
+      thrownType: 'Object',
+      value: '{"code":7}',
+    });
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    assert.equal(errorFields(cyclic).thrownType, 'Object');
   });
 });
 

@@ -81,7 +81,12 @@ export function fromPino(logger: PinoLogger): Logger {
 
 const ignore = (): void => undefined;
 
-/** Turns an error (or anything thrown) into plain, JSON-serialisable fields. */
+/**
+ * Turns an error (or anything thrown) into plain, JSON-serialisable fields. A thrown value
+ * that is no Error keeps its type and value: `throw undefined` logs
+ * `{"message":"non-Error thrown: undefined","thrownType":"undefined"}`, `throw { code: 7 }`
+ * logs `thrownType: "object"` and `value: {"code":7}`.
+ */
 export function errorFields(err: unknown): Record<string, unknown> {
   if (err instanceof Error) {
     const fields: Record<string, unknown> = { name: err.name, message: err.message };
@@ -91,7 +96,35 @@ export function errorFields(err: unknown): Record<string, unknown> {
     if (err.cause !== undefined) fields.cause = errorFields(err.cause);
     return fields;
   }
-  return { message: String(err) };
+  return thrownValueFields(err);
+}
+
+/** Longest rendering of a thrown non-Error value kept in logs. */
+const MAX_VALUE_LENGTH = 500;
+
+function thrownValueFields(value: unknown): Record<string, unknown> {
+  const thrownType =
+    value === null
+      ? 'null'
+      : typeof value === 'object'
+        ? ((Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null)?.constructor?.name ??
+          'object')
+        : typeof value;
+  let rendered: string;
+  if (typeof value === 'string') rendered = JSON.stringify(value);
+  else if (typeof value === 'object' && value !== null) {
+    try {
+      rendered = JSON.stringify(value);
+    } catch {
+      rendered = `[unserialisable ${thrownType}]`; // cycles, BigInt members
+    }
+  } else rendered = String(value);
+  if (rendered.length > MAX_VALUE_LENGTH) rendered = `${rendered.slice(0, MAX_VALUE_LENGTH)}...`;
+  return {
+    message: `non-Error thrown: ${rendered}`,
+    thrownType,
+    ...(typeof value === 'object' && value !== null ? { value: rendered } : {}),
+  };
 }
 
 /**

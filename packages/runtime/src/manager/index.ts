@@ -8,6 +8,8 @@ export {
   ManagerError,
   type Manager,
   type ManagerOptions,
+  type ManagerWatcherOptions,
   type LeaderElectionOptions,
   type ResourceCacheScope,
 } from './types.ts';
+export { type ProcessFailurePolicy } from './process-failures.ts';

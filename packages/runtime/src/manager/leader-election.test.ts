@@ -64,16 +64,21 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('exactly one of three managers reconciles; kill -9 and SIGTERM hand over without overlap', async () => {
-  const namespace = await createNamespace(cp.kubeConfig, 'election');
+/** Starts three manager processes on one Lease in a fresh namespace; returns their record file and exits. */
+async function startThree(
+  prefix: string,
+  env: Record<string, string> = {},
+): Promise<{ file: string; exits: Map<string, Promise<number | null>> }> {
+  const namespace = await createNamespace(cp.kubeConfig, prefix);
   const gadgets = createResourceClient<Gadget>(cp.kubeConfig, gadgetResource);
   for (const name of ['a', 'b']) await gadgets.create({ metadata: { name, namespace }, spec: { size: 1 } });
-  const file = join(dir, 'reconciles.jsonl');
+  const file = join(dir, `${prefix}-reconciles.jsonl`);
   const exits = new Map<string, Promise<number | null>>();
   for (const identity of ['one', 'two', 'three']) {
     const child = spawn(process.execPath, ['--conditions=kubeforge-source', SCRIPT], {
       env: {
         ...process.env,
+        ...env,
         IDENTITY: identity,
         RECORD_FILE: file,
         NAMESPACE: namespace,
@@ -81,9 +86,65 @@ test('exactly one of three managers reconciles; kill -9 and SIGTERM hand over wi
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
-    children.set(identity, child);
+    children.set(`${prefix}/${identity}`, child);
     exits.set(identity, new Promise((resolve) => child.once('exit', (code) => resolve(code))));
   }
+  return { file, exits };
+}
+
+/** No moment where two processes were reconciling. */
+function assertNoOverlap(file: string): void {
+  const all = records(file).sort((x, y) => x.start - y.start);
+  for (let i = 1; i < all.length; i++) {
+    const prev = all[i - 1];
+    const cur = all[i];
+    if (prev === undefined || cur === undefined || prev.identity === cur.identity) continue;
+    const lastOfPrev = Math.max(
+      ...all.filter((r) => r.identity === prev.identity && r.start <= cur.start).map((r) => r.end),
+    );
+    assert.ok(
+      lastOfPrev <= cur.start,
+      `${prev.identity} reconciled until ${lastOfPrev}, ${cur.identity} started at ${cur.start}`,
+    );
+  }
+}
+
+test('with default timings, a standby takes over within ~15 s of kill -9 and within seconds of SIGTERM', async () => {
+  const { file, exits } = await startThree('election-defaults', { DEFAULT_TIMING: '1' });
+  const first = (await eventually(() => records(file)[0], 'a first reconcile', 60_000)).identity;
+  // Let a few renewals (every 2 s) happen, so standbys have seen the lease change.
+  await new Promise((r) => setTimeout(r, 3000));
+  const killedAt = Date.now();
+  children.get(`election-defaults/${first}`)?.kill('SIGKILL');
+  const second = await eventually(
+    () => records(file).find((r) => r.identity !== first),
+    'a takeover after kill -9',
+    17_000,
+  );
+  const takeover = second.start - killedAt;
+  // The dead leader renewed at most one retry period (2 s, +20 % jitter) before the kill, and
+  // no standby may take over before 15 s after that renewal.
+  assert.ok(
+    takeover >= 15_000 - 2_400,
+    `took over ${takeover} ms after kill -9, before the lease could expire`,
+  );
+  await new Promise((r) => setTimeout(r, 1000));
+  const termAt = Date.now();
+  children.get(`election-defaults/${second.identity}`)?.kill('SIGTERM');
+  const third = await eventually(
+    () => records(file).find((r) => r.identity !== first && r.identity !== second.identity),
+    'a takeover after SIGTERM',
+    5_000,
+  );
+  const handover = third.start - termAt;
+  assert.equal(await exits.get(second.identity), 0, 'SIGTERM exits cleanly');
+  await new Promise((r) => setTimeout(r, 500));
+  assertNoOverlap(file);
+  console.log(`# default timings: takeover ${takeover} ms after kill -9, ${handover} ms after SIGTERM`);
+});
+
+test('exactly one of three managers reconciles; kill -9 and SIGTERM hand over without overlap', async () => {
+  const { file, exits } = await startThree('election');
 
   // Exactly one reconciles.
   const first = (await eventually(() => records(file)[0], 'a first reconcile', 60_000)).identity;
@@ -92,7 +153,7 @@ test('exactly one of three managers reconciles; kill -9 and SIGTERM hand over wi
 
   // kill -9 the leader: another takes over within the lease duration (plus one retry period).
   const killedAt = Date.now();
-  children.get(first)?.kill('SIGKILL');
+  children.get(`election/${first}`)?.kill('SIGKILL');
   const second = await eventually(
     () => records(file).find((r) => r.identity !== first),
     'a takeover after kill -9',
@@ -112,7 +173,7 @@ test('exactly one of three managers reconciles; kill -9 and SIGTERM hand over wi
   // SIGTERM the new leader: it releases the lease and the last one takes over well before expiry.
   await new Promise((r) => setTimeout(r, 500));
   const termAt = Date.now();
-  children.get(second.identity)?.kill('SIGTERM');
+  children.get(`election/${second.identity}`)?.kill('SIGTERM');
   const third = await eventually(
     () => records(file).find((r) => r.identity !== first && r.identity !== second.identity),
     'a takeover after SIGTERM',
@@ -123,20 +184,8 @@ test('exactly one of three managers reconciles; kill -9 and SIGTERM hand over wi
   assert.equal(await exits.get(second.identity), 0, 'SIGTERM exits cleanly');
   await new Promise((r) => setTimeout(r, 500));
 
-  // No moment where two processes were reconciling.
+  assertNoOverlap(file);
   const all = records(file).sort((x, y) => x.start - y.start);
-  for (let i = 1; i < all.length; i++) {
-    const prev = all[i - 1];
-    const cur = all[i];
-    if (prev === undefined || cur === undefined || prev.identity === cur.identity) continue;
-    const lastOfPrev = Math.max(
-      ...all.filter((r) => r.identity === prev.identity && r.start <= cur.start).map((r) => r.end),
-    );
-    assert.ok(
-      lastOfPrev <= cur.start,
-      `${prev.identity} reconciled until ${lastOfPrev}, ${cur.identity} started at ${cur.start}`,
-    );
-  }
   const perIdentity = (id: string) => all.filter((r) => r.identity === id);
   for (const [a, b] of [
     [first, second.identity],
@@ -156,6 +205,7 @@ test('a leader that loses its lease aborts in-flight reconciles, stops its contr
   const exitCodes: number[] = [];
   const reconcileStarts: number[] = [];
   const aborted: unknown[] = [];
+  const callbacks: string[] = [];
   const manager = createManager({
     kubeConfig: cp.kubeConfig,
     logger: noopLogger,
@@ -169,6 +219,9 @@ test('a leader that loses its lease aborts in-flight reconciles, stops its contr
       leaseDurationMs: 4000,
       renewDeadlineMs: 3000,
       retryPeriodMs: 500,
+      onStartedLeading: (signal) => callbacks.push(`started aborted=${signal.aborted}`),
+      onStoppedLeading: () => callbacks.push('stopped'),
+      onNewLeader: (identity) => callbacks.push(`leader ${identity}`),
     },
   });
   manager.add(
@@ -212,6 +265,11 @@ test('a leader that loses its lease aborts in-flight reconciles, stops its contr
   );
   const exitedAt = Date.now();
   assert.deepEqual(exitCodes, [1]);
+  assert.deepEqual(
+    callbacks,
+    ['leader victim', 'started aborted=false', 'leader intruder', 'stopped'],
+    'the leadership callbacks, in order',
+  );
   assert.equal(aborted.length, 1, 'the in-flight reconcile was aborted');
   assert.equal(manager.isLeading(), false);
   // The leader notices at its next renewal (every 500 ms) and stops within the drain margin.

@@ -173,7 +173,18 @@ after(async () => {
 test('/readyz fails until every cache synced, then passes', async () => {
   const url = await eventually(() => manager.probeUrl, 'probe server');
   assert.equal((await fetch(`${url}/healthz`)).status, 200);
-  assert.equal((await fetch(`${url}/readyz`)).status, 500, 'the LateGadget CRD is not installed yet');
+  const notReady = await fetch(`${url}/readyz`);
+  assert.equal(notReady.status, 500, 'the LateGadget CRD is not installed yet');
+  // Names the informer and why, with reason codes only.
+  const body = await eventually(async () => {
+    const text = await (await fetch(`${url}/readyz`)).text();
+    return text.includes('last failure') ? text : undefined;
+  }, '/readyz to name the failure');
+  assert.match(
+    body,
+    /\[-\]informers failed: lategadgets\.\S+ not synced: (backoff|listing), last failure list NotFound/,
+  );
+  assert.doesNotMatch(body, /Bearer|token|https?:\/\//i, 'no credentials or URLs');
   assert.equal(manager.isReady(), false);
   lateCrdInstalled = true;
   await installCRDs(cp.kubeConfig, [LATE_CRD]);

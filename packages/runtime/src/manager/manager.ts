@@ -47,7 +47,7 @@ import { createLogger } from '../log/logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { createMetrics } from '../metrics/metrics.ts';
 import type { ProbeServer } from '../metrics/probe-server.ts';
-import { startProbeServer } from '../metrics/probe-server.ts';
+import { HealthCheckError, startProbeServer } from '../metrics/probe-server.ts';
 import type { MetricsServer } from '../metrics/metrics-server.ts';
 import { selfSignedMetricsCertificates, startMetricsServer } from '../metrics/metrics-server.ts';
 import { createReviewAuthorizer } from '../metrics/review-authorizer.ts';
@@ -58,6 +58,7 @@ import type { WebhookRegistration, WebhookServer } from '../webhook/server.ts';
 import { startWebhookServer, WebhookRoutes } from '../webhook/server.ts';
 import { createCacheScopes, type CacheScopes } from './cache-scopes.ts';
 import { FieldIndexes, type FieldIndexFunc } from './field-indexes.ts';
+import { installProcessFailureHandlers } from './process-failures.ts';
 import type { Manager, ManagerOptions } from './types.ts';
 import { ManagerError } from './types.ts';
 
@@ -92,6 +93,7 @@ class OperatorManager implements Manager {
   readonly #stop = new AbortController();
   #elector: LeaderElector | undefined;
   #unobserveRestClient: (() => void) | undefined;
+  #uninstallProcessFailureHandlers: (() => void) | undefined;
   #probe: ProbeServer | undefined;
   #metricsServer: MetricsServer | undefined;
   readonly #webhooks: WebhookRegistration[] = [];
@@ -138,7 +140,12 @@ class OperatorManager implements Manager {
         ...(options.cache?.keepManagedFields !== undefined && {
           keepManagedFields: options.cache.keepManagedFields,
         }),
-        ...(options.cache?.watchList !== undefined && { watcher: { watchList: options.cache.watchList } }),
+        ...((options.cache?.watcher !== undefined || options.cache?.watchList !== undefined) && {
+          watcher: {
+            ...options.cache.watcher,
+            ...(options.cache.watchList !== undefined && { watchList: options.cache.watchList }),
+          },
+        }),
       });
     this.#createElector();
     this.client = createCachedClient({
@@ -281,6 +288,12 @@ class OperatorManager implements Manager {
   async #run(): Promise<void> {
     const signal = this.#stop.signal;
     this.#installSignalHandlers();
+    this.#uninstallProcessFailureHandlers = installProcessFailureHandlers({
+      policy: this.#options.processFailures ?? 'exit',
+      logger: this.logger,
+      metrics: this.metrics,
+      exit: (code) => this.#exit(code),
+    });
     try {
       this.#unobserveRestClient = sharedTransport(this.#options.kubeConfig).observe(this.metrics.restClient);
       await this.#startProbes();
@@ -473,17 +486,52 @@ class OperatorManager implements Manager {
           kubeConfig: this.#options.kubeConfig,
           namespace: le.namespace,
           name: le.leaseName,
+          logger: this.logger.child({ component: 'leader-election' }),
         }),
         logger: this.logger.child({ component: 'leader-election' }),
         metrics: this.metrics.leaderElection(le.leaseName),
         callbacks: {
-          onStartedLeading: (leading) => this.#runControllers(leading),
+          onStartedLeading: (leading) => {
+            this.#notify('onStartedLeading', () => le.onStartedLeading?.(leading));
+            return this.#runControllers(leading);
+          },
+          onStoppedLeading: () => this.#notify('onStoppedLeading', () => le.onStoppedLeading?.()),
           onNewLeader: (holder) => {
             this.logger.info('new leader observed', { leader: holder, identity: this.identity });
+            this.#notify('onNewLeader', () => le.onNewLeader?.(holder));
           },
         },
       });
     }
+  }
+
+  /** Runs a user's leadership callback; a throw is logged, never fatal. */
+  #notify(callback: string, run: () => void): void {
+    try {
+      run();
+    } catch (error) {
+      this.logger.error(`leaderElection.${callback} failed`, { error: errorFields(error) });
+    }
+  }
+
+  /**
+   * The `/readyz` informers check: passes once the controllers' caches synced; until then it
+   * names each informer not synced and why, in words safe to show (phase, the failed
+   * operation and its reason code; never server messages).
+   */
+  #informersReady(): true {
+    if (this.#cachesSynced) return true;
+    const waiting: string[] = [];
+    for (const { resource, scope, informer } of this.informers.informers()) {
+      const health = informer.health();
+      if (health.synced) continue;
+      const name = `${resource.plural}.${apiVersionOf(resource)}${scope.namespace !== undefined ? ` in ${scope.namespace}` : ''}`;
+      const failure = health.lastError;
+      waiting.push(
+        `${name} not synced: ${health.state}${failure === undefined ? '' : `, last failure ${failure.operation} ${failure.reason}`}`,
+      );
+    }
+    throw new HealthCheckError(waiting.length > 0 ? waiting.join('; ') : 'caches not synced yet');
   }
 
   async #startProbes(): Promise<void> {
@@ -496,7 +544,7 @@ class OperatorManager implements Manager {
       healthz: { ping: () => true },
       readyz: {
         // The controllers' caches; informers started later by reads of other kinds do not count.
-        informers: () => this.#cachesSynced,
+        informers: () => this.#informersReady(),
         ...(this.#elector !== undefined && {
           'leader-election': () => this.#elector?.leader() !== undefined,
         }),
@@ -600,6 +648,8 @@ class OperatorManager implements Manager {
     this.#tracked.clear();
     this.#unobserveRestClient?.();
     this.#unobserveRestClient = undefined;
+    this.#uninstallProcessFailureHandlers?.();
+    this.#uninstallProcessFailureHandlers = undefined;
     await Promise.all(this.#controllers.map((m) => m.client.release()));
     await this.client.release();
     await this.informers.stop();

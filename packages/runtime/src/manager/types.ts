@@ -7,6 +7,8 @@ import type { ControllerBlueprint } from '../controller/builder.ts';
 import type { Client } from '../controller/client.ts';
 import type { EventRecorder } from '../events/recorder.ts';
 import type { LeaderElectionTiming } from '../leader-election/config.ts';
+import type { WatcherOptions } from '../watch/types.ts';
+import type { ProcessFailurePolicy } from './process-failures.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { ScrapeAuthorizer } from '../metrics/review-authorizer.ts';
@@ -20,7 +22,22 @@ export interface LeaderElectionOptions extends Partial<LeaderElectionTiming> {
   readonly namespace: string;
   /** Unique per process; default `hostname_uuid`. */
   readonly identity?: string;
+  /**
+   * Called once this process holds the lease, just before its controllers start. `signal`
+   * aborts when leading ends. Throws are logged, never fatal.
+   */
+  readonly onStartedLeading?: (signal: AbortSignal) => void;
+  /** Called after leading ends, for any reason (not called if this process never led). */
+  readonly onStoppedLeading?: () => void;
+  /** Called with each new holder identity observed (this process's own included). */
+  readonly onNewLeader?: (identity: string) => void;
 }
+
+/** The watcher settings a manager passes to every informer. */
+export type ManagerWatcherOptions = Pick<
+  WatcherOptions,
+  'backoff' | 'idleTimeoutMs' | 'listTimeoutMs' | 'pageSize' | 'watchTimeoutSeconds' | 'watchList'
+>;
 
 export interface ManagerOptions {
   readonly kubeConfig: KubeConfig;
@@ -92,6 +109,12 @@ export interface ManagerOptions {
     readonly transform?: Transform<KubeObject>;
     readonly keepManagedFields?: boolean;
     readonly watchList?: boolean;
+    /**
+     * Watcher settings for every informer of the manager: reconnect `backoff`,
+     * `idleTimeoutMs`, `listTimeoutMs`, `pageSize`, `watchTimeoutSeconds`. See
+     * WatcherOptions and docs/recovery.md for the defaults and what each one changes.
+     */
+    readonly watcher?: ManagerWatcherOptions;
   };
   /** Use this informer factory instead of creating one (tests, sharing with other code). */
   readonly informers?: SharedInformerFactory;
@@ -106,6 +129,13 @@ export interface ManagerOptions {
   readonly shutdownTimeoutMs?: number;
   /** Stop gracefully on SIGTERM and SIGINT, then exit 0; default `true`. */
   readonly handleSignals?: boolean;
+  /**
+   * What to do with an unhandled promise rejection or an uncaught exception outside any
+   * reconcile, while the manager runs: `exit` (default) logs it with its type and value,
+   * counts it in `kubeforge_process_failures_total{kind}` and exits 1 so Kubernetes restarts
+   * the Pod; `log` logs and counts only; `off` leaves Node's defaults. See docs/recovery.md.
+   */
+  readonly processFailures?: ProcessFailurePolicy;
   /** How the process exits (after losing the lease, or after a signal); default `process.exit`. */
   readonly exit?: (code: number) => void;
 }

@@ -26,6 +26,7 @@ export {
 } from './sinks.ts';
 export {
   startProbeServer,
+  HealthCheckError,
   ProbeServerError,
   type HealthCheck,
   type ProbeServer,

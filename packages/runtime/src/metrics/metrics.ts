@@ -54,6 +54,12 @@ export interface Metrics {
    * for a given watcher, not both). Returns a function that stops tracking.
    */
   trackWatcher(resource: string, watcher: { health(): WatcherHealthCounters }): () => void;
+  /**
+   * Counts a failure outside any reconcile that reached the process level
+   * (`kubeforge_process_failures_total{kind}`; kind `unhandledRejection` or
+   * `uncaughtException`).
+   */
+  processFailure(kind: 'unhandledRejection' | 'uncaughtException'): void;
 }
 
 export interface MetricsOptions {
@@ -93,6 +99,14 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     labelNames: ['controller'] as const,
     registers,
   });
+  const processFailures = new Counter({
+    name: 'kubeforge_process_failures_total',
+    help: 'Unhandled promise rejections and uncaught exceptions outside reconciles, by kind',
+    labelNames: ['kind'] as const,
+    registers,
+  });
+  processFailures.labels({ kind: 'unhandledRejection' }).inc(0);
+  processFailures.labels({ kind: 'uncaughtException' }).inc(0);
   const reconcileTime = new Histogram({
     name: 'controller_runtime_reconcile_time_seconds',
     help: 'Length of time per reconciliation per controller',
@@ -315,6 +329,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
           },
         };
       });
+    },
+    processFailure(kind) {
+      processFailures.labels({ kind }).inc();
     },
     leaderElection(name) {
       return memo(elections, name, () => {

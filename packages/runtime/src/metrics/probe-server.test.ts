@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ProbeServerError, startProbeServer, type ProbeServer } from './probe-server.ts';
+import { createMetrics } from './metrics.ts';
+import { HealthCheckError, ProbeServerError, startProbeServer, type ProbeServer } from './probe-server.ts';
 
 async function fetchText(
   url: string,
@@ -79,6 +80,18 @@ describe('startProbeServer', () => {
     assert.equal(failed.status, 500);
     assert.equal(failed.body, 'internal server error: check returned false\n');
     assert.equal((await fetchText(`${server.url}/readyz/nope`)).status, 404);
+  });
+
+  it('shows the explanation of a HealthCheckError in the aggregate, on one line', async () => {
+    server.addReadyzCheck('informers', () => {
+      throw new HealthCheckError('pods.v1 not synced: backoff, last failure list Forbidden\nsecond line');
+    });
+    const res = await fetchText(`${server.url}/readyz?exclude=cache-sync`);
+    assert.equal(res.status, 500);
+    assert.match(
+      res.body,
+      /\[-\]informers failed: pods\.v1 not synced: backoff, last failure list Forbidden; second line\n/,
+    );
   });
 
   it('fails a check that throws or hangs past the timeout', async () => {

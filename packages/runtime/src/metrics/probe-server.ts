@@ -4,7 +4,9 @@
  * own, authenticated server: `metrics-server.ts`). Health endpoints follow the Kubernetes API
  * server's conventions: named checks, `?verbose` lists each one, `?exclude=<name>` skips
  * one, `/healthz/<name>` runs one alone; failures answer 500 and withhold the reason from
- * the aggregate (it is logged, and shown by the single-check endpoint).
+ * the aggregate (it is logged, and shown by the single-check endpoint) unless the check threw
+ * a {@link HealthCheckError}, whose message is written to be shown: e.g.
+ * `[-]informers failed: pods.v1 not synced: listing, last failure list Forbidden`.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -41,6 +43,15 @@ export interface ProbeServer {
   close(): Promise<void>;
 }
 
+/**
+ * A failed check's explanation that is safe to show anyone who can reach the probe port: it
+ * names what is not ready and why, in terms that carry no secret (reasons and codes, never
+ * server messages, URLs or credentials). Other errors' messages stay withheld from `/readyz`.
+ */
+export class HealthCheckError extends Error {
+  override readonly name = 'HealthCheckError';
+}
+
 export class ProbeServerError extends Error {
   readonly reason: 'ListenFailed' | 'InvalidCheckName';
   constructor(reason: ProbeServerError['reason'], message: string, options?: ErrorOptions) {
@@ -54,6 +65,8 @@ interface CheckOutcome {
   readonly name: string;
   readonly ok: boolean;
   readonly error?: string;
+  /** Shown in the aggregate: the failure was a HealthCheckError. */
+  readonly shown?: boolean;
 }
 
 const checkName = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
@@ -87,7 +100,7 @@ export async function startProbeServer(options: ProbeServerOptions): Promise<Pro
       ]);
       return result === false ? { name, ok: false, error: 'check returned false' } : { name, ok: true };
     } catch (err) {
-      return { name, ok: false, error: messageOf(err) };
+      return { name, ok: false, error: messageOf(err), shown: err instanceof HealthCheckError };
     } finally {
       clearTimeout(timer);
     }
@@ -114,7 +127,11 @@ export async function startProbeServer(options: ProbeServerOptions): Promise<Pro
     for (const o of failed) {
       options.logger?.warn(`${endpoint} check failed`, { check: o.name, error: o.error });
     }
-    const lines = outcomes.map((o) => (o.ok ? `[+]${o.name} ok` : `[-]${o.name} failed: reason withheld`));
+    const lines = outcomes.map((o) =>
+      o.ok
+        ? `[+]${o.name} ok`
+        : `[-]${o.name} failed: ${o.shown === true ? oneLine(o.error ?? '') : 'reason withheld'}`,
+    );
     for (const name of excluded) if (checks.has(name)) lines.push(`[+]${name} excluded: ok`);
     if (failed.length > 0) return reply(500, `${lines.join('\n')}\n${endpoint} check failed\n`);
     if (!url.searchParams.has('verbose')) return reply(200, 'ok');
@@ -199,6 +216,10 @@ function send(req: IncomingMessage, res: ServerResponse, r: Reply): void {
     ...(r.allow === undefined ? {} : { Allow: r.allow }),
   });
   res.end(req.method === 'HEAD' ? undefined : r.body);
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, '; ');
 }
 
 function messageOf(err: unknown): string {

@@ -25,6 +25,23 @@ describe('watch backoff', () => {
     assert.equal(backoff.next(), 800);
   });
 
+  it('caps delays at 1 s while the server cannot be reached, so a restarted server is seen at once', () => {
+    const backoff = createBackoff({}, new FakeClock(), () => 0);
+    const delays = Array.from({ length: 5 }, () => backoff.next('unreachable'));
+    assert.deepEqual(delays, [800, 1000, 1000, 1000, 1000]);
+  });
+
+  it('starts the count again when the regime changes, and after reset() (the server is back)', () => {
+    const backoff = createBackoff({}, new FakeClock(), () => 0);
+    backoff.next('unreachable');
+    backoff.next('unreachable');
+    assert.equal(backoff.next('answered'), 800, 'first answered failure after an outage');
+    assert.equal(backoff.next('answered'), 1600);
+    backoff.reset();
+    assert.equal(backoff.attempts, 0);
+    assert.equal(backoff.next('answered'), 800, 'the next outage does not inherit the last one');
+  });
+
   it('keeps jittered delays within [d * (1 - jitter), d]', () => {
     const low = createBackoff({ jitter: 0.5 }, new FakeClock(), () => 0.999999);
     const high = createBackoff({ jitter: 0.5 }, new FakeClock(), () => 0);
@@ -39,5 +56,9 @@ describe('watch backoff', () => {
       RangeError,
     );
     assert.throws(() => createBackoff({ jitter: 2 }, new FakeClock(), Math.random), /0 <= jitter <= 1/);
+    assert.throws(
+      () => createBackoff({ maxMs: 5000, unreachableMaxMs: 6000 }, new FakeClock(), Math.random),
+      /unreachableMaxMs <= maxMs/,
+    );
   });
 });

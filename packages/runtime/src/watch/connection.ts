@@ -13,6 +13,8 @@ export interface Connection<T> {
   /** Events received on this connection. */
   events: number;
   lastActivityAt: number;
+  /** The server answered (headers or bytes arrived): the watch is established, not connecting. */
+  opened: boolean;
 }
 
 /** What waiting for the next event ended with. */
@@ -30,11 +32,12 @@ export function openConnection<T extends KubeObject>(
 ): Connection<T> {
   const abort = new AbortController();
   const now = clock.now();
-  const liveness = { events: 0, lastActivityAt: now };
+  const liveness = { events: 0, lastActivityAt: now, opened: false };
   const stream = lw.watch({
     ...options,
     signal: abort.signal,
     onActivity: () => {
+      liveness.opened = true;
       liveness.lastActivityAt = clock.now();
     },
   });

@@ -10,12 +10,16 @@ import type { Status } from '../api/index.ts';
  * - `gone`: the resourceVersion is no longer available (410 Gone/Expired): relist.
  * - `too-large`: the resourceVersion is newer than the server has seen: list consistently.
  * - `throttled`: 429; retry after `retryAfterMs` when the server said so.
- * - `retry`: anything else (network, 5xx, 403 while RBAC settles...): retry with backoff.
+ * - `unreachable`: no HTTP answer (connection refused or reset, TLS or DNS failure, a stream
+ *   cut mid-event): the server is down or restarting; retry soon, with a short capped backoff.
+ * - `retry`: the server answered with a failure (5xx, 403 while RBAC settles...): retry with
+ *   the full exponential backoff, so a failing server is not hammered.
  */
 export type FailureKind =
   | { readonly kind: 'gone'; readonly reason: string }
   | { readonly kind: 'too-large'; readonly reason: string }
   | { readonly kind: 'throttled'; readonly reason: string; readonly retryAfterMs: number | undefined }
+  | { readonly kind: 'unreachable'; readonly reason: string }
   | { readonly kind: 'retry'; readonly reason: string };
 
 interface ErrorShape {
@@ -46,6 +50,8 @@ export function classifyFailure(error: unknown): FailureKind {
     const seconds = typeof e.retryAfterSeconds === 'number' ? e.retryAfterSeconds : undefined;
     return { kind: 'throttled', reason, retryAfterMs: seconds === undefined ? undefined : seconds * 1000 };
   }
+  // The client's NetworkError: the request got no HTTP answer at all.
+  if (e.name === 'NetworkError') return { kind: 'unreachable', reason };
   return { kind: 'retry', reason };
 }
 

@@ -76,8 +76,9 @@ function phaseOf<T extends KubeObject>(state: State<T>): WatcherPhase {
     case 'streaming':
       return 'listing';
     case 'connecting':
+      return 'connecting';
     case 'watching':
-      return 'watching';
+      return state.connection.opened || state.connection.events > 0 ? 'watching' : 'connecting';
     case 'waiting':
       return 'backoff';
     case 'stopped':
@@ -289,6 +290,7 @@ export class ListWatchMachine<T extends KubeObject> {
     }
     this.#listed = true;
     this.#afterList = true;
+    this.#backoff.reset();
     this.#health.lastSyncAt = this.#clock.now();
     this.#logger.debug('listed', { watcher: this.#name, objects: state.items.length, resourceVersion });
     return {
@@ -509,6 +511,9 @@ export class ListWatchMachine<T extends KubeObject> {
 
   /** An event arrived: it proves the connection alive and is the watcher's last activity. */
   #noteEvent(connection: Connection<T>): void {
+    connection.opened = true;
+    // The server is back: the next outage starts from the first, short delay.
+    if (connection.events === 0) this.#backoff.reset();
     connection.events++;
     connection.lastActivityAt = this.#clock.now();
     this.#health.lastEventAt = connection.lastActivityAt;
@@ -535,7 +540,10 @@ export class ListWatchMachine<T extends KubeObject> {
   #retryLater(operation: 'list' | 'watch', failure: FailureKind, error: unknown, then: State<T>): State<T> {
     this.#record(operation, failure.reason, error);
     const retryAfterMs = failure.kind === 'throttled' ? failure.retryAfterMs : undefined;
-    const delayMs = retryAfterMs !== undefined && retryAfterMs > 0 ? retryAfterMs : this.#backoff.next();
+    const delayMs =
+      retryAfterMs !== undefined && retryAfterMs > 0
+        ? retryAfterMs
+        : this.#backoff.next(failure.kind === 'unreachable' ? 'unreachable' : 'answered');
     this.#logger.warn(`${operation} failed; retrying`, {
       watcher: this.#name,
       reason: failure.reason,

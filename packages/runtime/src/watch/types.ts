@@ -23,8 +23,12 @@ export type WatcherEvent<T> =
   | { readonly type: 'added' | 'modified' | 'deleted'; readonly object: T }
   | { readonly type: 'bookmark'; readonly resourceVersion: string };
 
-/** Where the watcher is: listing, watching, waiting out a backoff, or stopped (signal aborted). */
-export type WatcherPhase = 'listing' | 'watching' | 'backoff' | 'stopped';
+/**
+ * Where the watcher is: listing; `connecting` (a watch was requested and the server has not
+ * answered yet); `watching` (the server answered: the stream is open, events flow as they
+ * happen); waiting out a `backoff`; or `stopped` (signal aborted).
+ */
+export type WatcherPhase = 'listing' | 'connecting' | 'watching' | 'backoff' | 'stopped';
 
 /** The last failure the watcher recovered from (or is recovering from). */
 export interface WatcherFailure {

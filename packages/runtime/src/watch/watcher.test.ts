@@ -63,6 +63,8 @@ describe('watcher: listing', () => {
       ['listed'],
     );
     assert.equal(h.events[0]?.type === 'listed' && h.events[0].objects.length, 2);
+    assert.equal(h.watcher.health().state, 'connecting', 'requested, the server has not answered');
+    watch.activity();
     assert.equal(h.watcher.health().state, 'watching');
     assert.equal(h.watcher.health().healthy, true);
   });
@@ -276,21 +278,21 @@ describe('watcher: watching', () => {
     assert.equal(second.options.resourceVersion, '11');
     second.fail(refused());
     await settle();
-    h.clock.advance(1599);
+    h.clock.advance(999);
     await settle();
-    assert.equal(lw.watches.length, 2, 'the second delay doubles');
+    assert.equal(lw.watches.length, 2, 'the second delay doubles, capped at 1 s while unreachable');
     h.clock.advance(1);
     await lw.watchNumber(3);
     assert.equal(lw.listCalls.length, 1);
   });
 
-  it('caps the backoff at 30 s and resets it after 2 minutes without failures', async () => {
+  it('backs off to 30 s from a server that answers with failures, and resets once a watch delivers', async () => {
     const lw = new FakeListerWatcher<KubeObject>(() => listOf('10', []));
     const h = start(lw);
     const delays: number[] = [];
     for (let n = 1; n <= 8; n++) {
       const w = await lw.watchNumber(n);
-      w.fail(refused());
+      w.fail(new ApiError('InternalError', 'etcd is down', { code: 500 }));
       await settle();
       const before = h.clock.now();
       const due = h.clock.nextTimerAt();
@@ -302,19 +304,51 @@ describe('watcher: watching', () => {
     const healthy = await lw.watchNumber(9);
     healthy.push({ type: 'bookmark', resourceVersion: '20' });
     await settle();
-    h.clock.advance(120_000);
-    healthy.fail(refused());
+    healthy.fail(new ApiError('InternalError', 'etcd is down', { code: 500 }));
     await settle();
     const due = h.clock.nextTimerAt();
     assert.equal(due === undefined ? undefined : due - h.clock.now(), 800);
   });
 
-  it('applies jitter so that delays fall in [0.8 d, d]', async () => {
+  it('reconnects within 1 s of each attempt while the server is unreachable, outage after outage', async () => {
+    const lw = new FakeListerWatcher<KubeObject>(() => listOf('10', []));
+    const h = start(lw);
+    let n = 1;
+    for (let outage = 0; outage < 3; outage++) {
+      const delays: number[] = [];
+      for (let attempt = 0; attempt < 6; attempt++) {
+        (await lw.watchNumber(n++)).fail(refused());
+        await settle();
+        const due = h.clock.nextTimerAt();
+        assert.ok(due !== undefined);
+        delays.push(due - h.clock.now());
+        h.clock.setTime(due);
+      }
+      // After the first outage, its first failure was the one checked below (800 ms).
+      const expected =
+        outage === 0 ? [800, 1000, 1000, 1000, 1000, 1000] : [1000, 1000, 1000, 1000, 1000, 1000];
+      assert.deepEqual(delays, expected, `outage ${outage + 1}`);
+      const back = await lw.watchNumber(n++);
+      back.push({ type: 'bookmark', resourceVersion: String(20 + outage) });
+      await settle();
+      back.fail(refused());
+      await settle();
+      const due = h.clock.nextTimerAt();
+      assert.equal(
+        due === undefined ? undefined : due - h.clock.now(),
+        800,
+        'the server was back: start over',
+      );
+      h.clock.setTime(due ?? 0);
+    }
+  });
+
+  it('applies jitter so that delays fall in [0.5 d, d]', async () => {
     const lw = new FakeListerWatcher<KubeObject>(() => listOf('10', []));
     const h = start(lw, { random: () => 0.5 });
     (await lw.watchNumber(1)).fail(refused());
     await settle();
-    assert.equal((h.clock.nextTimerAt() ?? 0) - h.clock.now(), 720);
+    assert.equal((h.clock.nextTimerAt() ?? 0) - h.clock.now(), 600);
   });
 
   it('honours Retry-After on 429', async () => {

@@ -22,6 +22,14 @@ export interface TcpProxy {
   readonly acceptedConnections: number;
   /** Existing connections stop forwarding in both directions but stay open; new ones work. */
   stallExisting(): number;
+  /**
+   * A silent outage of the path: existing connections stall and new ones are accepted but
+   * stall too (no bytes either way, sockets open), until {@link heal}. Returns the count of
+   * connections stalled now.
+   */
+  stallAll(): number;
+  /** Ends {@link stallAll}: new connections forward again (stalled ones stay stalled). */
+  heal(): void;
   /** Closes every connection abruptly (the peer sees a reset). */
   dropAll(): void;
   /** While `true`, new connections are closed at once and existing ones dropped. */
@@ -35,6 +43,7 @@ export async function startTcpProxy(
 ): Promise<TcpProxy> {
   const links = new Set<Link>();
   let refusing = false;
+  let stalling = false;
   let accepted = 0;
 
   const server = createServer((client) => {
@@ -44,7 +53,7 @@ export async function startTcpProxy(
     }
     accepted++;
     const upstream = connect(target.port, target.host);
-    const link: Link = { client, upstream, stalled: false };
+    const link: Link = { client, upstream, stalled: stalling };
     links.add(link);
     const end = () => {
       links.delete(link);
@@ -88,6 +97,14 @@ export async function startTcpProxy(
     stallExisting() {
       for (const link of links) link.stalled = true;
       return links.size;
+    },
+    stallAll() {
+      stalling = true;
+      for (const link of links) link.stalled = true;
+      return links.size;
+    },
+    heal() {
+      stalling = false;
     },
     dropAll,
     setRefusing(value) {
