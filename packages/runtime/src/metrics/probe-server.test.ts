@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createMetrics } from './metrics.ts';
 import { HealthCheckError, ProbeServerError, startProbeServer, type ProbeServer } from './probe-server.ts';
 
 async function fetchText(
