@@ -6,7 +6,14 @@ export {
   mapChildSchemas,
   truncateDescription,
 } from './descriptions.ts';
-export type { JsonObject, JsonValue, Schema, SchemaType, ValidationRule, ValidationRuleSource } from './schema.ts';
+export type {
+  JsonObject,
+  JsonValue,
+  Schema,
+  SchemaType,
+  ValidationRule,
+  ValidationRuleSource,
+} from './schema.ts';
 export { compareKubeVersions, isKubeVersion, storageVersion } from './project-model.ts';
 export type {
   AdmissionOperation,
