@@ -24,7 +24,9 @@ import { readFileSync } from 'node:fs';
 import type { RequestOptions as HttpsRequestOptions } from 'node:https';
 import type { Readable } from 'node:stream';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { Pool, ProxyAgent, type Dispatcher } from 'undici';
+import diagnosticsChannel from 'node:diagnostics_channel';
+import type { Http2Stream } from 'node:http2';
+import { buildConnector, Pool, ProxyAgent, type Dispatcher } from 'undici';
 import { ApiError, ClientUsageError, NetworkError } from './errors.ts';
 import { sleep } from './retry.ts';
 
@@ -644,8 +646,16 @@ class PoolTransport implements Transport {
       return new ProxyAgent({ uri: this.#proxyUrl, requestTls: connect });
     }
     if (watches) {
+      const base = buildConnector({ ...connect, allowH2: true });
+      sinkLateStreamErrors();
       return new Pool(this.#origin, {
-        connect,
+        connect: (options, callback) => {
+          base(options, (...args) => {
+            const socket = args[1];
+            if (socket !== null) (socket as { [watchSocketMark]?: true })[watchSocketMark] = true;
+            callback(...args);
+          });
+        },
         // HTTP/2 where the server offers it (ALPN); HTTP/1.1 otherwise, without pings.
         allowH2: true,
         h2Options: { pingInterval: this.#watchPingIntervalMs },
@@ -664,7 +674,41 @@ class PoolTransport implements Transport {
 }
 
 function ignoreLateError(): void {
-  // See open().
+  // See open() and sinkLateStreamErrors().
+}
+
+/** Marks the sockets of the watch pools: HTTP/2 streams on them get an error sink. */
+const watchSocketMark = Symbol('kubeforge.watchSocket');
+let sinking = false;
+
+/**
+ * undici 8 releases an HTTP/2 stream's listeners when its request ends, and Node can still
+ * deliver the session's teardown error (the server closing an idle connection, "other side
+ * closed") to that stream: with no listener, it would be an uncaught exception and, under the
+ * manager's process-failure policy, a restart. Every HTTP/2 stream on a watch pool's socket
+ * gets a no-op error listener when it is created (Node's `http2.client.stream.created`
+ * channel); the request's own handlers still see every error while it runs.
+ */
+function sinkLateStreamErrors(): void {
+  if (sinking) return;
+  sinking = true;
+  diagnosticsChannel.subscribe('http2.client.stream.created', (message) => {
+    const stream = (message as { readonly stream?: Http2Stream }).stream;
+    let socket: unknown;
+    try {
+      socket = stream?.session?.socket;
+    } catch {
+      return; // a session without a socket: not one of ours
+    }
+    if (stream !== undefined && typeof socket === 'object' && socket !== null && isWatchSocket(socket)) {
+      stream.on('error', ignoreLateError);
+    }
+  });
+}
+
+/** The session's socket is a proxy of the real one; the mark is read through it. */
+function isWatchSocket(socket: object): boolean {
+  return (socket as { [watchSocketMark]?: true })[watchSocketMark] === true;
 }
 
 function isConnectionReset(error: unknown): boolean {
