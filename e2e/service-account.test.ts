@@ -1,7 +1,6 @@
 /**
  * The scaffolded operator under its own identity, the way its Pod runs it: the ServiceAccount
- * and roles `config/default` installs (rendered with `kubectl kustomize`, as an installer
- * holds them), a token from the TokenRequest API, the in-cluster layout (a directory standing
+ * and roles the project's installer holds (`kubeforge build-installer`'s dist/install.yaml), a token from the TokenRequest API, the in-cluster layout (a directory standing
  * in for /var/run/secrets/kubernetes.io/serviceaccount, KUBERNETES_SERVICE_HOST/PORT) and no
  * kubeconfig. It reconciles without a single 403; its /metrics answers only scrapers RBAC
  * allows; and with one `@rbac` tag removed it fails naming the verb, the resource and the tag.
@@ -51,9 +50,15 @@ describe('the scaffolded operator under its own ServiceAccount', { timeout: 600_
   let namespace: string;
   const kubectlEnv = (): NodeJS.ProcessEnv => baseEnv({ KUBECONFIG: cp.kubeconfigPath });
 
-  /** The project's config/default as one multi-document YAML, what an installer holds. */
-  const installer = async (): Promise<string> =>
-    (await shOk('kubectl kustomize config/default', { cwd: project, env: kubectlEnv() })).stdout;
+  /** What a user ships: `kubeforge build-installer`'s dist/install.yaml, rebuilt from the project. */
+  const installer = async (): Promise<string> => {
+    const built = await kubeforge(
+      ['build-installer', '--image', 'registry.example.com/website-operator:v0.1.0'],
+      project,
+    );
+    assert.equal(built.code, 0, built.stderr);
+    return readFileSync(join(project, 'dist/install.yaml'), 'utf8');
+  };
 
   /** Runs src/main.ts as the Pod would: in-cluster credentials only, no kubeconfig. */
   const startOperator = (
@@ -110,19 +115,22 @@ describe('the scaffolded operator under its own ServiceAccount', { timeout: 600_
     namespace = await createNamespace(cp.kubeConfig, 'sites');
   });
 
-  step('the ServiceAccount and roles of config/default are applied and a token issued', async () => {
-    identity = await createServiceAccountIdentity(cp.kubeConfig, { manifests: await installer() });
-    assert.equal(
-      identity.username,
-      'system:serviceaccount:website-operator-system:website-operator-controller-manager',
-    );
-    assert.ok(identity.applied.includes('ClusterRole website-operator-manager-role'));
-    assert.ok(identity.applied.includes('ClusterRole website-operator-metrics-auth-role'));
-    assert.ok(
-      identity.applied.includes('Role website-operator-system/website-operator-leader-election-role'),
-    );
-    assert.ok(identity.skipped.some((s) => s.startsWith('Deployment website-operator-controller-manager')));
-  });
+  step(
+    "the ServiceAccount and roles of build-installer's dist/install.yaml are applied and a token issued",
+    async () => {
+      identity = await createServiceAccountIdentity(cp.kubeConfig, { manifests: await installer() });
+      assert.equal(
+        identity.username,
+        'system:serviceaccount:website-operator-system:website-operator-controller-manager',
+      );
+      assert.ok(identity.applied.includes('ClusterRole website-operator-manager-role'));
+      assert.ok(identity.applied.includes('ClusterRole website-operator-metrics-auth-role'));
+      assert.ok(
+        identity.applied.includes('Role website-operator-system/website-operator-leader-election-role'),
+      );
+      assert.ok(identity.skipped.some((s) => s.startsWith('Deployment website-operator-controller-manager')));
+    },
+  );
 
   step(
     'the operator reconciles with only the generated permissions, and no request is forbidden',
