@@ -160,7 +160,8 @@ describe(
         limits: { cpu: '500m', memory: '1Gi' },
         requests: { cpu: '10m', memory: '64Mi' },
       });
-      assert.deepEqual(container.args, ['--health-probe-bind-address=:8081']);
+      // Leader election off drops its flag; the probe and secure metrics addresses stay.
+      assert.deepEqual(container.args, ['--health-probe-bind-address=:8081', '--metrics-bind-address=:8443']);
       assert.deepEqual((container.env as { name: string; value?: string }[]).at(-1), {
         name: 'WATCH_NAMESPACE',
         value: 'apps',
@@ -170,7 +171,13 @@ describe(
         spec: { ports: { port: number; targetPort: string }[] };
       };
       assert.equal(service.metadata.namespace, namespace);
-      assert.deepEqual(service.spec.ports[0], { name: 'http-metrics', port: 8081, targetPort: 'probes' });
+      // config/default's own metrics Service: HTTPS on 8443 to the container's metrics port.
+      assert.deepEqual(service.spec.ports[0], {
+        name: 'https',
+        port: 8443,
+        protocol: 'TCP',
+        targetPort: 'metrics',
+      });
     });
 
     test('the rendered chart applies to the real API server in another namespace', async () => {

@@ -46,10 +46,11 @@ const webhookKinds = new Set([
 export function sectionOf(o: KubeObject): ChartSection | undefined {
   if (o.kind === 'Namespace') return undefined;
   if (o.kind === 'CustomResourceDefinition') return 'crd';
+  // RBAC first, as kubebuilder's chart keeps the metrics auth and reader roles under rbac/.
+  if (rbacKinds.has(o.kind)) return 'rbac';
   if (o.metadata.name.includes('metrics') || o.kind === 'ServiceMonitor') return 'metrics';
   if (webhookKinds.has(o.kind) || (o.kind === 'Service' && o.metadata.name.includes('webhook')))
     return 'webhook';
-  if (rbacKinds.has(o.kind)) return 'rbac';
   if (o.kind === 'Deployment') return 'manager';
   return 'extras';
 }
