@@ -7,6 +7,7 @@
 import { ts } from 'ts-morph';
 import type { Schema, ValidationRule } from '../model/index.ts';
 import type { SchemaBuilder, Site } from './schema-builder.ts';
+import { celPropertyName } from '@kubeforge/testing/cel';
 
 interface Member {
   readonly type: ts.Type;
@@ -130,36 +131,8 @@ function fingerprint(schema: Schema): string {
   return JSON.stringify(schema, (key, value: unknown) => (key === 'description' ? undefined : value));
 }
 
-const celReserved = new Set([
-  'true',
-  'false',
-  'null',
-  'in',
-  'as',
-  'break',
-  'const',
-  'continue',
-  'else',
-  'for',
-  'function',
-  'if',
-  'import',
-  'let',
-  'loop',
-  'package',
-  'namespace',
-  'return',
-  'var',
-  'void',
-  'while',
-]);
-
 /** A property name as CEL sees it (Kubernetes' escaping of `__`, `.`, `-`, `/` and keywords). */
 export function celField(name: string): string {
-  if (celReserved.has(name)) return `__${name}__`;
-  return name
-    .replaceAll('__', '__underscores__')
-    .replaceAll('.', '__dot__')
-    .replaceAll('-', '__dash__')
-    .replaceAll('/', '__slash__');
+  // A name rules cannot reach stays as written; the rule check then reports it.
+  return celPropertyName(name) ?? name;
 }
