@@ -651,8 +651,11 @@ class PoolTransport implements Transport {
       return new Pool(this.#origin, {
         connect: (options, callback) => {
           base(options, (...args) => {
-            const socket = args[1];
-            if (socket !== null) (socket as { [watchSocketMark]?: true })[watchSocketMark] = true;
+            // undici passes no socket at all (not null) when the connection failed.
+            const socket = args[1] as object | null | undefined;
+            if (socket !== null && socket !== undefined) {
+              (socket as { [watchSocketMark]?: true })[watchSocketMark] = true;
+            }
             callback(...args);
           });
         },
