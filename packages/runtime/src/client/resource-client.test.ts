@@ -668,7 +668,10 @@ describe('ResourceClient against a real API server', () => {
         );
         await client.create(gadget('while-watching', ns));
         await watching;
-        assert.equal(transport.stats()?.connected, 2);
+        // The watch rides its own (HTTP/2) pool; requests one keep-alive connection, or two when
+        // undici still counts the list's connection busy for a tick as the create is sent.
+        const connected = transport.stats()?.connected ?? 0;
+        assert.ok(connected >= 2 && connected <= 3, `${connected} connections`);
       } finally {
         controller.abort();
         await transport.close();
