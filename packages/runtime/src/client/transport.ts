@@ -651,8 +651,12 @@ class PoolTransport implements Transport {
       return new Pool(this.#origin, {
         connect: (options, callback) => {
           base(options, (...args) => {
-            const socket = args[1];
-            if (socket !== null) (socket as { [watchSocketMark]?: true })[watchSocketMark] = true;
+            // On a failed connect (a TLS handshake timed out on a stalled path) undici calls back
+            // with the error alone: no socket, not even null.
+            const [error, socket] = args;
+            if (error === null) {
+              (socket as { [watchSocketMark]?: true })[watchSocketMark] = true;
+            }
             callback(...args);
           });
         },
