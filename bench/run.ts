@@ -36,6 +36,7 @@ import { cacheFillScenario } from './scenarios/cache-fill.ts';
 import { cacheRemovalScenario } from './scenarios/cache-removal.ts';
 import { endToEndScenario } from './scenarios/end-to-end.ts';
 import { generatorScenario } from './scenarios/generator.ts';
+import { recoveryScenario } from './scenarios/recovery.ts';
 import { watchScenario } from './scenarios/watch.ts';
 import { webhookScenario } from './scenarios/webhook.ts';
 import { workqueueScenario } from './scenarios/workqueue.ts';
@@ -50,6 +51,7 @@ const SCENARIOS: Readonly<Record<ScenarioId, Scenario>> = {
   workqueue: workqueueScenario,
   generator: generatorScenario,
   webhook: webhookScenario,
+  recovery: recoveryScenario,
 };
 
 const DEFAULT_OUT = fileURLToPath(new URL('./RESULTS.md', import.meta.url));

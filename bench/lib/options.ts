@@ -10,6 +10,7 @@ export const SCENARIO_IDS = [
   'workqueue',
   'generator',
   'webhook',
+  'recovery',
 ] as const;
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
 

@@ -92,3 +92,26 @@ describe('credentials from a token file', () => {
     }
   });
 });
+
+describe('watch connections', () => {
+  test('a watch whose connection cannot be made fails with an error, without throwing out of the connector', async () => {
+    // A port nobody listens on: undici's connector calls back with the error alone (no socket).
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromClusterAndUser(
+      { name: 'c', server: `https://127.0.0.1:${port}`, skipTLSVerify: true },
+      { name: 'u', token: 't' },
+    );
+    const transport = createTransport(kubeConfig);
+    try {
+      await assert.rejects(
+        transport.open({ method: 'GET', path: '/api/v1/configmaps?watch=true', watch: true }),
+      );
+    } finally {
+      await transport.destroy();
+    }
+  });
+});
