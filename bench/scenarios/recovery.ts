@@ -14,7 +14,12 @@ import {
   type KubeObject,
   type ResourceClient,
 } from '@kubeforge/runtime';
-import { createNamespace, defaultControlPlaneDir, startControlPlane } from '@kubeforge/testing';
+import {
+  createNamespace,
+  defaultControlPlaneDir,
+  startControlPlane,
+  startTcpProxy,
+} from '@kubeforge/testing';
 import {
   CoreV1Api,
   KubeConfig,
@@ -24,7 +29,6 @@ import {
 } from '@kubernetes/client-node';
 import type { ScenarioReport, Table, TargetCheck } from '../lib/report.ts';
 import { messageOf, type BenchContext, type Scenario } from '../lib/scenario.ts';
-import { startStallingProxy } from '../lib/tcp-proxy.ts';
 
 interface ConfigMap extends KubeObject {
   data?: Record<string, string>;
@@ -240,7 +244,7 @@ export const recoveryScenario: Scenario = {
       const stallNs = await createNamespace(cp.kubeConfig, 'bench-recovery-stall');
       await configMaps.create({ metadata: { name: 'doomed', namespace: stallNs }, data: {} });
       const url = new URL(local.apiServerUrl);
-      const proxy = await startStallingProxy({ host: url.hostname, port: Number(url.port) });
+      const proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port) });
       proxyClose = () => proxy.close();
       const proxied = withServer(cp.kubeConfig, proxy.url);
       const kf2 = await startKubeforge(proxied, stallNs);

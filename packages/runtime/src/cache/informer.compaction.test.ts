@@ -6,13 +6,18 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createNamespace, startControlPlane, type ControlPlane } from '@kubeforge/testing';
+import {
+  type ControlPlane,
+  createNamespace,
+  startControlPlane,
+  startTcpProxy,
+  type TcpProxy,
+} from '@kubeforge/testing';
 import type { ListerWatcher } from '../api/index.ts';
 import { createResourceClient } from '../client/create-resource-client.ts';
 import type { ResourceClient } from '../client/resource-client.ts';
 import { configMapResource, type ConfigMap } from '../testdata/gadgets.ts';
 import { noopLogger } from '../log/logger.ts';
-import { startTcpProxy, type TcpProxy } from '../watch/testing/tcp-proxy.ts';
 import { createInformer } from './informer.ts';
 import { eventually, withServer } from './testing/eventually.ts';
 import type { EventHandler, Informer } from './types.ts';

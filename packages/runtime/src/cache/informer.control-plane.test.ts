@@ -6,7 +6,14 @@
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { createNamespace, installCRDs, startControlPlane, type ControlPlane } from '@kubeforge/testing';
+import {
+  type ControlPlane,
+  createNamespace,
+  installCRDs,
+  startControlPlane,
+  startTcpProxy,
+  type TcpProxy,
+} from '@kubeforge/testing';
 import { createResourceClient } from '../client/create-resource-client.ts';
 import { createTransport } from '../client/transport.ts';
 import { isAlreadyExists, isNotFound } from '../client/errors.ts';
@@ -19,7 +26,6 @@ import {
   type ConfigMap,
 } from '../testdata/gadgets.ts';
 import type { Logger, LogFields } from '../log/logger.ts';
-import { startTcpProxy, type TcpProxy } from '../watch/testing/tcp-proxy.ts';
 import { createInformer } from './informer.ts';
 import { dropManagedFields } from './prepare.ts';
 import { createSharedInformerFactory } from './shared-informer-factory.ts';

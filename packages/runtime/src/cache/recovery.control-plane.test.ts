@@ -7,12 +7,17 @@
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { createNamespace, startControlPlane, type ControlPlane } from '@kubeforge/testing';
+import {
+  type ControlPlane,
+  createNamespace,
+  startControlPlane,
+  startTcpProxy,
+  type TcpProxy,
+} from '@kubeforge/testing';
 import { createResourceClient } from '../client/create-resource-client.ts';
 import type { ResourceClient } from '../client/resource-client.ts';
 import { noopLogger } from '../log/logger.ts';
 import { configMapResource, type ConfigMap } from '../testdata/gadgets.ts';
-import { startTcpProxy, type TcpProxy } from '../watch/testing/tcp-proxy.ts';
 import { createInformer } from './informer.ts';
 import { eventually, retrying, sleep, withServer } from './testing/eventually.ts';
 import type { Informer } from './types.ts';

@@ -1,8 +1,9 @@
 /**
- * A local TCP proxy for fault-injection tests: forwards connections to a target (TLS passes
+ * A local TCP proxy for fault injection: forwards connections to a target (TLS passes
  * through untouched) and can stall them (bytes are silently dropped while the sockets stay
  * open, as when a NAT or load balancer forgets a connection), drop them, or refuse new ones.
- * Not exported from the package.
+ * Put it between a client and a control plane's API server (use `url` as the cluster's
+ * server) to test how a controller lives through a broken network path.
  */
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 
