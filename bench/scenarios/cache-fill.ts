@@ -7,6 +7,7 @@
 import { checkTarget, type ScenarioReport, type Table, type TargetCheck } from '../lib/report.ts';
 import { runRounds, samplesOf, type BenchContext, type Contender, type Scenario } from '../lib/scenario.ts';
 import { formatMiB, formatMs, formatNumber, formatRatio, median, pairedRatio } from '../lib/stats.ts';
+import { waitForQuietMachine } from '../lib/machine.ts';
 import { startWorker } from '../lib/worker-process.ts';
 import type {
   FillResult,
@@ -40,6 +41,9 @@ async function fill(
   cpuProfDir: string | undefined,
   profileName: string,
 ): Promise<FillResult> {
+  // Each run starts on a quiet machine: what the previous contender set off in the API server
+  // (garbage collection after a large list) is not billed to this one.
+  await waitForQuietMachine();
   const worker = startWorker<never, InformerWorkerMessage>(WORKER, input, { cpuProfDir, profileName });
   try {
     const message = await worker.next();
@@ -144,7 +148,7 @@ export const cacheFillScenario: Scenario = {
     return {
       id: 'cache-fill',
       title: TITLE,
-      method: `Metadata-only rows: ${context.options.quick ? 500 : formatNumber(20_000)} Secrets of ${SECRET_BYTES / 1024} KiB data each in one namespace, a full kubeforge informer against a metadata-only one (PartialObjectMetadata through content negotiation), same worker and measures. Cache-fill rows: an informer over one namespace holding N BenchItems (created beforehand, untimed), each run in a fresh worker process: time from start to synced, and heap used after a full GC and RSS, each minus the same figures taken just before starting the informer (both libraries loaded, and each having made one small list through its own HTTP stack, so code loaded on first use is not counted as cache). Medians of ${context.rounds} interleaved rounds; ratios are medians of the per-round ratios. client-node's informer lists in one request; kubeforge's lists in pages of 500 (a server with its watch cache may answer the first page with everything); with watchList it streams the initial state in one watch where the server offers watch-list (Kubernetes >= 1.32 by default) and lists like the defaults where the server refuses it (the Machine section names the server).`,
+      method: `Metadata-only rows: ${context.options.quick ? 500 : formatNumber(20_000)} Secrets of ${SECRET_BYTES / 1024} KiB data each in one namespace, a full kubeforge informer against a metadata-only one (PartialObjectMetadata through content negotiation), same worker and measures. Cache-fill rows: an informer over one namespace holding N BenchItems (created beforehand, untimed), each run in a fresh worker process: time from start to synced, and heap used after a full GC and RSS, each minus the same figures taken just before starting the informer (both libraries loaded, and each having made one small list through its own HTTP stack, so code loaded on first use is not counted as cache). Each run starts once the machine's CPUs are quiet (under 15 % busy over 200 ms, at most 5 s), so what one contender set off in the API server is not billed to the next. Medians of ${context.rounds} interleaved rounds; ratios are medians of the per-round ratios. client-node's informer lists in one request; kubeforge's lists in pages of 500 (a server with its watch cache may answer the first page with everything); with watchList it streams the initial state in one watch where the server offers watch-list (Kubernetes >= 1.32 by default) and lists like the defaults where the server refuses it (the Machine section names the server).`,
       tables,
       targets,
       notes: [],

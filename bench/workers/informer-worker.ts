@@ -26,6 +26,7 @@ import {
   type KubernetesObject,
   type ObjectCache,
 } from '@kubernetes/client-node';
+import { readFileSync } from 'node:fs';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { bareWatch, createBareUndiciClient } from '../lib/bare-client.ts';
 import { benchItemResource, collectionPath, secretResource, type BenchItem } from '../lib/bench-resource.ts';
@@ -68,6 +69,12 @@ export interface FillResult {
   readonly newSpaceGrowth: number;
   /** Growth of memory outside the V8 heap that V8 knows of (Buffers, ArrayBuffers). */
   readonly externalGrowth: number;
+  /**
+   * RSS growth split as Linux counts it (`/proc/self/status`): anonymous pages (heaps, malloc)
+   * and file-backed pages (the node binary's code paged in on first use); 0 off Linux.
+   */
+  readonly rssAnonGrowth: number;
+  readonly rssFileGrowth: number;
 }
 
 export interface WatchReady {
@@ -250,6 +257,8 @@ async function settle(): Promise<{
   heapCommitted: number;
   newSpace: number;
   external: number;
+  rssAnon: number;
+  rssFile: number;
 }> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (gc === undefined) throw new Error('the informer worker needs --expose-gc');
@@ -264,7 +273,21 @@ async function settle(): Promise<{
     heapCommitted: usage.heapTotal,
     newSpace: newSpace?.physical_space_size ?? 0,
     external: usage.external,
+    ...rssParts(),
   };
+}
+
+/** RssAnon and RssFile of `/proc/self/status`, in bytes (0 where there is no such file). */
+function rssParts(): { rssAnon: number; rssFile: number } {
+  let status = '';
+  try {
+    status = readFileSync('/proc/self/status', 'utf8');
+  } catch {
+    return { rssAnon: 0, rssFile: 0 };
+  }
+  const kib = (field: string): number =>
+    Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
+  return { rssAnon: kib('RssAnon'), rssFile: kib('RssFile') };
 }
 
 function createCache(contender: InformerContender, kubeConfig: KubeConfig, namespace: string): Cache {
@@ -312,6 +335,8 @@ async function main(): Promise<void> {
       heapCommittedGrowth: after.heapCommitted - before.heapCommitted,
       newSpaceGrowth: after.newSpace - before.newSpace,
       externalGrowth: after.external - before.external,
+      rssAnonGrowth: after.rssAnon - before.rssAnon,
+      rssFileGrowth: after.rssFile - before.rssFile,
     } satisfies FillResult);
     return;
   }
