@@ -14,6 +14,12 @@ export interface ListOptions {
   readonly resourceVersion?: string;
   readonly resourceVersionMatch?: 'NotOlderThan' | 'Exact';
   readonly signal?: AbortSignal;
+  /**
+   * The caller has no use for `metadata.managedFields`: a ListerWatcher may leave it out of
+   * the items it hands on (kubeforge's HTTP client cuts it from each item's bytes before
+   * parsing, in `listEach`). A hint, not a filter: items may still carry it.
+   */
+  readonly omitManagedFields?: boolean;
 }
 
 export interface WatchOptions {

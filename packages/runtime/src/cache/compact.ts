@@ -59,7 +59,11 @@ export function compactObject<T extends KubeObject>(obj: T, options: CompactOpti
   const source = obj.metadata as ObjectMeta | undefined;
   if (source === undefined) return obj;
   const metadata: Record<string, unknown> = {};
-  for (const field of Object.keys(source) as (keyof ObjectMeta)[]) {
+  // for-in rather than Object.keys: objects of one shape share V8's enum cache, so no array of
+  // keys is allocated per object (a list decodes thousands).
+  for (const key in source) {
+    if (!Object.hasOwn(source, key)) continue;
+    const field = key as keyof ObjectMeta;
     const value = source[field];
     switch (field) {
       case 'managedFields':
@@ -86,7 +90,8 @@ export function compactObject<T extends KubeObject>(obj: T, options: CompactOpti
     }
   }
   const result: Record<string, unknown> = {};
-  for (const field of Object.keys(obj)) {
+  for (const field in obj) {
+    if (!Object.hasOwn(obj, field)) continue;
     const value = (obj as Record<string, unknown>)[field];
     if (field === 'metadata') result[field] = metadata;
     else if ((field === 'apiVersion' || field === 'kind') && typeof value === 'string')

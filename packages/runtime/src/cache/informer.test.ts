@@ -367,7 +367,16 @@ describe('informer: options', () => {
         assert.equal(cached.metadata.uid, `uid-${name}`);
       }
       await informer.stop();
+      // Lists ask for managedFields to be left out only when nothing will look at it: the
+      // cache drops it and there is no transform (which sees objects as the server sent them).
+      assert.equal(lw.listCalls[0]?.omitManagedFields, keepManagedFields ? undefined : true);
     }
+    const lw = new FakeListerWatcher<Obj>(() => listOf('10', []));
+    const { informer } = setup(lw, { transform: (o) => o });
+    informer.start();
+    await informer.waitForCacheSync();
+    assert.equal(lw.listCalls[0]?.omitManagedFields, undefined);
+    await informer.stop();
   });
 
   it('holds no reference to the objects as listed once they are cached', async () => {

@@ -89,6 +89,8 @@ class InformerImpl<T extends KubeObject> implements Informer<T> {
     this.#watcher = createWatcher(scope(lw, options.namespace), {
       ...options.watcher,
       prepare: (object) => this.#prepare(object),
+      // Compaction drops managedFields; a transform sees objects as the server sent them.
+      omitManagedFields: options.keepManagedFields !== true && options.transform === undefined,
       name: this.#name,
       logger: this.#logger,
       signal: this.#stop.signal,

@@ -54,8 +54,12 @@ function putItem<T>(items: Items<T>, namespace: string, name: string, obj: T): v
   names.set(name, obj);
 }
 
-function* itemsOf<T>(items: Items<T>): Generator<[string, string, T]> {
-  for (const [namespace, names] of items) for (const [name, obj] of names) yield [namespace, name, obj];
+/**
+ * Calls `visit` for every object. A callback rather than a generator of tuples: a relist of
+ * many thousand objects would otherwise allocate a tuple (and an iterator result) per object.
+ */
+function eachItem<T>(items: Items<T>, visit: (obj: T, name: string, namespace: string) => void): void {
+  items.forEach((names, namespace) => names.forEach((obj, name) => visit(obj, name, namespace)));
 }
 
 /**
@@ -114,7 +118,7 @@ export class CacheStore<T extends KubeObject> implements Indexer<T> {
 
   keys(): readonly string[] {
     const result: string[] = [];
-    for (const [, , obj] of itemsOf(this.#items)) result.push(objectKey(obj));
+    eachItem(this.#items, (obj) => result.push(objectKey(obj)));
     return result;
   }
 
@@ -150,8 +154,7 @@ export class CacheStore<T extends KubeObject> implements Indexer<T> {
       this.#indexFuncs.set(name, fn);
       const index = new Map<string, Set<string>>();
       this.#indices.set(name, index);
-      for (const [, , obj] of itemsOf(this.#items))
-        addToIndex(index, this.#values(name, fn, obj), objectKey(obj));
+      eachItem(this.#items, (obj) => addToIndex(index, this.#values(name, fn, obj), objectKey(obj)));
     }
   }
 
@@ -239,18 +242,24 @@ export class CacheStore<T extends KubeObject> implements Indexer<T> {
     }
     const deletes: StoreChange<T>[] = [];
     const changes: StoreChange<T>[] = [];
-    for (const [namespace, name, old] of itemsOf(this.#items)) {
-      if (lookup(next, namespace, name) === undefined)
-        deletes.push({ type: 'delete', object: old, finalStateUnknown: true });
-    }
-    for (const [namespace, name, obj] of itemsOf(next)) {
-      const old = lookup(this.#items, namespace, name);
-      if (old === undefined) changes.push({ type: 'add', object: obj, initial });
-      else if (!sameIdentity(old, obj)) {
-        deletes.push({ type: 'delete', object: old, finalStateUnknown: true });
-        changes.push({ type: 'add', object: obj, initial });
-      } else if (sameVersion(old, obj)) putItem(next, namespace, name, old);
-      else changes.push({ type: 'update', oldObject: old, object: obj });
+    const previous = this.#items;
+    if (previous.size === 0) {
+      // The first list (or a relist of an empty store): every object is an add.
+      eachItem(next, (obj) => changes.push({ type: 'add', object: obj, initial }));
+    } else {
+      eachItem(previous, (old, name, namespace) => {
+        if (lookup(next, namespace, name) === undefined)
+          deletes.push({ type: 'delete', object: old, finalStateUnknown: true });
+      });
+      eachItem(next, (obj, name, namespace) => {
+        const old = lookup(previous, namespace, name);
+        if (old === undefined) changes.push({ type: 'add', object: obj, initial });
+        else if (!sameIdentity(old, obj)) {
+          deletes.push({ type: 'delete', object: old, finalStateUnknown: true });
+          changes.push({ type: 'add', object: obj, initial });
+        } else if (sameVersion(old, obj)) putItem(next, namespace, name, old);
+        else changes.push({ type: 'update', oldObject: old, object: obj });
+      });
     }
     this.#items = next;
     this.#size = size;
@@ -259,9 +268,9 @@ export class CacheStore<T extends KubeObject> implements Indexer<T> {
       if (name === NAMESPACE_INDEX) continue;
       const index = new Map<string, Set<string>>();
       this.#indices.set(name, index);
-      for (const [, , obj] of itemsOf(next)) addToIndex(index, this.#values(name, fn, obj), objectKey(obj));
+      eachItem(next, (obj) => addToIndex(index, this.#values(name, fn, obj), objectKey(obj)));
     }
-    return [...deletes, ...changes];
+    return deletes.length === 0 ? changes : [...deletes, ...changes];
   }
 }
 

@@ -212,6 +212,7 @@ class HttpResourceClient<T extends KubeObject> implements ResourceClient<T> {
       {
         signal,
         request: `GET ${this.#paths.collection(collectionNamespace(this.resource, this.namespace, options.namespace))}`,
+        dropManagedFields: options.omitManagedFields,
       },
     );
     return envelope.metadata;

@@ -107,6 +107,25 @@ describe('list decoding and metadata-only reads against a real API server', { ti
     assert.equal(g3.kind, 'Gadget');
   });
 
+  test('omitManagedFields leaves managedFields out of streamed items and changes nothing else', async () => {
+    for (const client of [configMaps, gadgets] as ResourceClient<KubeObject>[]) {
+      const buffered = await client.list({});
+      assert.ok(
+        buffered.items.every((i) => (i.metadata.managedFields?.length ?? 0) > 0),
+        'the server records managedFields on every object',
+      );
+      for (const options of [{ resourceVersion: '0', limit: 500 }, { limit: 7 }]) {
+        const streamed = await collect(client, { ...options, omitManagedFields: true });
+        const byName = new Map(streamed.items.map((i) => [i.metadata.name, i]));
+        assert.equal(byName.size, COUNT);
+        for (const item of buffered.items) {
+          const { managedFields: _dropped, ...metadata } = item.metadata;
+          assert.deepEqual(byName.get(item.metadata.name), { ...item, metadata }, item.metadata.name);
+        }
+      }
+    }
+  });
+
   test('listEach of an empty collection yields nothing and still gives the resourceVersion', async () => {
     const empty = await createNamespace(cp.kubeConfig, 'list-decode-empty');
     const client = createResourceClient<ConfigMap>(cp.kubeConfig, configMapResource).inNamespace(empty);

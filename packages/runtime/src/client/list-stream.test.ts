@@ -1,12 +1,17 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
+import { isDeepStrictEqual } from 'node:util';
 import { isNetworkError } from './errors.ts';
 import { ListSplitter, readListStream } from './list-stream.ts';
 
-function split(body: string, chunkSize: number): { items: unknown[]; envelope: unknown } {
+function split(
+  body: string,
+  chunkSize: number,
+  options: { dropManagedFields?: boolean } = {},
+): { items: unknown[]; envelope: unknown } {
   const items: unknown[] = [];
-  const splitter = new ListSplitter((item) => items.push(item));
+  const splitter = new ListSplitter((item) => items.push(item), undefined, options);
   const bytes = Buffer.from(body, 'utf8');
   for (let i = 0; i < bytes.length; i += chunkSize) splitter.push(bytes.subarray(i, i + chunkSize));
   return { items, envelope: splitter.end() };
@@ -50,14 +55,16 @@ describe('ListSplitter', () => {
     const values = ['\\', '\\"', '"\\', 'a\\\\"b', '\\\\', '}]"{[', '\u0022\\'];
     const body = JSON.stringify({
       metadata: {},
-      items: values.map((v, i) => ({ [v]: v, i, after: `${v}x` })),
+      items: values.map((v, i) => ({ [v]: v, i, after: `${v}x`, metadata: { [v]: [v], name: v } })),
     });
     for (let size = 1; size <= 40; size++) {
-      assert.deepEqual(
-        split(body, size).items,
-        (JSON.parse(body) as { items: unknown }).items,
-        `chunk size ${size}`,
-      );
+      for (const dropManagedFields of [false, true]) {
+        assert.deepEqual(
+          split(body, size, { dropManagedFields }).items,
+          (JSON.parse(body) as { items: unknown }).items,
+          `chunk size ${size}`,
+        );
+      }
     }
   });
 
@@ -70,13 +77,111 @@ describe('ListSplitter', () => {
     assert.deepEqual(split('{"items":[ {"a":1} , {"b":2} ],"metadata":{}}', 1).items, [{ a: 1 }, { b: 2 }]);
   });
 
-  it('hands each item on before reading the next chunk', () => {
+  it('hands items on a batch at a time, each batch when it is full or items end', () => {
     const seen: unknown[] = [];
-    const splitter = new ListSplitter((item) => seen.push(item));
+    const splitter = new ListSplitter((item) => seen.push(item), undefined, { batchBytes: 16 });
     splitter.push(Buffer.from('{"metadata":{},"items":[{"n":1},'));
-    assert.deepEqual(seen, [{ n: 1 }]);
-    splitter.push(Buffer.from('{"n":2}]}'));
-    assert.deepEqual(seen, [{ n: 1 }, { n: 2 }]);
+    assert.deepEqual(seen, [], 'one item of 7 bytes waits for the batch');
+    splitter.push(Buffer.from('{"n":2},{"n":3},{"n":4}'));
+    // The batch is full (at 16 bytes) after the second item, and again after the fourth.
+    assert.deepEqual(seen, [{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }]);
+    splitter.push(Buffer.from(',{"n":5}'));
+    assert.equal(seen.length, 4);
+    splitter.push(Buffer.from(']}'));
+    assert.deepEqual(seen[4], { n: 5 }, 'the end of items hands on what is left');
+    assert.equal(splitter.items, 5);
+
+    const one: unknown[] = [];
+    const eager = new ListSplitter((item) => one.push(item), undefined, { batchBytes: 1 });
+    eager.push(Buffer.from('{"metadata":{},"items":[{"n":1},'));
+    assert.deepEqual(one, [{ n: 1 }], 'a batch of one byte hands each item on at once');
+  });
+
+  it('names the element at fault when a batch does not parse', () => {
+    const body = '{"metadata":{},"items":[{"a":1},{"b":2},{"c":tru},{"d":4}]}';
+    for (const batchBytes of [1, 20, 1_000_000]) {
+      const splitter = new ListSplitter(() => undefined, 'GET /x', { batchBytes });
+      assert.throws(
+        () => splitter.push(Buffer.from(body)),
+        (error: unknown) =>
+          isNetworkError(error) &&
+          error.message.includes('near byte 48 (GET /x): element 2 of items is not valid JSON'),
+        `batch of ${batchBytes} bytes`,
+      );
+    }
+  });
+
+  it('cuts metadata.managedFields out of each item, and nothing else, wherever a chunk ends', () => {
+    const entry = { manager: 'm', operation: 'Update', fieldsV1: { 'f:spec': { '.': {}, 'f:x]': {} } } };
+    const items = [
+      // Custom resources: keys sorted, managedFields between other members.
+      {
+        apiVersion: 'example.com/v1',
+        kind: 'Foo',
+        metadata: {
+          annotations: { note: '"managedFields":[ é😀 \\"', managedFields: 'an annotation' },
+          generation: 1,
+          labels: { managedFields: 'x' },
+          managedFields: [entry, entry],
+          name: 'a',
+          ownerReferences: [{ apiVersion: 'v1', kind: 'Pod', name: 'p', uid: 'u', managedFields: [1] }],
+        },
+        spec: { managedFields: [{ kept: true }], metadata: { managedFields: ['kept too'] } },
+      },
+      // The first member of metadata, and the only one.
+      { metadata: { managedFields: [entry], name: 'b' }, spec: {} },
+      { metadata: { managedFields: [] } },
+      // The last member, after a nested object.
+      { metadata: { labels: { a: '}' }, managedFields: [entry] }, data: { managedFields: '[1]' } },
+      // No managedFields; a value "metadata" before an object member; metadata not an object.
+      { kind: 'metadata', spec: { name: 'c' }, metadata: { name: 'c' } },
+      { metadata: null, status: { metadata: { managedFields: [1] } } },
+      { spec: { managedFields: [2] } },
+    ];
+    const body = JSON.stringify({ apiVersion: 'example.com/v1', items, kind: 'FooList', metadata: {} });
+    const expected = items.map((item) => {
+      const copy = structuredClone(item) as { metadata?: Record<string, unknown> | null };
+      if (copy.metadata) delete copy.metadata.managedFields;
+      return copy;
+    });
+    // A key split between chunks is left in (the informer's compaction drops it); every item
+    // is either cut exactly or parsed whole.
+    for (let size = 1; size <= 64; size++) {
+      const got = split(body, size, { dropManagedFields: true }).items;
+      got.forEach((item, i) => {
+        assert.ok(
+          isDeepStrictEqual(item, expected[i]) || isDeepStrictEqual(item, items[i]),
+          `chunk size ${size}, item ${i}: ${JSON.stringify(item)}`,
+        );
+      });
+    }
+    assert.deepEqual(split(body, 1_000_000, { dropManagedFields: true }).items, expected);
+    // Chunks ending just before the key: the comma (or brace) before it is in the earlier chunk.
+    for (const before of [',"managedFields"', '{"managedFields"']) {
+      let at = body.indexOf(before);
+      while (at >= 0) {
+        const bytes = Buffer.from(body);
+        const cut = Buffer.byteLength(body.slice(0, at + 1));
+        const got: unknown[] = [];
+        const splitter = new ListSplitter((item) => got.push(item), undefined, { dropManagedFields: true });
+        splitter.push(bytes.subarray(0, cut));
+        splitter.push(bytes.subarray(cut));
+        splitter.end();
+        assert.deepEqual(got, expected, `split after byte ${cut}`);
+        at = body.indexOf(before, at + 1);
+      }
+    }
+    // Without the option every byte is parsed.
+    assert.deepEqual(split(body, 7).items, items);
+  });
+
+  it('parses an item whole when its bytes are not laid out as the API server writes them', () => {
+    const items = [{ metadata: { name: 'a', managedFields: [{ manager: 'm' }] } }];
+    // Whitespace around the member: parsed as it is; the informer's compaction drops it.
+    const body = JSON.stringify({ items, metadata: {} }, null, 1);
+    for (const size of [1, 3, 1000]) {
+      assert.deepEqual(split(body, size, { dropManagedFields: true }).items, items);
+    }
   });
 
   it('rejects bodies that are not lists with the place and what was wrong', () => {

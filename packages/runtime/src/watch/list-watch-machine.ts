@@ -98,6 +98,8 @@ export class ListWatchMachine<T extends KubeObject> {
   readonly #signal: AbortSignal;
   readonly #name: string;
   readonly #selectors: Pick<ListOptions, 'labelSelector' | 'fieldSelector'>;
+  /** What every list request adds to the selectors. */
+  readonly #listHints: Pick<ListOptions, 'omitManagedFields'>;
   readonly #pageSize: number;
   readonly #idleTimeoutMs: number;
   readonly #listTimeoutMs: number;
@@ -134,6 +136,7 @@ export class ListWatchMachine<T extends KubeObject> {
       ...(options.labelSelector ? { labelSelector: options.labelSelector } : {}),
       ...(options.fieldSelector ? { fieldSelector: options.fieldSelector } : {}),
     };
+    this.#listHints = options.omitManagedFields === true ? { omitManagedFields: true } : {};
     this.#pageSize = options.pageSize ?? 500;
     this.#idleTimeoutMs = options.idleTimeoutMs ?? 300_000;
     this.#listTimeoutMs = options.listTimeoutMs ?? 120_000;
@@ -236,7 +239,7 @@ export class ListWatchMachine<T extends KubeObject> {
 
     const outcome = await listWithTimeout(
       this.#lw,
-      options,
+      { ...options, ...this.#listHints },
       this.#prepare,
       this.#listTimeoutMs,
       this.#signal,

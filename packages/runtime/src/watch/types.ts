@@ -84,6 +84,12 @@ export interface WatcherOptions<T extends KubeObject = KubeObject> {
    */
   readonly prepare?: (object: T) => T;
   /**
+   * Lists ask the ListerWatcher to leave `metadata.managedFields` out
+   * (`ListOptions.omitManagedFields`): what `prepare` drops anyway need not be parsed.
+   * Default false.
+   */
+  readonly omitManagedFields?: boolean;
+  /**
    * A watch that delivers nothing (no bytes, no bookmark) for this long is considered stalled
    * and is reconnected from the last resourceVersion; without this, a connection silently
    * dropped by the network would never end (the server's timeout cannot reach us). Default
