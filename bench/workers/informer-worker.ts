@@ -13,6 +13,7 @@ import {
   createMetadataClient,
   createResourceClient,
   noopLogger,
+  sharedTransport,
   type Informer,
   type KubeObject,
   type ListerWatcher,
@@ -30,6 +31,7 @@ import { readFileSync } from 'node:fs';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { bareWatch, createBareUndiciClient } from '../lib/bare-client.ts';
 import { benchItemResource, collectionPath, secretResource, type BenchItem } from '../lib/bench-resource.ts';
+import { waitForQuietMachine } from '../lib/machine.ts';
 import { percentile } from '../lib/stats.ts';
 import { nextFromParent, sendToParent, workerInput } from '../lib/worker-process.ts';
 
@@ -102,6 +104,40 @@ export type InformerWorkerMessage = FillResult | WatchReady | WatchResult;
 
 const now = (): number => performance.timeOrigin + performance.now();
 
+/** Bytes of list responses read (and discarded) to bring undici's HTTP parser to its optimized tier. */
+const PARSER_WARM_UP_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Reads list responses of `namespace` through kubeforge's transport, bodies discarded, until
+ * {@link PARSER_WARM_UP_BYTES} have passed. undici parses HTTP/1.1 with llhttp compiled to
+ * WebAssembly; after a few MB V8 recompiles it with its optimizing tier on a background
+ * thread, whose compiler memory (about 14 MiB) glibc then keeps in that thread's arena. That
+ * happens once per process, whatever the cache holds; without this it lands inside a
+ * measurement about every other run (5,000 objects is about 2.4 MB), so RSS growth would
+ * measure whether the compile happened rather than the cache. client-node parses HTTP with
+ * Node's built-in native llhttp and has nothing to warm. Pages of 1,000 from etcd keep each
+ * response small whatever the namespace holds.
+ */
+async function warmHttpParser(kubeConfig: KubeConfig, namespace: string): Promise<void> {
+  const transport = sharedTransport(kubeConfig);
+  let read = 0;
+  let token = '';
+  while (read < PARSER_WARM_UP_BYTES) {
+    const query = `limit=1000${token === '' ? '' : `&continue=${encodeURIComponent(token)}`}`;
+    const response = await transport.open({ method: 'GET', path: `${collectionPath(namespace)}?${query}` });
+    const chunks: Buffer[] = [];
+    for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      read += chunk.length;
+      // The continue token is near the end: keep only the last chunks.
+      chunks.push(chunk);
+      if (chunks.length > 2) chunks.shift();
+    }
+    const tail = Buffer.concat(chunks).toString('utf8');
+    token = /"continue":"([^"]*)"/.exec(tail)?.[1] ?? '';
+    if (read === 0) return;
+  }
+}
+
 /** What the worker needs from either library's informer. */
 interface Cache {
   /**
@@ -130,6 +166,7 @@ function kubeforgeCache(
   return {
     async warmUp() {
       await client.inNamespace(namespace).list({ limit: 1 });
+      await warmHttpParser(kubeConfig, namespace);
     },
     async start() {
       informer.start();
@@ -153,6 +190,7 @@ function secretsCache(kubeConfig: KubeConfig, namespace: string, metadataOnly: b
   return {
     async warmUp() {
       await client.inNamespace(namespace).list({ limit: 1 });
+      await warmHttpParser(kubeConfig, namespace);
     },
     async start() {
       informer.start();
@@ -317,6 +355,8 @@ async function main(): Promise<void> {
 
   if (input.mode === 'fill') {
     await cache.warmUp();
+    // What the warm-up set off in the API server (its garbage collection) is not this run's.
+    await waitForQuietMachine();
     const before = await settle();
     const started = performance.now();
     await cache.start();

@@ -287,7 +287,7 @@ export class ListSplitter {
           break;
         }
         i = quote + 1;
-        if (oddBackslashesBefore(chunk, quote, floor)) continue;
+        if (chunk[quote - 1] === BACKSLASH && oddBackslashesBefore(chunk, quote, floor)) continue;
         inString = false;
         if (!nested) return quote;
         continue;
@@ -331,7 +331,7 @@ export class ListSplitter {
           break;
         }
         i = quote + 1;
-        if (oddBackslashesBefore(chunk, quote, floor)) continue;
+        if (chunk[quote - 1] === BACKSLASH && oddBackslashesBefore(chunk, quote, floor)) continue;
         inString = false;
         if (this.#cutting || depth > 2) continue;
         if (depth === 1)
