@@ -30,7 +30,13 @@ import {
 import { readFileSync } from 'node:fs';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { bareWatch, createBareUndiciClient } from '../lib/bare-client.ts';
-import { benchItemResource, collectionPath, secretResource, type BenchItem } from '../lib/bench-resource.ts';
+import {
+  benchItemResource,
+  collectionPath,
+  secretResource,
+  secretsPath,
+  type BenchItem,
+} from '../lib/bench-resource.ts';
 import { waitForQuietMachine } from '../lib/machine.ts';
 import { percentile } from '../lib/stats.ts';
 import { nextFromParent, sendToParent, workerInput } from '../lib/worker-process.ts';
@@ -116,25 +122,26 @@ const PARSER_WARM_UP_BYTES = 8 * 1024 * 1024;
  * measurement about every other run (5,000 objects is about 2.4 MB), so RSS growth would
  * measure whether the compile happened rather than the cache. client-node parses HTTP with
  * Node's built-in native llhttp and has nothing to warm. Pages of 1,000 from etcd keep each
- * response small whatever the namespace holds.
+ * response small whatever the collection (`path`) holds.
  */
-async function warmHttpParser(kubeConfig: KubeConfig, namespace: string): Promise<void> {
+async function warmHttpParser(kubeConfig: KubeConfig, path: string): Promise<void> {
   const transport = sharedTransport(kubeConfig);
   let read = 0;
-  let token = '';
-  while (read < PARSER_WARM_UP_BYTES) {
-    const query = `limit=1000${token === '' ? '' : `&continue=${encodeURIComponent(token)}`}`;
-    const response = await transport.open({ method: 'GET', path: `${collectionPath(namespace)}?${query}` });
-    const chunks: Buffer[] = [];
-    for await (const chunk of response.body as AsyncIterable<Buffer>) {
-      read += chunk.length;
-      // The continue token is near the end: keep only the last chunks.
-      chunks.push(chunk);
-      if (chunks.length > 2) chunks.shift();
-    }
-    const tail = Buffer.concat(chunks).toString('utf8');
-    token = /"continue":"([^"]*)"/.exec(tail)?.[1] ?? '';
-    if (read === 0) return;
+  // A few passes over the collection at most: a small one never reaches the budget.
+  for (let pass = 0; pass < 4 && read < PARSER_WARM_UP_BYTES; pass++) {
+    let token = '';
+    do {
+      const query = `limit=1000${token === '' ? '' : `&continue=${encodeURIComponent(token)}`}`;
+      const response = await transport.open({ method: 'GET', path: `${path}?${query}` });
+      const chunks: Buffer[] = [];
+      for await (const chunk of response.body as AsyncIterable<Buffer>) {
+        read += chunk.length;
+        // The continue token is near the end: keep only the last chunks.
+        chunks.push(chunk);
+        if (chunks.length > 2) chunks.shift();
+      }
+      token = /"continue":"([^"]*)"/.exec(Buffer.concat(chunks).toString('utf8'))?.[1] ?? '';
+    } while (token !== '' && read < PARSER_WARM_UP_BYTES);
   }
 }
 
@@ -166,7 +173,7 @@ function kubeforgeCache(
   return {
     async warmUp() {
       await client.inNamespace(namespace).list({ limit: 1 });
-      await warmHttpParser(kubeConfig, namespace);
+      await warmHttpParser(kubeConfig, collectionPath(namespace));
     },
     async start() {
       informer.start();
@@ -190,7 +197,7 @@ function secretsCache(kubeConfig: KubeConfig, namespace: string, metadataOnly: b
   return {
     async warmUp() {
       await client.inNamespace(namespace).list({ limit: 1 });
-      await warmHttpParser(kubeConfig, namespace);
+      await warmHttpParser(kubeConfig, secretsPath(namespace));
     },
     async start() {
       informer.start();
