@@ -166,10 +166,7 @@ export class ListSplitter {
     for (let i = 0; i < length; i++) {
       const byte = chunk[i] ?? -1;
       if (this.#phase === 'collect') {
-        const end =
-          this.#target === 'item' && this.#dropManagedFields
-            ? this.#scanItem(chunk, i)
-            : this.#scan(chunk, i);
+        const end = this.#scan(chunk, i);
         if (end < 0) break;
         if (this.#target === 'item') {
           this.#endItem(chunk, end);
@@ -257,6 +254,11 @@ export class ListSplitter {
    * Scans the value being collected from `from`: returns the index of its last byte (of the
    * delimiter after it, for a scalar), or -1 when it goes on past this chunk. The hot loop:
    * state lives in locals while it runs.
+   *
+   * For an item whose `metadata.managedFields` is cut out (`cut`), the close of a string at
+   * depth 1 or 2 is also a look at which key it was. The member is cut with the comma before
+   * it (or, as the first member, the comma after it); its value is walked (its strings may
+   * hold brackets) but not kept.
    */
   #scan(chunk: Buffer, from: number): number {
     const length = chunk.length;
@@ -268,6 +270,7 @@ export class ListSplitter {
       return -1;
     }
     const nested = this.#shape === 'nested';
+    const cut = this.#target === 'item' && this.#dropManagedFields;
     let depth = this.#depth;
     let inString = this.#inString;
     let escaped = this.#escaped;
@@ -278,6 +281,8 @@ export class ListSplitter {
       i++;
     }
     const floor = i;
+    /** Where the open string started in this chunk; -1 when it started in an earlier one. */
+    let stringStart = -1;
     while (i < length) {
       if (inString) {
         // Strings are most of a body: jump to the next quote, then see whether it is escaped.
@@ -290,50 +295,7 @@ export class ListSplitter {
         if (chunk[quote - 1] === BACKSLASH && oddBackslashesBefore(chunk, quote, floor)) continue;
         inString = false;
         if (!nested) return quote;
-        continue;
-      }
-      const byte = chunk[i] ?? -1;
-      if (byte === QUOTE) inString = true;
-      else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) depth++;
-      else if ((byte === CLOSE_BRACE || byte === CLOSE_BRACKET) && --depth === 0) return i;
-      i++;
-    }
-    this.#depth = depth;
-    this.#inString = inString;
-    this.#escaped = escaped;
-    return -1;
-  }
-
-  /**
-   * {@link #scan} for an item whose `metadata.managedFields` is cut out: the same walk, and at
-   * the close of a string at depth 1 or 2 a look at which key it was. The member is cut with
-   * the comma before it (or, as the first member, the comma after it); its value is walked
-   * (its strings may hold brackets) but not kept.
-   */
-  #scanItem(chunk: Buffer, from: number): number {
-    const length = chunk.length;
-    let depth = this.#depth;
-    let inString = this.#inString;
-    let escaped = this.#escaped;
-    let i = from;
-    if (escaped && i < length) {
-      escaped = false;
-      i++;
-    }
-    const floor = i;
-    /** Where the open string started in this chunk; -1 when it started in an earlier one. */
-    let stringStart = -1;
-    while (i < length) {
-      if (inString) {
-        const quote = indexOfByte(chunk, QUOTE, i);
-        if (quote < 0) {
-          escaped = oddBackslashesBefore(chunk, length, i);
-          break;
-        }
-        i = quote + 1;
-        if (chunk[quote - 1] === BACKSLASH && oddBackslashesBefore(chunk, quote, floor)) continue;
-        inString = false;
-        if (this.#cutting || depth > 2) continue;
+        if (!cut || this.#cutting || depth > 2) continue;
         if (depth === 1)
           this.#metadataKey = stringStart >= 0 && bytesEqual(chunk, stringStart + 1, quote, METADATA);
         else if (
@@ -354,17 +316,14 @@ export class ListSplitter {
         inString = true;
         stringStart = i;
       } else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
-        if (depth === 1) this.#inMetadata = byte === OPEN_BRACE && this.#metadataKey;
+        if (cut && depth === 1) this.#inMetadata = byte === OPEN_BRACE && this.#metadataKey;
         depth++;
       } else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
-        if (--depth === 0) {
-          this.#depth = 0;
-          return i;
-        }
-        if (depth === 2 && this.#cutting) {
+        if (--depth === 0) return i;
+        if (cut && depth === 2 && this.#cutting) {
           this.#cutting = false;
           this.#segment = i + 1;
-        } else if (depth === 1) {
+        } else if (cut && depth === 1) {
           this.#inMetadata = false;
           this.#cutNextComma = false;
         }
