@@ -19,6 +19,7 @@ import {
   defaultControlPlaneDir,
   startControlPlane,
   startTcpProxy,
+  withServer,
 } from '@kubeforge/testing';
 import {
   CoreV1Api,
@@ -318,16 +319,3 @@ export const recoveryScenario: Scenario = {
     };
   },
 };
-
-/** A copy of a kubeconfig whose current cluster's server is `server` (the proxy). */
-function withServer(kubeConfig: KubeConfig, server: string): KubeConfig {
-  const copy = new KubeConfig();
-  const current = kubeConfig.getCurrentCluster();
-  copy.loadFromOptions({
-    clusters: kubeConfig.clusters.map((c) => (c.name === current?.name ? { ...c, server } : c)),
-    users: kubeConfig.users,
-    contexts: kubeConfig.contexts,
-    currentContext: kubeConfig.currentContext,
-  });
-  return copy;
-}

@@ -3,7 +3,7 @@
  * `@printColumn`, `@validation`, `@rbac`, `@defaulting`, `@validating`): each parses its text into the model's value or
  * explains what is wrong. definitions.ts puts them in the marker table.
  */
-import { celSyntaxProblem } from '@kubeforge/testing/cel';
+import { celSyntaxProblem, validationReasons } from '@kubeforge/testing/cel';
 import type {
   AdmissionOperation,
   AdmissionWebhookModel,
@@ -85,14 +85,6 @@ export const printColumn = keyValues<PrinterColumn>(
     });
   },
 );
-
-/** The `reason` values of a validation rule the API server accepts. */
-export const validationReasons = [
-  'FieldValueInvalid',
-  'FieldValueForbidden',
-  'FieldValueRequired',
-  'FieldValueDuplicate',
-] as const;
 
 const celHint = 'see https://kubernetes.io/docs/reference/using-api/cel/';
 

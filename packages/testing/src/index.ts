@@ -17,7 +17,7 @@ export {
   type InstallCrdsOptions,
 } from './crds.ts';
 export { createNamespace } from './namespaces.ts';
-export { startTcpProxy, type TcpProxy } from './tcp-proxy.ts';
+export { startTcpProxy, withServer, type TcpProxy } from './tcp-proxy.ts';
 export { readManifests, type Manifest, type ManifestSource } from './manifests.ts';
 export {
   createServiceAccountIdentity,

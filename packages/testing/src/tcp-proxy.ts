@@ -6,6 +6,7 @@
  * server) to test how a controller lives through a broken network path.
  */
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { KubeConfig } from '@kubernetes/client-node';
 
 interface Link {
   readonly client: Socket;
@@ -117,4 +118,17 @@ export async function startTcpProxy(
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** A copy of `kubeConfig` whose current cluster's server is `server` (a proxy's `url`). */
+export function withServer(kubeConfig: KubeConfig, server: string): KubeConfig {
+  const copy = new KubeConfig();
+  const current = kubeConfig.getCurrentCluster();
+  copy.loadFromOptions({
+    clusters: kubeConfig.clusters.map((c) => (c.name === current?.name ? { ...c, server } : c)),
+    users: kubeConfig.users,
+    contexts: kubeConfig.contexts,
+    currentContext: kubeConfig.currentContext,
+  });
+  return copy;
 }

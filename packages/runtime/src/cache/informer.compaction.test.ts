@@ -11,6 +11,7 @@ import {
   createNamespace,
   startControlPlane,
   startTcpProxy,
+  withServer,
   type TcpProxy,
 } from '@kubeforge/testing';
 import type { ListerWatcher } from '../api/index.ts';
@@ -19,7 +20,7 @@ import type { ResourceClient } from '../client/resource-client.ts';
 import { configMapResource, type ConfigMap } from '../testdata/gadgets.ts';
 import { noopLogger } from '../log/logger.ts';
 import { createInformer } from './informer.ts';
-import { eventually, withServer } from './testing/eventually.ts';
+import { eventually } from './testing/eventually.ts';
 import type { EventHandler, Informer } from './types.ts';
 
 const configMap = (name: string, namespace: string, data: Record<string, string> = {}): ConfigMap => ({

@@ -12,6 +12,7 @@ import {
   installCRDs,
   startControlPlane,
   startTcpProxy,
+  withServer,
   type TcpProxy,
 } from '@kubeforge/testing';
 import { createResourceClient } from '../client/create-resource-client.ts';
@@ -29,7 +30,7 @@ import type { Logger, LogFields } from '../log/logger.ts';
 import { createInformer } from './informer.ts';
 import { dropManagedFields } from './prepare.ts';
 import { createSharedInformerFactory } from './shared-informer-factory.ts';
-import { eventually, retrying, sleep, withServer } from './testing/eventually.ts';
+import { eventually, retrying, sleep } from './testing/eventually.ts';
 import type { Informer } from './types.ts';
 
 const configMap = (name: string, namespace: string, v: string): ConfigMap => ({

@@ -12,6 +12,7 @@ import {
   createNamespace,
   startControlPlane,
   startTcpProxy,
+  withServer,
   type TcpProxy,
 } from '@kubeforge/testing';
 import { createResourceClient } from '../client/create-resource-client.ts';
@@ -19,7 +20,7 @@ import type { ResourceClient } from '../client/resource-client.ts';
 import { noopLogger } from '../log/logger.ts';
 import { configMapResource, type ConfigMap } from '../testdata/gadgets.ts';
 import { createInformer } from './informer.ts';
-import { eventually, retrying, sleep, withServer } from './testing/eventually.ts';
+import { eventually, retrying, sleep } from './testing/eventually.ts';
 import type { Informer } from './types.ts';
 
 /** A create and a delete must be seen this soon after the server is ready again (goal: 2 s). */

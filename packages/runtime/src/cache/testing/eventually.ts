@@ -2,8 +2,6 @@
  * Helpers for tests against the real control plane: poll until a condition holds, with a
  * bounded wait and a message that says what was awaited. Not exported from the package.
  */
-import type { KubeConfig } from '@kubernetes/client-node';
-import { KubeConfig as KubeConfigClass } from '@kubernetes/client-node';
 
 export async function eventually(
   condition: () => boolean | Promise<boolean>,
@@ -34,17 +32,4 @@ export async function retrying<T>(op: () => Promise<T>, timeoutMs = 60_000): Pro
       await sleep(200);
     }
   }
-}
-
-/** A copy of `kubeConfig` whose current cluster's server is `server` (e.g. a fault-injecting proxy). */
-export function withServer(kubeConfig: KubeConfig, server: string): KubeConfig {
-  const copy = new KubeConfigClass();
-  const current = kubeConfig.getCurrentCluster();
-  copy.loadFromOptions({
-    clusters: kubeConfig.clusters.map((c) => (c.name === current?.name ? { ...c, server } : c)),
-    users: kubeConfig.users,
-    contexts: kubeConfig.contexts,
-    currentContext: kubeConfig.currentContext,
-  });
-  return copy;
 }
