@@ -1,8 +1,9 @@
 /**
  * A manager process for the leader election test: reconciles every Gadget in $NAMESPACE
  * continually (requeue after 50 ms) and appends one JSON line per reconcile to $RECORD_FILE:
- * `{ identity, name, start, end }` (epoch ms). Leader election uses short test timings, or the
- * defaults with $DEFAULT_TIMING=1.
+ * `{ identity, name, start, end }` (epoch ms), and one line `{ identity, leading }` to
+ * $RECORD_FILE.leading when it becomes the leader. Leader election uses short test timings, or
+ * the defaults with $DEFAULT_TIMING=1.
  */
 import { appendFileSync } from 'node:fs';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -29,17 +30,17 @@ const manager = createManager({
   cache: { namespace },
   shutdownTimeoutMs: 2000,
   // $DEFAULT_TIMING=1: the defaults (15/10/2 s); otherwise short test timings.
-  leaderElection:
-    process.env.DEFAULT_TIMING === '1'
-      ? { leaseName: 'elected-manager', namespace, identity }
-      : {
-          leaseName: 'elected-manager',
-          namespace,
-          identity,
-          leaseDurationMs: 4000,
-          renewDeadlineMs: 3000,
-          retryPeriodMs: 500,
-        },
+  leaderElection: {
+    leaseName: 'elected-manager',
+    namespace,
+    identity,
+    onStartedLeading: () => {
+      appendFileSync(`${recordFile}.leading`, JSON.stringify({ identity, leading: Date.now() }) + '\n');
+    },
+    ...(process.env.DEFAULT_TIMING === '1'
+      ? {}
+      : { leaseDurationMs: 4000, renewDeadlineMs: 3000, retryPeriodMs: 500 }),
+  },
 });
 manager.add(
   controllerFor<Gadget>(gadgetResource).complete(async (request, context) => {
